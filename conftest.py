@@ -1,0 +1,36 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Under CI (REQUIRE_SERVICES=1) a test that needs PostgreSQL, Redis, a worker or Chromium must fail, not skip.
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1: a missing service is a failure)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def personas(db):
+    from party_units.tests.personas import build
+
+    return build()
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) logs the test client in as that user (None: anonymous)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login

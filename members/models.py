@@ -1,0 +1,249 @@
+"""Party members, their cell memberships over time, and the dated statuses a rating depends on."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from party_units.models import PartyUnit, nfc
+
+
+def name_key(value: str) -> str:
+    """The search/uniqueness key of a name: NFC, case-folded, single spaces (NFC and NFD input match)."""
+    return " ".join(nfc(value).casefold().split())
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
+class PartyPost(models.TextChoices):
+    NONE = "", _("Đảng viên")
+    SECRETARY = "secretary", _("Bí thư")
+    DEPUTY_SECRETARY = "deputy_secretary", _("Phó Bí thư")
+    COMMITTEE_MEMBER = "committee_member", _("Cấp ủy viên")
+
+
+class Member(models.Model):
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    # Derived from full_name on save; indexed for search and for "the same person" checks.
+    name_key = models.CharField(max_length=120, db_index=True, editable=False)
+    given_name = models.CharField(max_length=40, editable=False)  # Vietnamese lists sort by the given name
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices, blank=True)
+    card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, blank=True)
+    admitted_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
+    full_member_on = models.DateField(
+        _("ngày chính thức"), null=True, blank=True, help_text=_("Để trống nếu đang là đảng viên dự bị.")
+    )
+    government_post = models.CharField(_("chức vụ chính quyền"), max_length=200, blank=True)
+    union_post = models.CharField(_("chức vụ đoàn thể"), max_length=200, blank=True)
+    workplace = models.CharField(_("đơn vị công tác"), max_length=200, blank=True)
+    party_post = models.CharField(_("chức vụ Đảng"), max_length=20, choices=PartyPost.choices, blank=True)
+    holds_leadership_post = models.BooleanField(
+        _("giữ chức vụ lãnh đạo, quản lý"),
+        default=False,
+        help_text=_("Quyết định mẫu bản kiểm điểm (02B năm 2023, 2A năm 2025)."),
+    )
+    in_political_system = models.BooleanField(
+        _("làm việc trong hệ thống chính trị"),
+        default=True,
+        help_text=_("Bỏ chọn với đảng viên nghỉ hưu, sinh viên, làm việc ngoài khu vực nhà nước (mẫu 2C năm 2025)."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("đảng viên")
+        verbose_name_plural = _("đảng viên")
+        ordering = ["given_name", "name_key", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card_number"], condition=~Q(card_number=""), name="member_card_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.full_name = " ".join(nfc(self.full_name).split())
+        self.name_key = name_key(self.full_name)
+        self.given_name = self.name_key.rsplit(" ", 1)[-1] if self.name_key else ""
+        self.card_number = nfc(self.card_number).upper()
+        for field in ("government_post", "union_post", "workplace"):
+            setattr(self, field, nfc(getattr(self, field)))
+        super().save(*args, **kwargs)
+
+    def is_probationary(self, on: datetime.date | None = None) -> bool:
+        on = on or datetime.date.today()
+        return self.full_member_on is None or self.full_member_on > on
+
+    @property
+    def owner_user_id(self) -> int | None:
+        return self.user_id
+
+    @property
+    def access_unit(self) -> PartyUnit | None:
+        """The unit whose roles govern this record: the current official cell (or the last one)."""
+        membership = getattr(self, "current_membership", None)
+        if membership is None:
+            membership = (
+                self.memberships.filter(kind=MembershipKind.OFFICIAL)
+                .select_related("unit")
+                .order_by("-start_date")
+                .first()
+            )
+        return membership.unit if membership else None
+
+
+class MembershipKind(models.TextChoices):
+    OFFICIAL = "official", _("Sinh hoạt chính thức")
+    TEMPORARY = "temporary", _("Sinh hoạt tạm thời")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self) -> MembershipQuerySet:
+        return self.filter(end_date__isnull=True)
+
+    def official(self) -> MembershipQuerySet:
+        return self.filter(kind=MembershipKind.OFFICIAL)
+
+    def overlapping(self, start: datetime.date, end: datetime.date) -> MembershipQuerySet:
+        return self.filter(start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+
+
+class Membership(models.Model):
+    """A member's activity in a cell from start_date to end_date (open while current).
+
+    One official membership is open at a time; a transfer closes it and opens the next. Temporary activity
+    in another cell (sinh hoạt tạm thời) is a separate kind and does not change the official cell.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(PartyUnit, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="memberships")
+    kind = models.CharField(
+        _("hình thức"), max_length=12, choices=MembershipKind.choices, default=MembershipKind.OFFICIAL
+    )
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quá trình sinh hoạt")
+        verbose_name_plural = _("quá trình sinh hoạt")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(end_date__isnull=True, kind="official"),
+                name="membership_one_open_official",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "kind", "end_date"], name="membership_unit_current_idx")]
+
+    def __str__(self) -> str:
+        end = self.end_date.strftime("%d/%m/%Y") if self.end_date else "nay"
+        return f"{self.member} – {self.unit} ({self.start_date:%d/%m/%Y} – {end})"
+
+    @property
+    def access_unit(self) -> PartyUnit:
+        return self.unit
+
+    def days_within(self, start: datetime.date, end: datetime.date) -> int:
+        """Days of this membership that fall within [start, end]."""
+        first = max(self.start_date, start)
+        last = min(self.end_date or end, end)
+        return max(0, (last - first).days + 1)
+
+
+class StatusKind(models.TextChoices):
+    EXEMPTED = "exempted", _("Miễn công tác và sinh hoạt đảng")
+    SUSPENDED = "suspended", _("Đình chỉ sinh hoạt đảng")
+    DISCIPLINED = "disciplined", _("Bị kỷ luật")
+    SICK_LEAVE = "sick_leave", _("Nghỉ ốm dài ngày")
+    MATERNITY_LEAVE = "maternity_leave", _("Nghỉ thai sản")
+
+
+class DisciplineLevel(models.TextChoices):
+    REPRIMAND = "reprimand", _("Khiển trách")
+    WARNING = "warning", _("Cảnh cáo")
+    DISMISSAL = "dismissal", _("Cách chức")
+    EXPULSION = "expulsion", _("Khai trừ")
+
+
+class MemberStatusQuerySet(models.QuerySet):
+    def in_period(self, start: datetime.date, end: datetime.date) -> MemberStatusQuerySet:
+        """Statuses that held at some time in [start, end] (discipline: decided within it)."""
+        return (
+            self.filter(start_date__lte=end)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+            .exclude(kind=StatusKind.DISCIPLINED, start_date__lt=start)
+        )
+
+
+class MemberStatus(models.Model):
+    """A dated fact about a member that a rule set reads (never a rating itself).
+
+    For discipline, start_date is the date of the decision; level, decision reference and whether the member
+    found and fixed the matter themselves are recorded. For sick leave, months is the total length.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="statuses")
+    kind = models.CharField(_("loại"), max_length=20, choices=StatusKind.choices)
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+    discipline_level = models.CharField(
+        _("hình thức kỷ luật"), max_length=12, choices=DisciplineLevel.choices, blank=True
+    )
+    decision_ref = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    duty_related = models.BooleanField(_("vi phạm liên quan đến chức trách, nhiệm vụ"), default=True)
+    self_detected = models.BooleanField(_("tự phát hiện, tự khắc phục"), default=False)
+    months = models.DecimalField(_("số tháng"), max_digits=4, decimal_places=1, null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    objects = MemberStatusQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tình trạng")
+        verbose_name_plural = _("tình trạng")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="status_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="disciplined") | ~Q(discipline_level=""), name="status_discipline_has_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.start_date:%d/%m/%Y})"
+
+    @property
+    def access_unit(self) -> PartyUnit | None:
+        return self.member.access_unit
+
+    @property
+    def owner_user_id(self) -> int | None:
+        return self.member.user_id
