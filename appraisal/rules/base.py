@@ -1,0 +1,542 @@
+"""The shared shape of a rule set and the logic every version runs on its own data.
+
+A concrete rule set (``versions.py``) is a frozen dataclass: its class attributes are the rules fixed by its
+regulation, its fields are the options a review cycle may override (only those in ``configurable``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any, ClassVar
+
+from .facts import (
+    CollectiveFacts,
+    CriteriaAssessment,
+    Discipline,
+    MemberFacts,
+    Period,
+    ScoreAssessment,
+    ScoreConditions,
+)
+from .levels import Grade, Level, cap, level_below
+from .outcomes import Cap, Eligibility, FormVariant, Outcome, QuotaResult, format_percent
+
+
+class RatingMethod(StrEnum):
+    CRITERIA = "criteria"
+    SCORE_100 = "score_100"
+
+    @property
+    def label(self) -> str:
+        return {
+            RatingMethod.CRITERIA: "Đánh giá từng tiêu chí (Xuất sắc / Tốt / Trung bình / Kém)",
+            RatingMethod.SCORE_100: "Chấm điểm theo thang 100 điểm",
+        }[self]
+
+
+class QuotaBase(StrEnum):
+    """The group over which "excellent ≤ 20% of good" is counted."""
+
+    GRASSROOTS_ORGANISATION = "grassroots_organisation"
+    SIMILAR_SUBJECTS = "similar_subjects"
+
+    @property
+    def label(self) -> str:
+        return {
+            QuotaBase.GRASSROOTS_ORGANISATION: "Tính trong từng tổ chức cơ sở đảng",
+            QuotaBase.SIMILAR_SUBJECTS: "Tính trong từng nhóm đối tượng có vai trò, chức trách tương đồng",
+        }[self]
+
+
+class Subject(StrEnum):
+    """Who gets a rating."""
+
+    MEMBER = "member"
+    ORGANISATION = "organisation"
+    LEADERSHIP_COLLECTIVE = "leadership_collective"
+    LEADING_INDIVIDUAL = "leading_individual"
+
+    @property
+    def label(self) -> str:
+        return {
+            Subject.MEMBER: "Đảng viên",
+            Subject.ORGANISATION: "Tổ chức đảng",
+            Subject.LEADERSHIP_COLLECTIVE: "Tập thể lãnh đạo, quản lý",
+            Subject.LEADING_INDIVIDUAL: "Cá nhân cán bộ lãnh đạo, quản lý",
+        }[self]
+
+
+class Exclusion(StrEnum):
+    """A status that keeps a member out of the review or out of the rating, depending on the version."""
+
+    EXEMPTED = "exempted"
+    SUSPENDED = "suspended"
+    NEWLY_ADMITTED = "newly_admitted"
+
+    @property
+    def label(self) -> str:
+        return {
+            Exclusion.EXEMPTED: "Đảng viên được miễn công tác và sinh hoạt đảng",
+            Exclusion.SUSPENDED: "Đảng viên bị đình chỉ sinh hoạt đảng",
+            Exclusion.NEWLY_ADMITTED: f"Đảng viên mới được kết nạp chưa đủ {NEW_MEMBER_MONTHS} tháng",
+        }[self]
+
+
+class Trigger(StrEnum):
+    """A fact that makes a member "not completed" (không hoàn thành nhiệm vụ) whatever the method says."""
+
+    DEGENERATION = "degeneration"
+    TARGETS_BELOW_HALF = "targets_below_half"
+    CIVIL_SERVANT_NOT_COMPLETED = "civil_servant_not_completed"
+    DISCIPLINE = "discipline"
+    BREAKS_PROHIBITIONS = "breaks_prohibitions"
+    TASKS_MOSTLY_NOT_COMPLETED = "tasks_mostly_not_completed"
+    LEADER_UNIT_BELOW_70 = "leader_unit_below_70"
+    LEADER_LOW_CONFIDENCE = "leader_low_confidence"
+
+
+NEW_MEMBER_MONTHS = 6
+SICK_LEAVE_CAP_MONTHS = 3
+HALF = Fraction(1, 2)
+LEADER_UNIT_MIN_SHARE = Fraction(7, 10)
+
+_TRIGGER_REASONS = {
+    Trigger.DEGENERATION: (
+        "Bị cấp có thẩm quyền kết luận có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, lối sống, "
+        "“tự diễn biến”, “tự chuyển hóa”"
+    ),
+    Trigger.TARGETS_BELOW_HALF: "Hoàn thành dưới 50% chỉ tiêu, nhiệm vụ được giao",
+    Trigger.CIVIL_SERVANT_NOT_COMPLETED: (
+        "Bị xếp loại không hoàn thành nhiệm vụ với tư cách cán bộ, công chức, viên chức"
+    ),
+    Trigger.BREAKS_PROHIBITIONS: (
+        "Vi phạm quy định về những điều đảng viên không được làm hoặc quy định về trách nhiệm nêu gương"
+    ),
+    Trigger.TASKS_MOSTLY_NOT_COMPLETED: "Có trên 50% nhiệm vụ trong năm không hoàn thành",
+    Trigger.LEADER_UNIT_BELOW_70: (
+        "Cơ quan, đơn vị, lĩnh vực được giao phụ trách hoàn thành dưới 70% chỉ tiêu, nhiệm vụ"
+    ),
+    Trigger.LEADER_LOW_CONFIDENCE: "Có trên 50% số phiếu tín nhiệm thấp",
+}
+
+SICK_LEAVE_REASON = (
+    f"Nghỉ ốm từ {SICK_LEAVE_CAP_MONTHS} tháng trở lên trong năm: "
+    "không xếp loại cao hơn mức hoàn thành nhiệm vụ"
+)
+COLLECTIVE_DISCIPLINE_REASON = (
+    "Có tổ chức đảng trực thuộc hoặc thành viên lãnh đạo bị thi hành kỷ luật trong năm: "
+    "không xếp loại hoàn thành xuất sắc nhiệm vụ"
+)
+
+
+class WrongMethod(ValueError):
+    """The rule set does not rate by the method the caller used."""
+
+
+class NotRated(ValueError):
+    """The member is not rated in this period (see ``RuleSet.review_status``)."""
+
+
+@dataclass(frozen=True)
+class VoteThresholds:
+    """Share of the cell's official members whose votes a proposed level needs (the 2011 rule).
+
+    Excellent needs at least ``excellent`` (≥ 2/3); good needs more than ``good`` (> 1/2).
+    """
+
+    excellent: Fraction = Fraction(2, 3)
+    good: Fraction = Fraction(1, 2)
+
+    def __post_init__(self) -> None:
+        for name in ("excellent", "good"):
+            value = Fraction(getattr(self, name))
+            if not 0 < value <= 1:
+                raise ValueError(f"Ngưỡng biểu quyết phải lớn hơn 0 và không quá 1, nhận được {value}.")
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def from_setting(cls, value: VoteThresholds | Mapping[str, Any]) -> VoteThresholds:
+        """Accept the form a cycle's JSON settings hold: ``{"excellent": "2/3", "good": "1/2"}``."""
+        if isinstance(value, VoteThresholds):
+            return value
+        unknown = set(value) - {"excellent", "good"}
+        if unknown:
+            raise ValueError(f"Ngưỡng biểu quyết không hợp lệ: {', '.join(sorted(unknown))}.")
+        return cls(**{name: Fraction(str(share)) for name, share in value.items()})
+
+
+@dataclass(frozen=True)
+class ScoreRules:
+    """The 100-point method's numbers (2025)."""
+
+    general_max: Decimal
+    tasks_max: Decimal
+    bands: tuple[tuple[Decimal, Level], ...]
+    excellent_min_exceeding_share: Decimal
+    completed_max_late_share: Decimal
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Fixed deadlines of a version (2025). A deadline is the last allowed day."""
+
+    finish_month_day: tuple[int, int]
+    special_cycle_finish_month_day: tuple[int, int]
+    files_due_month_day: tuple[int, int]
+    draft_report_working_days: int
+    meeting_min_days: int
+
+    def finish_by(self, year: int, special_cycle: bool = False) -> date:
+        """Every level finishes by this day; units on a special annual cycle by the day in January after."""
+        if special_cycle:
+            return date(year + 1, *self.special_cycle_finish_month_day)
+        return date(year, *self.finish_month_day)
+
+    def files_due(self, year: int) -> date:
+        """The review files reach the central organisation commission by this day of the next year."""
+        return date(year + 1, *self.files_due_month_day)
+
+    def draft_report_due(self, meeting_on: date) -> date:
+        """The last day to send the draft collective report: N working days (Mon–Fri) before the meeting.
+
+        Public holidays are not known here; the caller may move the date earlier.
+        """
+        day = meeting_on
+        remaining = self.draft_report_working_days
+        while remaining:
+            day -= timedelta(days=1)
+            if day.weekday() < 5:
+                remaining -= 1
+        return day
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole months, clamped to the end of a shorter month (31/8 + 6 months → 28 or 29/2)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _to_decimal(value: Decimal | int | str | float, what: str) -> Decimal:
+    try:
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValueError(f"{what} không phải là một số: {value!r}.") from None
+    if not number.is_finite():
+        raise ValueError(f"{what} không phải là một số hữu hạn: {value!r}.")
+    return number
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """One regulation's rules. Subclasses set the class attributes; fields are per-cycle options."""
+
+    code: ClassVar[str]
+    title: ClassVar[str]
+    regulation: ClassVar[str]
+    guidance: ClassVar[str]
+    first_year: ClassVar[int]
+    last_year: ClassVar[int | None]
+    method: ClassVar[RatingMethod]
+
+    # Who is left out: not reviewed at all / reviewed but not rated.
+    not_reviewed: ClassVar[frozenset[Exclusion]]
+    reviewed_not_rated: ClassVar[frozenset[Exclusion]]
+
+    # What makes a member "not completed", and the nuances of the discipline trigger.
+    not_completed_triggers: ClassVar[frozenset[Trigger]]
+    discipline_self_detected_exempts: ClassVar[bool]
+    discipline_duty_related_only: ClassVar[bool]
+
+    quota_base: ClassVar[QuotaBase]
+    quota_ratio: ClassVar[Decimal] = Decimal("0.20")
+    raised_quota_ratio: ClassVar[Decimal | None] = None
+
+    rated_subjects: ClassVar[frozenset[Subject]] = frozenset(Subject)
+    collective_form: ClassVar[FormVariant] = FormVariant("01", "BÁO CÁO KIỂM ĐIỂM TẬP THỂ")
+    score_rules: ClassVar[ScoreRules | None] = None
+    timeline: ClassVar[Timeline | None] = None
+
+    # Options a cycle may override; every other field must keep its default.
+    configurable: ClassVar[frozenset[str]] = frozenset({"vote_thresholds"})
+
+    sick_leave_cap: bool = False
+    vote_thresholds: VoteThresholds | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.vote_thresholds, Mapping):
+            object.__setattr__(self, "vote_thresholds", VoteThresholds.from_setting(self.vote_thresholds))
+        for field in dataclasses.fields(self):
+            if field.name not in self.configurable and getattr(self, field.name) != field.default:
+                raise ValueError(f"Bộ quy tắc {self.code} không cho phép thay đổi tùy chọn «{field.name}».")
+
+    def with_options(self, **options: Any) -> RuleSet:
+        """A copy with the given per-cycle options, e.g. ``with_options(sick_leave_cap=False)``."""
+        known = {field.name for field in dataclasses.fields(self)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise ValueError(f"Bộ quy tắc {self.code} không có tùy chọn: {', '.join(unknown)}.")
+        return dataclasses.replace(self, **options)
+
+    # -- who is reviewed and rated -------------------------------------------------------------------------
+
+    def exclusions(self, facts: MemberFacts, period: Period) -> list[Exclusion]:
+        """The statuses of ``facts`` that may keep the member out, whatever the version does with them."""
+        found = []
+        if facts.exempted:
+            found.append(Exclusion.EXEMPTED)
+        if facts.suspended:
+            found.append(Exclusion.SUSPENDED)
+        if facts.admitted_on is not None and add_months(facts.admitted_on, NEW_MEMBER_MONTHS) > period.end:
+            found.append(Exclusion.NEWLY_ADMITTED)
+        return found
+
+    def review_status(self, facts: MemberFacts, period: Period) -> Eligibility:
+        found = self.exclusions(facts, period)
+        for exclusion in found:
+            if exclusion in self.not_reviewed:
+                return Eligibility(False, False, f"{exclusion.label}: không kiểm điểm, xếp loại")
+        for exclusion in found:
+            if exclusion in self.reviewed_not_rated:
+                return Eligibility(True, False, f"{exclusion.label}: có kiểm điểm nhưng không xếp loại")
+        return Eligibility(True, True)
+
+    # -- forms ----------------------------------------------------------------------------------------------
+
+    def form_for(self, facts: MemberFacts) -> FormVariant:
+        raise NotImplementedError
+
+    # -- caps -----------------------------------------------------------------------------------------------
+
+    def counted_disciplines(self, facts: MemberFacts, period: Period) -> list[Discipline]:
+        """The disciplines that make the member "not completed" in this period under this version."""
+        return [
+            discipline
+            for discipline in facts.disciplines
+            if period.contains(discipline.decided_on)
+            and not discipline.already_counted
+            and not (self.discipline_self_detected_exempts and discipline.self_detected)
+            and (discipline.duty_related or not self.discipline_duty_related_only)
+        ]
+
+    def _triggered(self, trigger: Trigger, facts: MemberFacts, period: Period) -> bool:
+        leader = facts.holds_leadership_post
+        match trigger:
+            case Trigger.DEGENERATION:
+                return facts.degeneration_concluded
+            case Trigger.TARGETS_BELOW_HALF:
+                return facts.targets_done_ratio is not None and facts.targets_done_ratio < HALF
+            case Trigger.CIVIL_SERVANT_NOT_COMPLETED:
+                return facts.civil_servant_not_completed
+            case Trigger.DISCIPLINE:
+                return bool(self.counted_disciplines(facts, period))
+            case Trigger.BREAKS_PROHIBITIONS:
+                return facts.breaks_member_prohibitions
+            case Trigger.TASKS_MOSTLY_NOT_COMPLETED:
+                return facts.tasks_not_completed_ratio is not None and facts.tasks_not_completed_ratio > HALF
+            case Trigger.LEADER_UNIT_BELOW_70:
+                share = facts.leader_unit_tasks_done_ratio
+                return leader and share is not None and share < LEADER_UNIT_MIN_SHARE
+            case Trigger.LEADER_LOW_CONFIDENCE:
+                share = facts.leader_low_confidence_ratio
+                return leader and share is not None and share > HALF
+        raise AssertionError(trigger)  # pragma: no cover - every member of Trigger is matched above
+
+    def _trigger_reason(self, trigger: Trigger, facts: MemberFacts, period: Period) -> str:
+        if trigger is not Trigger.DISCIPLINE:
+            return _TRIGGER_REASONS[trigger]
+        worst_discipline = max(self.counted_disciplines(facts, period), key=lambda d: d.level.severity)
+        reason = f"Bị thi hành kỷ luật ({worst_discipline.level.label}) trong năm đánh giá"
+        if self.discipline_duty_related_only:
+            reason += " do vi phạm liên quan đến chức trách, nhiệm vụ được giao"
+        return reason
+
+    def caps(self, facts: MemberFacts | CollectiveFacts, period: Period) -> list[Cap]:
+        """Every upper bound that applies; the worst one wins (see ``rate``)."""
+        if isinstance(facts, CollectiveFacts):
+            if any(period.contains(day) for day in facts.subordinate_disciplined_on):
+                return [Cap(Level.GOOD, COLLECTIVE_DISCIPLINE_REASON)]
+            return []
+        caps = [
+            Cap(Level.NOT_COMPLETED, self._trigger_reason(trigger, facts, period))
+            for trigger in Trigger
+            if trigger in self.not_completed_triggers and self._triggered(trigger, facts, period)
+        ]
+        if self.sick_leave_cap and facts.sick_leave_months >= SICK_LEAVE_CAP_MONTHS:
+            caps.append(Cap(Level.COMPLETED, SICK_LEAVE_REASON))
+        return caps
+
+    # -- the rating method ---------------------------------------------------------------------------------
+
+    def _require(self, method: RatingMethod) -> None:
+        if self.method is not method:
+            raise WrongMethod(f"Bộ quy tắc {self.code} xếp loại theo cách: {self.method.label}.")
+
+    def level_from_grades(self, task_result: Grade, others: Sequence[Grade]) -> Level:
+        """Criteria method. Excellent: task result Xuất sắc and every other criterion Tốt or better;
+        good: every criterion Tốt or better; completed: no criterion Kém; otherwise not completed."""
+        self._require(RatingMethod.CRITERIA)
+        grades = [task_result, *others]
+        if task_result is Grade.EXCELLENT and all(g.at_least(Grade.GOOD) for g in others):
+            return Level.EXCELLENT
+        if all(g.at_least(Grade.GOOD) for g in grades):
+            return Level.GOOD
+        if all(g.at_least(Grade.AVERAGE) for g in grades):
+            return Level.COMPLETED
+        return Level.NOT_COMPLETED
+
+    def total_score(self, general: Decimal | int | str, tasks: Decimal | int | str) -> Decimal:
+        """The validated total of the two groups of points."""
+        self._require(RatingMethod.SCORE_100)
+        assert self.score_rules is not None
+        rules = self.score_rules
+        general_points = _to_decimal(general, "Điểm nhóm tiêu chí chung")
+        task_points = _to_decimal(tasks, "Điểm nhóm tiêu chí kết quả thực hiện nhiệm vụ")
+        if not 0 <= general_points <= rules.general_max:
+            raise ValueError(
+                f"Điểm nhóm tiêu chí chung phải từ 0 đến {rules.general_max}, nhận được {general_points}."
+            )
+        if not 0 <= task_points <= rules.tasks_max:
+            raise ValueError(
+                f"Điểm nhóm tiêu chí kết quả thực hiện nhiệm vụ phải từ 0 đến {rules.tasks_max}, "
+                f"nhận được {task_points}."
+            )
+        return general_points + task_points
+
+    def _unmet_conditions(self, level: Level, conditions: ScoreConditions) -> list[str]:
+        """Why ``conditions`` do not allow ``level`` (empty if they do)."""
+        assert self.score_rules is not None
+        rules = self.score_rules
+        unmet = []
+        if level in (Level.EXCELLENT, Level.GOOD) and conditions.on_time_share < 1:
+            unmet.append("chưa hoàn thành 100% nhiệm vụ đúng tiến độ")
+        if level is Level.EXCELLENT:
+            if conditions.exceeding_share < rules.excellent_min_exceeding_share:
+                minimum = format_percent(rules.excellent_min_exceeding_share, 0)
+                unmet.append(f"chưa có từ {minimum} nhiệm vụ trở lên hoàn thành vượt mức")
+            if conditions.shortcomings_fixed_share < 1:
+                unmet.append("chưa khắc phục 100% hạn chế, khuyết điểm đã được chỉ ra")
+        if level is Level.COMPLETED:
+            if conditions.done_share < 1:
+                unmet.append("chưa hoàn thành 100% nhiệm vụ")
+            if conditions.late_share > rules.completed_max_late_share:
+                unmet.append(
+                    f"có trên {format_percent(rules.completed_max_late_share, 0)} nhiệm vụ chậm tiến độ"
+                )
+        return unmet
+
+    def _score_outcome(self, assessment: ScoreAssessment) -> Outcome:
+        assert self.score_rules is not None
+        total = self.total_score(assessment.general, assessment.tasks)
+        level = next((lvl for floor, lvl in self.score_rules.bands if total >= floor), Level.NOT_COMPLETED)
+        reasons = []
+        while unmet := self._unmet_conditions(level, assessment.conditions):
+            reasons.append(f"Chưa đủ điều kiện {level.label.lower()}: {'; '.join(unmet)}")
+            level = level_below(level)
+        return Outcome(level, tuple(reasons))
+
+    def level_from_score(
+        self, general: Decimal | int | str, tasks: Decimal | int | str, conditions: ScoreConditions
+    ) -> Level:
+        """Score method: the band of general (0–30) + tasks (0–70), lowered until the hard conditions hold."""
+        return self._score_outcome(ScoreAssessment(general, tasks, conditions)).level
+
+    def rate(
+        self,
+        facts: MemberFacts | CollectiveFacts,
+        period: Period,
+        assessment: CriteriaAssessment | ScoreAssessment,
+    ) -> Outcome:
+        """The method's level, lowered by every cap, with every reason that bounded it."""
+        if isinstance(facts, MemberFacts):
+            eligibility = self.review_status(facts, period)
+            if not eligibility.rated:
+                raise NotRated(eligibility.reason)
+        if isinstance(assessment, CriteriaAssessment):
+            outcome = Outcome(self.level_from_grades(assessment.task_result, assessment.others))
+        else:
+            self._require(RatingMethod.SCORE_100)
+            outcome = self._score_outcome(assessment)
+        level, reasons = outcome.level, list(outcome.reasons)
+        for bound in self.caps(facts, period):
+            level = cap(level, bound.max_level)
+            reasons.append(bound.reason)
+        return Outcome(level, tuple(reasons))
+
+    # -- the excellent quota --------------------------------------------------------------------------------
+
+    def _ratio(self, raised: bool) -> Decimal:
+        if not raised:
+            return self.quota_ratio
+        if self.raised_quota_ratio is None:
+            raise ValueError(
+                f"Bộ quy tắc {self.code} không cho phép nâng tỷ lệ hoàn thành xuất sắc nhiệm vụ."
+            )
+        return self.raised_quota_ratio
+
+    def max_excellent(self, good_count: int, raised: bool = False) -> int:
+        """At most this many "excellent" for ``good_count`` rated "good" in the same group (rounded down)."""
+        if good_count < 0:
+            raise ValueError("Số xếp loại hoàn thành tốt nhiệm vụ không được âm.")
+        return int(good_count * self._ratio(raised))
+
+    def quota_check(self, excellent: int, good: int, raised: bool = False) -> QuotaResult:
+        """Check one group's counts (the group per ``quota_base``) against the quota."""
+        if excellent < 0:
+            raise ValueError("Số xếp loại hoàn thành xuất sắc nhiệm vụ không được âm.")
+        limit = self.max_excellent(good, raised)
+        share = format_percent(self._ratio(raised), 0)
+        ok = excellent <= limit
+        if not good:
+            ratio = None
+            detail = f"{excellent} hoàn thành xuất sắc nhiệm vụ, không có hoàn thành tốt nhiệm vụ"
+        else:
+            ratio = Decimal(excellent) / Decimal(good)
+            detail = (
+                f"{excellent}/{good} hoàn thành xuất sắc nhiệm vụ so với hoàn thành tốt nhiệm vụ "
+                f"({format_percent(ratio)})"
+            )
+        if ok:
+            message = f"Đạt tỷ lệ: {detail}, không vượt quá {share}."
+        else:
+            message = f"Vượt tỷ lệ {share}: {detail}; tối đa {limit} hoàn thành xuất sắc nhiệm vụ."
+        return QuotaResult(ok, limit, ratio, message)
+
+    # -- votes ----------------------------------------------------------------------------------------------
+
+    def votes_allow(self, level: Level, votes_for: int, official_members: int) -> bool:
+        """Whether the tally allows proposing ``level``; always true while vote thresholds are off."""
+        if official_members < 1:
+            raise ValueError("Số đảng viên chính thức phải lớn hơn 0.")
+        if not 0 <= votes_for <= official_members:
+            raise ValueError(
+                f"Số phiếu tán thành ({votes_for}) phải từ 0 đến "
+                f"số đảng viên chính thức ({official_members})."
+            )
+        if self.vote_thresholds is None:
+            return True
+        share = Fraction(votes_for, official_members)
+        if level is Level.EXCELLENT:
+            return share >= self.vote_thresholds.excellent
+        if level is Level.GOOD:
+            return share > self.vote_thresholds.good
+        return True
+
+    # -- flags ----------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def not_completed_two_years_running(previous_level: Level | None, level: Level) -> bool:
+        """A member "not completed" this year and last: the cell must consider the case (Party rules)."""
+        return previous_level is Level.NOT_COMPLETED and level is Level.NOT_COMPLETED
+
+    @staticmethod
+    def may_propose_reward(level: Level) -> bool:
+        """Only excellent organisations and members may be proposed for commendation."""
+        return level is Level.EXCELLENT
