@@ -433,8 +433,8 @@ class RuleSet:
         return unmet
 
     def _score_outcome(self, assessment: ScoreAssessment) -> Outcome:
-        assert self.score_rules is not None
         total = self.total_score(assessment.general, assessment.tasks)
+        assert self.score_rules is not None
         level = next((lvl for floor, lvl in self.score_rules.bands if total >= floor), Level.NOT_COMPLETED)
         reasons = []
         while unmet := self._unmet_conditions(level, assessment.conditions):
@@ -462,7 +462,6 @@ class RuleSet:
         if isinstance(assessment, CriteriaAssessment):
             outcome = Outcome(self.level_from_grades(assessment.task_result, assessment.others))
         else:
-            self._require(RatingMethod.SCORE_100)
             outcome = self._score_outcome(assessment)
         level, reasons = outcome.level, list(outcome.reasons)
         for bound in self.caps(facts, period):

@@ -18,9 +18,14 @@ Ratio = float | Decimal | Fraction
 """A share between 0 and 1 (0.5 means 50%)."""
 
 
-def _check_ratio(name: str, value: Ratio | None) -> None:
-    if value is not None and not 0 <= value <= 1:
+def _exact_ratio(name: str, value: Ratio | None) -> Fraction | None:
+    """The share as an exact fraction: a float is read by its decimal text, so 0.7 is exactly 7/10."""
+    if value is None:
+        return None
+    exact = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    if not 0 <= exact <= 1:
         raise ValueError(f"Tỷ lệ {name} phải nằm trong khoảng từ 0 đến 1, nhận được {value}.")
+    return exact
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,8 @@ class Discipline:
 class MemberFacts:
     """What a rule set needs to know about one party member (đảng viên) for one period.
 
-    Booleans describe the period being rated; ``None`` for a ratio means "not assessed".
+    Booleans describe the period being rated; ``None`` for a ratio means "not assessed". Ratios are stored
+    as exact fractions.
     ``targets_done_ratio`` is the share of assigned targets reached (2019 trigger: below 50%);
     ``tasks_not_completed_ratio`` the share of the year's tasks not completed (2025 trigger: above 50%).
     The two ``leader_*`` ratios apply to holders of a leadership post from 2025 on.
@@ -120,10 +126,13 @@ class MemberFacts:
     def __post_init__(self) -> None:
         if self.sick_leave_months < 0:
             raise ValueError("Số tháng nghỉ ốm không được âm.")
-        _check_ratio("chỉ tiêu đạt được", self.targets_done_ratio)
-        _check_ratio("nhiệm vụ không hoàn thành", self.tasks_not_completed_ratio)
-        _check_ratio("nhiệm vụ đơn vị hoàn thành", self.leader_unit_tasks_done_ratio)
-        _check_ratio("phiếu tín nhiệm thấp", self.leader_low_confidence_ratio)
+        for field, name in (
+            ("targets_done_ratio", "chỉ tiêu đạt được"),
+            ("tasks_not_completed_ratio", "nhiệm vụ không hoàn thành"),
+            ("leader_unit_tasks_done_ratio", "nhiệm vụ đơn vị hoàn thành"),
+            ("leader_low_confidence_ratio", "phiếu tín nhiệm thấp"),
+        ):
+            object.__setattr__(self, field, _exact_ratio(name, getattr(self, field)))
 
 
 @dataclass(frozen=True)
