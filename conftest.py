@@ -34,3 +34,24 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def celery_eager(request):
+    """Tasks run in-process in tests, except in the tests that exercise the real worker (marked `services`)."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def media_root(tmp_path, settings):
+    """Generated files go to a temporary folder, never into the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -14,5 +14,6 @@ urlpatterns = [
     path("don-vi/", include("party_units.urls")),
     path("dang-vien/", include("members.urls")),
     path("danh-gia/", include("appraisal.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("quan-tri/", admin.site.urls),
 ]
