@@ -140,5 +140,5 @@ def seed(*, stdout=None) -> None:
     grant(danguy, quyet_thang, RoleKind.WARD_STAFF)
     grant(bithu, cells[0], RoleKind.SECRETARY)
     if stdout is not None:
-        stdout.write(f"  tổ chức đảng: {PartyUnit.objects.count()}, tài khoản demo: admin (quản trị) …")
+        stdout.write(f"  {PartyUnit.objects.count()} tổ chức đảng, {Role.objects.count()} vai trò")
     return admin
