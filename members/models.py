@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from party_units.models import PartyUnit, nfc
 
+from .text import card_key
+
 
 def name_key(value: str) -> str:
     """The search/uniqueness key of a name: NFC, case-folded, single spaces (NFC and NFD input match)."""
@@ -80,13 +82,17 @@ class Member(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs) -> None:
+        self.normalise()
+        super().save(*args, **kwargs)
+
+    def normalise(self) -> None:
+        """Store text NFC and derive the keys; save() calls it, and bulk writes must call it themselves."""
         self.full_name = " ".join(nfc(self.full_name).split())
         self.name_key = name_key(self.full_name)
-        self.given_name = self.name_key.rsplit(" ", 1)[-1] if self.name_key else ""
-        self.card_number = nfc(self.card_number).upper()
+        self.given_name = self.name_key.rsplit(" ", 1)[-1][:40] if self.name_key else ""
+        self.card_number = card_key(self.card_number)
         for field in ("government_post", "union_post", "workplace"):
             setattr(self, field, nfc(getattr(self, field)))
-        super().save(*args, **kwargs)
 
     def is_probationary(self, on: datetime.date | None = None) -> bool:
         on = on or datetime.date.today()

@@ -1,0 +1,308 @@
+"""Reads of members shared by pages and by other apps (the review cycles read `facts_for_period`)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Collate
+
+from party_units.access import Perm, access_for
+from party_units.models import PartyUnit
+
+from .models import DisciplineLevel, Member, Membership, MembershipKind, MemberStatus, StatusKind, name_key
+from .text import PG_COLLATION, member_sort_key
+
+DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
+DISCIPLINE_SEVERITY = {level: i + 1 for i, level in enumerate(DisciplineLevel.values)}  # reprimand=1 … expulsion=4
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Facts for the rule sets
+
+
+@dataclass(frozen=True)
+class DisciplineFact:
+    """One disciplinary decision taken within the period.
+
+    ``level`` is a ``members.models.DisciplineLevel`` value ("reprimand", "warning", "dismissal", "expulsion");
+    ``severity`` orders them (1 = khiển trách … 4 = khai trừ). ``decided_on`` is the decision date.
+    """
+
+    status_id: int
+    level: str
+    severity: int
+    decided_on: datetime.date
+    decision_ref: str
+    duty_related: bool
+    self_detected: bool
+
+
+@dataclass(frozen=True)
+class MembershipSpan:
+    """A membership (official or temporary) that overlaps the period, with the days of it inside the period."""
+
+    membership_id: int
+    unit_id: int
+    unit_name: str
+    kind: str  # MembershipKind value: "official" or "temporary"
+    start_date: datetime.date
+    end_date: datetime.date | None  # None: still open
+    days_in_period: int
+
+
+@dataclass(frozen=True)
+class MemberPeriodFacts:
+    """What the member's records say about one period [period_start, period_end] (both inclusive).
+
+    - ``exempted`` / ``suspended`` / ``maternity_leave``: such a status held on at least one day of the period.
+    - ``disciplines``: decisions dated within the period, oldest first.
+    - ``sick_leave_months``: months of long sick leave falling in the period (one decimal). A leave's recorded
+      ``months`` are spread evenly over its dates; a leave with no end date is taken to last its recorded months
+      from its start date.
+    - ``probationary_at_end``: not yet a full member on ``period_end``.
+    - ``holds_leadership_post`` / ``in_political_system``: the member's current record (not dated).
+    - ``memberships``: every official and temporary membership overlapping the period, oldest first.
+    """
+
+    member_id: int
+    period_start: datetime.date
+    period_end: datetime.date
+    admitted_on: datetime.date | None
+    full_member_on: datetime.date | None
+    probationary_at_end: bool
+    exempted: bool
+    suspended: bool
+    disciplines: tuple[DisciplineFact, ...]
+    sick_leave_months: Decimal
+    maternity_leave: bool
+    holds_leadership_post: bool
+    in_political_system: bool
+    memberships: tuple[MembershipSpan, ...]
+
+    @property
+    def official(self) -> tuple[MembershipSpan, ...]:
+        return tuple(m for m in self.memberships if m.kind == MembershipKind.OFFICIAL)
+
+    @property
+    def temporary(self) -> tuple[MembershipSpan, ...]:
+        return tuple(m for m in self.memberships if m.kind == MembershipKind.TEMPORARY)
+
+    @property
+    def official_unit_id_at_end(self) -> int | None:
+        """The official cell at the end of the period (the last one in it if the member left): the rating cell."""
+        official = self.official
+        return official[-1].unit_id if official else None
+
+    def official_days_by_unit(self) -> dict[int, int]:
+        """Days spent in each official cell during the period (the "≥ 6 months in the old cell" rule)."""
+        days: dict[int, int] = defaultdict(int)
+        for span in self.official:
+            days[span.unit_id] += span.days_in_period
+        return dict(days)
+
+
+def _overlap_days(first: datetime.date, last: datetime.date, start: datetime.date, end: datetime.date) -> int:
+    return max(0, (min(last, end) - max(first, start)).days + 1)
+
+
+def _sick_leave_months(status: MemberStatus, start: datetime.date, end: datetime.date) -> Decimal:
+    months = status.months or Decimal(0)
+    if status.end_date is not None:
+        last = status.end_date
+    elif months:
+        last = status.start_date + datetime.timedelta(days=int(months * DAYS_PER_MONTH) - 1)
+    else:
+        return Decimal(0)
+    total_days = (last - status.start_date).days + 1
+    inside = _overlap_days(status.start_date, last, start, end)
+    if not months:  # dated leave without a recorded length: count its calendar days
+        return Decimal(inside) / DAYS_PER_MONTH
+    return months * inside / total_days
+
+
+def facts_for_period(
+    members: Iterable[Member | int] | QuerySet, start: datetime.date, end: datetime.date
+) -> dict[int, MemberPeriodFacts]:
+    """The rating-relevant facts of each member in the period [start, end], keyed by member id.
+
+    ``members`` may be a queryset of Member, Member instances or ids. Three queries whatever the number of
+    members (members, statuses, memberships with their unit). Members with no facts still get an entry.
+    """
+    if start > end:
+        raise ValueError("Kỳ không hợp lệ: ngày bắt đầu sau ngày kết thúc.")
+    fields = ("id", "admitted_on", "full_member_on", "holds_leadership_post", "in_political_system")
+    if isinstance(members, QuerySet):
+        member_filter = Q(member__in=members.values("pk"))
+        rows = list(members.values(*fields))
+    else:
+        ids = [m.pk if isinstance(m, Member) else int(m) for m in members]
+        member_filter = Q(member_id__in=ids)
+        rows = list(Member.objects.filter(pk__in=ids).values(*fields))
+
+    statuses: dict[int, list[MemberStatus]] = defaultdict(list)
+    for status in MemberStatus.objects.filter(member_filter).in_period(start, end).order_by("start_date", "id"):
+        statuses[status.member_id].append(status)
+    spans: dict[int, list[MembershipSpan]] = defaultdict(list)
+    memberships = (
+        Membership.objects.filter(member_filter)
+        .overlapping(start, end)
+        .select_related("unit")
+        .order_by("start_date", "id")
+    )
+    for m in memberships:
+        spans[m.member_id].append(
+            MembershipSpan(
+                membership_id=m.pk,
+                unit_id=m.unit_id,
+                unit_name=m.unit.name,
+                kind=m.kind,
+                start_date=m.start_date,
+                end_date=m.end_date,
+                days_in_period=m.days_within(start, end),
+            )
+        )
+
+    out: dict[int, MemberPeriodFacts] = {}
+    for row in rows:
+        own = statuses.get(row["id"], [])
+        kinds = {s.kind for s in own}
+        sick = sum((_sick_leave_months(s, start, end) for s in own if s.kind == StatusKind.SICK_LEAVE), Decimal(0))
+        out[row["id"]] = MemberPeriodFacts(
+            member_id=row["id"],
+            period_start=start,
+            period_end=end,
+            admitted_on=row["admitted_on"],
+            full_member_on=row["full_member_on"],
+            probationary_at_end=row["full_member_on"] is None or row["full_member_on"] > end,
+            exempted=StatusKind.EXEMPTED in kinds,
+            suspended=StatusKind.SUSPENDED in kinds,
+            disciplines=tuple(
+                DisciplineFact(
+                    status_id=s.pk,
+                    level=s.discipline_level,
+                    severity=DISCIPLINE_SEVERITY.get(s.discipline_level, 0),
+                    decided_on=s.start_date,
+                    decision_ref=s.decision_ref,
+                    duty_related=s.duty_related,
+                    self_detected=s.self_detected,
+                )
+                for s in own
+                if s.kind == StatusKind.DISCIPLINED
+            ),
+            sick_leave_months=Decimal(sick).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
+            maternity_leave=StatusKind.MATERNITY_LEAVE in kinds,
+            holds_leadership_post=row["holds_leadership_post"],
+            in_political_system=row["in_political_system"],
+            memberships=tuple(spans.get(row["id"], [])),
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Vietnamese ordering
+
+
+def uses_icu_collation() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def order_members(queryset: QuerySet, prefix: str = "") -> QuerySet | list:
+    """Order members (or rows pointing at a member through ``prefix``, e.g. "member__") the Vietnamese way.
+
+    PostgreSQL sorts in the database with the ICU collation; elsewhere (SQLite) the rows are sorted here with a
+    key that gives the same order, so the result is a list.
+    """
+    if uses_icu_collation():
+        return queryset.order_by(
+            Collate(f"{prefix}given_name", PG_COLLATION), Collate(f"{prefix}name_key", PG_COLLATION), f"{prefix}id"
+        )
+    rows = list(queryset)
+
+    def key(row):
+        member = row
+        for step in filter(None, prefix.split("__")):
+            member = getattr(member, step)
+        return member_sort_key(member.given_name, member.name_key, member.pk)
+
+    return sorted(rows, key=key)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Roster
+
+
+ROSTER_FILTERS = {
+    "exempted": StatusKind.EXEMPTED,
+    "suspended": StatusKind.SUSPENDED,
+    "disciplined": StatusKind.DISCIPLINED,
+    "sick_leave": StatusKind.SICK_LEAVE,
+    "maternity_leave": StatusKind.MATERNITY_LEAVE,
+}
+
+
+def roster(
+    unit: PartyUnit,
+    *,
+    year: int | None = None,
+    status: str = "",
+    search: str = "",
+) -> list[Membership]:
+    """Current official memberships of the cells in the unit's subtree, with member, cell and the statuses
+    held in ``year``, in Vietnamese alphabetical order. Two queries whatever the size.
+
+    ``status``: a StatusKind value (held in the year), "probationary" (not a full member on 31/12 of the year)
+    or "" for everyone. ``search``: part of the name, NFC/NFD and case insensitive.
+    """
+    year = year or datetime.date.today().year
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    qs = (
+        Membership.objects.current()
+        .official()
+        .filter(unit__path__startswith=unit.path)
+        .select_related("member", "unit")
+        .prefetch_related(
+            Prefetch(
+                "member__statuses",
+                queryset=MemberStatus.objects.in_period(start, end).order_by("start_date", "id"),
+                to_attr="statuses_in_year",
+            )
+        )
+    )
+    if status in ROSTER_FILTERS:
+        held = MemberStatus.objects.in_period(start, end).filter(member=OuterRef("member"), kind=status)
+        qs = qs.filter(Exists(held))
+    elif status == "probationary":
+        qs = qs.filter(Q(member__full_member_on__isnull=True) | Q(member__full_member_on__gt=end))
+    if search.strip():
+        qs = qs.filter(member__name_key__contains=name_key(search))
+    rows = order_members(qs, "member__")
+    rows = list(rows)
+    for row in rows:
+        row.member.current_membership = row  # lets Member.access_unit answer without a query
+    return rows
+
+
+def member_page(member: Member) -> dict:
+    """Memberships (oldest last), statuses, and whether the viewer context needs the cell: 2 queries."""
+    return {
+        "memberships": list(member.memberships.select_related("unit").order_by("-start_date", "-id")),
+        "statuses": list(member.statuses.order_by("-start_date", "-id")),
+    }
+
+
+def manageable_cells(user, within: PartyUnit | None = None) -> QuerySet:
+    """Active cells where the user may manage members (within a unit's subtree if given)."""
+    qs = access_for(user).units(Perm.MANAGE_MEMBERS).cells().filter(is_active=True)
+    if within is not None:
+        qs = qs.filter(path__startswith=within.path)
+    return qs.order_by("path")
+
+
+def viewable_cells(user) -> QuerySet:
+    return access_for(user).units(Perm.VIEW).cells().filter(is_active=True).order_by("path")

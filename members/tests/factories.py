@@ -1,0 +1,41 @@
+"""Small factories for member records (plain functions: the project does not use factory_boy)."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from members.models import DisciplineLevel, Member, Membership, MembershipKind, MemberStatus, StatusKind
+
+_seq = itertools.count(1)
+
+
+def member(
+    name: str | None = None,
+    cell=None,
+    *,
+    start: datetime.date = datetime.date(2015, 1, 1),
+    end: datetime.date | None = None,
+    **fields,
+) -> Member:
+    """A full member (admitted 2010) with an open official membership in `cell` when given."""
+    fields.setdefault("admitted_on", datetime.date(2010, 5, 19))
+    fields.setdefault("full_member_on", datetime.date(2011, 5, 19))
+    record = Member.objects.create(full_name=name or f"Đảng viên Số {next(_seq)}", **fields)
+    if cell is not None:
+        Membership.objects.create(member=record, unit=cell, start_date=start, end_date=end)
+    return record
+
+
+def membership(record: Member, cell, start: datetime.date, end: datetime.date | None = None, **fields) -> Membership:
+    return Membership.objects.create(member=record, unit=cell, start_date=start, end_date=end, **fields)
+
+
+def temporary(record: Member, cell, start: datetime.date, end: datetime.date | None = None) -> Membership:
+    return membership(record, cell, start, end, kind=MembershipKind.TEMPORARY)
+
+
+def status(record: Member, kind: str, start: datetime.date, end: datetime.date | None = None, **fields) -> MemberStatus:
+    if kind == StatusKind.DISCIPLINED:
+        fields.setdefault("discipline_level", DisciplineLevel.REPRIMAND)
+    return MemberStatus.objects.create(member=record, kind=kind, start_date=start, end_date=end, **fields)

@@ -1,0 +1,121 @@
+"""Vietnamese text helpers: the alphabetical sort key, diacritic-insensitive keys, card numbers.
+
+The sort key reproduces the order of PostgreSQL's ICU collation ``vi-x-icu`` (CLDR's Vietnamese rules) for
+names, so SQLite (which has no ICU) lists a roster in the same order as PostgreSQL:
+
+- primary: the 29 letters in the Vietnamese alphabet order ``a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u
+  ư v x y`` (the Latin letters f j w z in their Latin places, for foreign names); a space sorts before any
+  letter, so "An Bình" comes before "Anh";
+- secondary (only when the letters are equal): the tone marks in the order ngang < huyền < hỏi < ngã < sắc <
+  nặng (a à ả ã á ạ);
+- tertiary: lower case before upper case.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from party_units.models import nfc
+
+ALPHABET = ["a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "ô", "ơ"]
+ALPHABET += ["p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z"]
+_LETTER_RANK = {letter: 100 + i for i, letter in enumerate(ALPHABET)}
+# Combining marks that make a different letter (primary) versus the five tones (secondary).
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+
+# The Postgres ICU collation with the same order (Debian's PostgreSQL ships it predefined).
+PG_COLLATION = "vi-x-icu"
+
+
+def _split(char: str) -> tuple[str, int, int]:
+    """(the letter without its tone, its tone rank, 1 if upper case) of one character."""
+    decomposed = unicodedata.normalize("NFD", char)
+    base = decomposed[0]
+    marks = decomposed[1:]
+    tone = 0
+    letter_marks = ""
+    for mark in marks:
+        if mark in _TONE_RANK:
+            tone = _TONE_RANK[mark]
+        elif mark in _LETTER_MARKS:
+            letter_marks += mark
+    letter = unicodedata.normalize("NFC", base + letter_marks)
+    upper = 1 if letter != letter.lower() else 0
+    return letter.lower(), tone, upper
+
+
+def _primary(letter: str) -> int:
+    if letter in _LETTER_RANK:
+        return _LETTER_RANK[letter]
+    if letter.isspace():
+        return 0
+    if letter.isdigit():
+        return 50 + int(letter) if letter in "0123456789" else 60
+    if not letter.isalnum():
+        return 1 + (ord(letter) % 40)  # punctuation and symbols: before digits and letters
+    return 1000 + ord(letter)  # letters of other scripts: after the Vietnamese alphabet
+
+
+def vi_sort_key(value: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """A key that orders strings like the ICU Vietnamese collation (see the module docstring)."""
+    parts = [_split(ch) for ch in nfc(value)]
+    return (
+        tuple(_primary(letter) for letter, _, _ in parts),
+        tuple(tone for _, tone, _ in parts),
+        tuple(upper for _, _, upper in parts),
+    )
+
+
+def member_sort_key(given_name: str, name_key: str, pk: int | None = 0) -> tuple:
+    """Vietnamese lists sort by the given name (the last word), then the whole name."""
+    return (vi_sort_key(given_name), vi_sort_key(name_key), pk or 0)
+
+
+def fold(value: str) -> str:
+    """Lower case without diacritics, single spaces: "Họ và tên" and "HO VA TEN" give "ho va ten"."""
+    decomposed = unicodedata.normalize("NFD", nfc(value).casefold().replace("đ", "d"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.split())
+
+
+_CARD_SPACES = re.compile(r"\s+")
+
+
+def card_key(value: str) -> str:
+    """A party card number as stored: NFC, upper case, no spaces ("12 345 678" = "12345678")."""
+    return _CARD_SPACES.sub("", nfc(value)).upper()
+
+
+_FORMULA_BODY = re.compile(
+    r"""^(
+        [A-Za-z_][\w.]*\s*\(      # a function call: SUM( HYPERLINK( cmd(
+        | \$?[A-Za-z]{1,3}\$?\d+  # a cell reference: A1, $B$2
+        | .*\|                    # DDE: cmd|' /C calc'!A0
+    )""",
+    re.VERBOSE,
+)
+
+
+def looks_like_formula(value: str) -> bool:
+    """A text that a spreadsheet would run as a formula (CSV/formula injection).
+
+    "=..." always is; "+", "-" and "@" only when followed by a call, a cell reference or DDE, so that "-"
+    (an empty cell written as a dash) or "+84 912 345 678" stay plain text.
+    """
+    text = value.lstrip()
+    if not text:
+        return False
+    if text[0] == "=":
+        return True
+    if text[0] in "+-@":
+        return bool(_FORMULA_BODY.match(text[1:].lstrip()))
+    return False
+
+
+def neutralise_for_spreadsheet(value):
+    """Make a value written to a spreadsheet inert: a leading quote before =, +, -, @, tab or CR."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
