@@ -56,3 +56,10 @@ def test_page_query_count_does_not_grow_with_units_or_members(
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
     assert len(small.captured_queries) <= 8
+
+
+def test_user_names_are_shown_in_vietnamese_order(personas, client_for):
+    personas.staff_a.last_name, personas.staff_a.first_name = "Nguyễn Hải", "An"
+    personas.staff_a.save()
+    page = client_for(personas.staff_a).get(reverse("home")).content.decode()
+    assert "Nguyễn Hải An" in page and "An Nguyễn Hải" not in page
