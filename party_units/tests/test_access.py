@@ -97,3 +97,20 @@ def test_home_sends_each_role_to_its_work(personas, client_for):
     assert personas.ward_a.name in response.content.decode()
     response = client_for(personas.outsider).get(reverse("home"))
     assert "chưa được giao" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", sorted(VIEW_CASES))
+def test_home_for_every_persona(personas, client_for, persona):
+    response = client_for(getattr(personas, persona)).get(reverse("home"))
+    if persona.startswith("member_"):
+        record = getattr(personas, f"member_record_{persona[-2:]}")
+        assert response.status_code == 302 and response.url == reverse("members:detail", args=[record.pk])
+    else:
+        assert response.status_code == 200
+        assert ("chưa được giao" in response.content.decode()) == (persona == "outsider")
+
+
+def test_member_reaches_own_record_and_not_anothers(personas, client_for):
+    client = client_for(personas.member_a1)
+    assert client.get(reverse("members:detail", args=[personas.member_record_a1.pk])).status_code == 200
+    assert client.get(reverse("members:detail", args=[personas.member_record_b1.pk])).status_code == 404
