@@ -127,8 +127,7 @@ _TRIGGER_REASONS = {
 }
 
 SICK_LEAVE_REASON = (
-    f"Nghỉ ốm từ {SICK_LEAVE_CAP_MONTHS} tháng trở lên trong năm: "
-    "không xếp loại cao hơn mức hoàn thành nhiệm vụ"
+    f"Nghỉ ốm từ {SICK_LEAVE_CAP_MONTHS} tháng trở lên trong năm: không xếp loại cao hơn mức hoàn thành nhiệm vụ"
 )
 COLLECTIVE_DISCIPLINE_REASON = (
     "Có tổ chức đảng trực thuộc hoặc thành viên lãnh đạo bị thi hành kỷ luật trong năm: "
@@ -400,9 +399,7 @@ class RuleSet:
         general_points = _to_decimal(general, "Điểm nhóm tiêu chí chung")
         task_points = _to_decimal(tasks, "Điểm nhóm tiêu chí kết quả thực hiện nhiệm vụ")
         if not 0 <= general_points <= rules.general_max:
-            raise ValueError(
-                f"Điểm nhóm tiêu chí chung phải từ 0 đến {rules.general_max}, nhận được {general_points}."
-            )
+            raise ValueError(f"Điểm nhóm tiêu chí chung phải từ 0 đến {rules.general_max}, nhận được {general_points}.")
         if not 0 <= task_points <= rules.tasks_max:
             raise ValueError(
                 f"Điểm nhóm tiêu chí kết quả thực hiện nhiệm vụ phải từ 0 đến {rules.tasks_max}, "
@@ -427,9 +424,7 @@ class RuleSet:
             if conditions.done_share < 1:
                 unmet.append("chưa hoàn thành 100% nhiệm vụ")
             if conditions.late_share > rules.completed_max_late_share:
-                unmet.append(
-                    f"có trên {format_percent(rules.completed_max_late_share, 0)} nhiệm vụ chậm tiến độ"
-                )
+                unmet.append(f"có trên {format_percent(rules.completed_max_late_share, 0)} nhiệm vụ chậm tiến độ")
         return unmet
 
     def _score_outcome(self, assessment: ScoreAssessment) -> Outcome:
@@ -475,9 +470,7 @@ class RuleSet:
         if not raised:
             return self.quota_ratio
         if self.raised_quota_ratio is None:
-            raise ValueError(
-                f"Bộ quy tắc {self.code} không cho phép nâng tỷ lệ hoàn thành xuất sắc nhiệm vụ."
-            )
+            raise ValueError(f"Bộ quy tắc {self.code} không cho phép nâng tỷ lệ hoàn thành xuất sắc nhiệm vụ.")
         return self.raised_quota_ratio
 
     def max_excellent(self, good_count: int, raised: bool = False) -> int:
@@ -516,8 +509,7 @@ class RuleSet:
             raise ValueError("Số đảng viên chính thức phải lớn hơn 0.")
         if not 0 <= votes_for <= official_members:
             raise ValueError(
-                f"Số phiếu tán thành ({votes_for}) phải từ 0 đến "
-                f"số đảng viên chính thức ({official_members})."
+                f"Số phiếu tán thành ({votes_for}) phải từ 0 đến số đảng viên chính thức ({official_members})."
             )
         if self.vote_thresholds is None:
             return True

@@ -37,9 +37,7 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.start > self.end:
-            raise ValueError(
-                f"Kỳ đánh giá không hợp lệ: ngày bắt đầu {self.start} sau ngày kết thúc {self.end}."
-            )
+            raise ValueError(f"Kỳ đánh giá không hợp lệ: ngày bắt đầu {self.start} sau ngày kết thúc {self.end}.")
 
     @classmethod
     def year(cls, year: int) -> Period:
@@ -170,9 +168,7 @@ class ScoreConditions:
         if not 0 <= self.tasks_exceeding <= self.tasks_done:
             raise ValueError("Số nhiệm vụ vượt mức phải từ 0 đến số nhiệm vụ đã hoàn thành.")
         if not 0 <= self.shortcomings_fixed <= self.shortcomings_total:
-            raise ValueError(
-                "Số hạn chế, khuyết điểm đã khắc phục phải từ 0 đến tổng số hạn chế, khuyết điểm."
-            )
+            raise ValueError("Số hạn chế, khuyết điểm đã khắc phục phải từ 0 đến tổng số hạn chế, khuyết điểm.")
 
     def _share(self, count: int) -> Fraction:
         return Fraction(count, self.tasks_total) if self.tasks_total else Fraction(1)

@@ -66,9 +66,7 @@ class Hd25RuleSet(RuleSet):
     not_reviewed: ClassVar[frozenset[Exclusion]] = frozenset(Exclusion)
     reviewed_not_rated: ClassVar[frozenset[Exclusion]] = frozenset()
 
-    not_completed_triggers: ClassVar[frozenset[Trigger]] = frozenset(
-        {Trigger.DEGENERATION, Trigger.DISCIPLINE}
-    )
+    not_completed_triggers: ClassVar[frozenset[Trigger]] = frozenset({Trigger.DEGENERATION, Trigger.DISCIPLINE})
     discipline_self_detected_exempts: ClassVar[bool] = True
     discipline_duty_related_only: ClassVar[bool] = False
 

@@ -198,8 +198,7 @@ def test_several_disciplines_in_the_year_give_one_cap_naming_the_most_severe(cod
 def test_the_2025_discipline_reason_says_the_violation_was_tied_to_duties():
     [bound] = caps("hd43-2025", disciplines=(discipline(),))
     assert bound.reason == (
-        "Bị thi hành kỷ luật (khiển trách) trong năm đánh giá "
-        "do vi phạm liên quan đến chức trách, nhiệm vụ được giao"
+        "Bị thi hành kỷ luật (khiển trách) trong năm đánh giá do vi phạm liên quan đến chức trách, nhiệm vụ được giao"
     )
     [bound] = caps("hd21-2019", disciplines=(discipline(),))
     assert bound.reason == "Bị thi hành kỷ luật (khiển trách) trong năm đánh giá"
@@ -220,9 +219,7 @@ def test_the_2025_discipline_reason_says_the_violation_was_tied_to_duties():
         ("hd43-2025", 12, False),
     ],
 )
-def test_sick_leave_of_3_months_or_more_caps_at_completed_in_2019_and_2023_but_never_in_2025(
-    code, months, capped
-):
+def test_sick_leave_of_3_months_or_more_caps_at_completed_in_2019_and_2023_but_never_in_2025(code, months, capped):
     expected = [Level.COMPLETED] if capped else []
     assert [c.max_level for c in caps(code, sick_leave_months=months)] == expected
 
@@ -233,9 +230,7 @@ def test_a_2023_cycle_may_turn_the_sick_leave_cap_off():
 
 def test_the_sick_leave_reason_is_in_vietnamese():
     [bound] = caps("hd21-2019", sick_leave_months=4)
-    assert bound.reason == (
-        "Nghỉ ốm từ 3 tháng trở lên trong năm: không xếp loại cao hơn mức hoàn thành nhiệm vụ"
-    )
+    assert bound.reason == ("Nghỉ ốm từ 3 tháng trở lên trong năm: không xếp loại cao hơn mức hoàn thành nhiệm vụ")
 
 
 @pytest.mark.parametrize("code", ALL_CODES)

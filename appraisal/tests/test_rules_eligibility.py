@@ -73,9 +73,7 @@ def test_from_2023_members_admitted_less_than_6_months_ago_are_not_reviewed_at_a
         (date(2024, 12, 31), date(2025, 1, 5), True),
     ],
 )
-def test_the_six_month_boundary_is_counted_to_the_period_end_to_the_day(
-    code, period_end, admitted_on, is_new
-):
+def test_the_six_month_boundary_is_counted_to_the_period_end_to_the_day(code, period_end, admitted_on, is_new):
     result = status(code, Period(date(period_end.year, 1, 1), period_end), admitted_on=admitted_on)
     assert result.rated is not is_new
 

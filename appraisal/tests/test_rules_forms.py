@@ -18,9 +18,7 @@ TITLE_2025 = "BẢN KIỂM ĐIỂM, TỰ ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN"
 
 @pytest.mark.parametrize("facts", [PLAIN, LEADER, OUTSIDE, OUTSIDE_LEADER])
 def test_2019_has_one_form_for_every_member(facts):
-    assert get_rule_set("hd21-2019").form_for(facts) == FormVariant(
-        "02-HD KĐ.ĐG 2019", "BẢN KIỂM ĐIỂM CÁ NHÂN"
-    )
+    assert get_rule_set("hd21-2019").form_for(facts) == FormVariant("02-HD KĐ.ĐG 2019", "BẢN KIỂM ĐIỂM CÁ NHÂN")
 
 
 def test_2023_members_without_a_leadership_post_use_02a():
@@ -28,9 +26,7 @@ def test_2023_members_without_a_leadership_post_use_02a():
 
 
 def test_2023_leaders_and_managers_use_02b_with_its_subtitle():
-    assert get_rule_set("hd25-2023").form_for(LEADER) == FormVariant(
-        "02B", "BẢN KIỂM ĐIỂM CÁ NHÂN", LEADER_SUBTITLE
-    )
+    assert get_rule_set("hd25-2023").form_for(LEADER) == FormVariant("02B", "BẢN KIỂM ĐIỂM CÁ NHÂN", LEADER_SUBTITLE)
 
 
 def test_2023_has_no_form_for_members_outside_the_political_system_so_they_use_02a():

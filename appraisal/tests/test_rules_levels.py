@@ -17,9 +17,7 @@ from appraisal.rules.levels import level_below
         (Level.NOT_COMPLETED, "khtnv", "KHTNV", 4, "Không hoàn thành nhiệm vụ"),
     ],
 )
-def test_each_level_has_its_stored_value_abbreviation_rank_and_vietnamese_label(
-    level, value, short, rank, label
-):
+def test_each_level_has_its_stored_value_abbreviation_rank_and_vietnamese_label(level, value, short, rank, label):
     assert (level.value, level.short, level.rank, level.label) == (value, short, rank, label)
     assert Level(value) is level
 

@@ -162,9 +162,7 @@ def test_a_high_score_falls_to_not_completed_when_a_task_is_left_undone():
 
 
 def test_with_no_tasks_assigned_every_share_counts_as_met():
-    assert (
-        score_level(30, 70, ScoreConditions(tasks_total=0, tasks_done=0, tasks_on_time=0)) is Level.EXCELLENT
-    )
+    assert score_level(30, 70, ScoreConditions(tasks_total=0, tasks_done=0, tasks_on_time=0)) is Level.EXCELLENT
 
 
 def test_rate_explains_each_level_the_hard_conditions_refused():

@@ -84,8 +84,7 @@ def test_exactly_20_percent_is_within_the_quota(code):
     result = get_rule_set(code).quota_check(excellent=3, good=15)
     assert (result.ok, result.limit, result.ratio) == (True, 3, Decimal("0.2"))
     assert result.message == (
-        "Đạt tỷ lệ: 3/15 hoàn thành xuất sắc nhiệm vụ so với hoàn thành tốt nhiệm vụ (20,00%), "
-        "không vượt quá 20%."
+        "Đạt tỷ lệ: 3/15 hoàn thành xuất sắc nhiệm vụ so với hoàn thành tốt nhiệm vụ (20,00%), không vượt quá 20%."
     )
 
 

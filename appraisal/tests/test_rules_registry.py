@@ -43,9 +43,7 @@ def test_choices_give_each_code_with_its_vietnamese_title_oldest_first():
         ("hd43-2025", "Quy định 366-QĐ/TW", "Hướng dẫn 43-HD/BTCTW", 2025, None),
     ],
 )
-def test_each_rule_set_names_its_regulation_guidance_and_years(
-    code, regulation, guidance, first_year, last_year
-):
+def test_each_rule_set_names_its_regulation_guidance_and_years(code, regulation, guidance, first_year, last_year):
     rules = get_rule_set(code)
     assert rules.code == code
     assert (rules.regulation, rules.guidance) == (regulation, guidance)
@@ -72,9 +70,7 @@ def test_2019_and_2023_grade_criteria_while_2025_scores_out_of_100(code, method)
         ("hd43-2025", QuotaBase.SIMILAR_SUBJECTS),
     ],
 )
-def test_2019_counts_the_quota_per_grassroots_organisation_later_versions_per_group_of_similar_subjects(
-    code, base
-):
+def test_2019_counts_the_quota_per_grassroots_organisation_later_versions_per_group_of_similar_subjects(code, base):
     assert get_rule_set(code).quota_base is base
 
 
