@@ -1,19 +1,387 @@
+"""Members pages: thin views that check access, validate a form, call one service and redirect."""
+
 from __future__ import annotations
 
+import datetime
+import logging
+import uuid
+from pathlib import PurePosixPath
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from party_units.access import Perm, get_object_or_deny
+from audit.models import AuditEntry
+from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny, require
 
-from .models import Member
+from . import selectors, services
+from .exporting import roster_xlsx, template_xlsx
+from .forms import (
+    EndDateForm,
+    ImportForm,
+    MemberCreateForm,
+    MemberForm,
+    RosterFilterForm,
+    StatusForm,
+    TemporaryForm,
+    TransferForm,
+)
+from .importing import COLUMNS, MAX_ROWS, digest_of, import_members, plan_from_bytes
+from .models import Member, Membership, MemberStatus
+from .text import fold
+
+logger = logging.getLogger(__name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_DIR = "members-import"
+IMPORT_SALT = "members.import"
+IMPORT_MAX_AGE = 2 * 3600  # seconds a preview stays confirmable
+ACTION_LABELS = {
+    "member.created": "Thêm đảng viên",
+    "member.updated": "Sửa thông tin",
+    "member.transferred": "Chuyển sinh hoạt",
+    "member.imported": "Thêm qua nhập danh sách",
+    "member.import_updated": "Cập nhật qua nhập danh sách",
+    "membership.temporary_added": "Sinh hoạt tạm thời",
+    "membership.ended": "Kết thúc sinh hoạt tạm thời",
+    "status.added": "Thêm tình trạng",
+    "status.ended": "Kết thúc tình trạng",
+    "status.deleted": "Xóa tình trạng",
+}
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form (unknown keys become non-field errors)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Roster and member pages
+
+
+@login_required
+def roster(request, unit_pk: int):
+    unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
+    today = timezone.localdate()
+    form = RosterFilterForm(request.GET or None)
+    year, status, search = today.year, "", ""
+    if form.is_valid():
+        year = form.cleaned_data["nam"] or today.year
+        status = form.cleaned_data["tinh_trang"]
+        search = form.cleaned_data["q"]
+    rows = selectors.roster(unit, year=year, status=status, search=search)
+    return render(
+        request,
+        "members/roster.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "form": form,
+            "year": year,
+            "year_end": datetime.date(year, 12, 31),
+            "can_manage": can(request.user, Perm.MANAGE_MEMBERS, unit),
+            "filtered": bool(status or search),
+        },
+    )
+
+
+def _history(member: Member) -> list[dict]:
+    labels = {f.attname: str(f.verbose_name) for f in Member._meta.concrete_fields}
+    labels |= {"unit_id": _("chi bộ"), "start_date": _("từ ngày"), "end_date": _("đến ngày"), "kind": _("loại")}
+    out = []
+    for entry in AuditEntry.objects.for_object(member).select_related("actor")[:100]:
+        before, after = entry.before or {}, entry.after or {}
+        keys = list(dict.fromkeys([*before, *after])) if isinstance(before, dict) and isinstance(after, dict) else []
+        out.append(
+            {
+                "entry": entry,
+                "label": _(ACTION_LABELS.get(entry.action, entry.action)),
+                "changes": [(labels.get(k, k), before.get(k, ""), after.get(k, "")) for k in keys],
+            }
+        )
+    return out
 
 
 @login_required
 def member_detail(request, pk: int):
-    member = get_object_or_deny(request.user, Member.objects.all(), Perm.VIEW, pk=pk)
-    memberships = member.memberships.select_related("unit").order_by("-start_date")
+    member = get_object_or_deny(request.user, Member.objects.select_related("user"), Perm.VIEW, pk=pk)
+    can_manage = can(request.user, Perm.MANAGE_MEMBERS, member)
+    context = {
+        "member": member,
+        **selectors.member_page(member),
+        "can_manage": can_manage,
+        "history": _history(member) if can_manage else [],
+        "cell": member.access_unit,
+    }
+    return render(request, "members/member_detail.html", context)
+
+
+@login_required
+def member_create(request, unit_pk: int):
+    unit = get_unit_or_deny(request.user, unit_pk, Perm.MANAGE_MEMBERS)
+    cells = selectors.manageable_cells(request.user, within=unit)
+    form = MemberCreateForm(request.POST or None, cells=cells, initial={"cell": unit if unit.is_cell else None})
+    if request.method == "POST" and form.is_valid():
+        data = form.changes()
+        try:
+            member = services.member_create(
+                actor=request.user, cell=form.cleaned_data["cell"], start_date=form.cleaned_data["start_date"], **data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm đảng viên %(n)s.") % {"n": member.full_name})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "unit": unit, "title": _("Thêm đảng viên")})
+
+
+@login_required
+def member_edit(request, pk: int):
+    member = get_object_or_deny(request.user, Member.objects.select_related("user"), Perm.MANAGE_MEMBERS, pk=pk)
+    form = MemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        fresh = Member.objects.get(pk=member.pk)  # the form wrote into `member`: audit against the stored row
+        fresh.current_membership = getattr(member, "current_membership", None)
+        try:
+            services.member_update(actor=request.user, member=fresh, **form.changes())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thông tin đảng viên."))
+            return redirect("members:detail", pk=member.pk)
     return render(
         request,
-        "members/member_detail.html",
-        {"member": member, "memberships": memberships, "statuses": member.statuses.all()},
+        "members/member_form.html",
+        {"form": form, "member": member, "title": _("Sửa thông tin đảng viên")},
     )
+
+
+@login_required
+def member_transfer(request, pk: int):
+    member = get_object_or_deny(request.user, Member.objects.all(), Perm.MANAGE_MEMBERS, pk=pk)
+    current = member.access_unit
+    cells = selectors.manageable_cells(request.user).exclude(pk=current.pk if current else None)
+    form = TransferForm(request.POST or None, cells=cells)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_transfer(
+                actor=request.user,
+                member=member,
+                to_unit=form.cleaned_data["to_unit"],
+                on_date=form.cleaned_data["on_date"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã chuyển sinh hoạt đảng."))
+            return redirect("members:detail", pk=member.pk)
+    return render(
+        request,
+        "members/member_form.html",
+        {"form": form, "member": member, "title": _("Chuyển sinh hoạt đảng chính thức"), "current": current},
+    )
+
+
+@login_required
+def temporary_add(request, pk: int):
+    member = get_object_or_deny(request.user, Member.objects.all(), Perm.MANAGE_MEMBERS, pk=pk)
+    form = TemporaryForm(request.POST or None, cells=selectors.viewable_cells(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_temporary_add(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi sinh hoạt tạm thời."))
+            return redirect("members:detail", pk=member.pk)
+    return render(
+        request, "members/member_form.html", {"form": form, "member": member, "title": _("Sinh hoạt tạm thời")}
+    )
+
+
+@login_required
+def membership_end(request, pk: int):
+    membership = get_object_or_404(Membership.objects.select_related("member", "unit"), pk=pk)
+    # A temporary membership's unit is the host cell; who manages it is decided by the member's official cell.
+    require(request.user, Perm.MANAGE_MEMBERS, membership.member)
+    member = membership.member
+    form = EndDateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_end(actor=request.user, membership=membership, end_date=form.cleaned_data["end_date"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi ngày kết thúc sinh hoạt tạm thời."))
+            return redirect("members:detail", pk=member.pk)
+    title = _("Kết thúc sinh hoạt tạm thời ở %(u)s") % {"u": membership.unit.name}
+    return render(request, "members/member_form.html", {"form": form, "member": member, "title": title})
+
+
+@login_required
+def status_add(request, pk: int):
+    member = get_object_or_deny(request.user, Member.objects.all(), Perm.MANAGE_MEMBERS, pk=pk)
+    form = StatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        try:
+            services.status_add(actor=request.user, member=member, **values)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi tình trạng."))
+            return redirect("members:detail", pk=member.pk)
+    return render(
+        request,
+        "members/member_form.html",
+        {"form": form, "member": member, "title": _("Thêm tình trạng ảnh hưởng đến xếp loại")},
+    )
+
+
+@login_required
+def status_end(request, pk: int):
+    status = get_object_or_deny(request.user, MemberStatus.objects.select_related("member"), Perm.MANAGE_MEMBERS, pk=pk)
+    form = EndDateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.status_end(actor=request.user, status=status, end_date=form.cleaned_data["end_date"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi ngày kết thúc."))
+            return redirect("members:detail", pk=status.member_id)
+    title = _("Kết thúc: %(s)s") % {"s": status}
+    return render(request, "members/member_form.html", {"form": form, "member": status.member, "title": title})
+
+
+@login_required
+@require_POST
+def status_delete(request, pk: int):
+    status = get_object_or_deny(request.user, MemberStatus.objects.select_related("member"), Perm.MANAGE_MEMBERS, pk=pk)
+    member_pk = status.member_id
+    services.status_delete(actor=request.user, status=status)
+    messages.success(request, _("Đã xóa tình trạng ghi nhầm (nhật ký vẫn lưu lại)."))
+    return redirect("members:detail", pk=member_pk)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Import and export
+
+
+def _import_context(unit, **extra) -> dict:
+    return {"unit": unit, "columns": COLUMNS, "max_rows": MAX_ROWS, **extra}
+
+
+def _store_upload(request, unit, data: bytes, file_name: str) -> str:
+    """Keep the uploaded file until it is confirmed; the token names it, and is signed for this user and unit."""
+    suffix = ".xlsx" if file_name.lower().endswith(".xlsx") else ".csv"
+    path = default_storage.save(f"{IMPORT_DIR}/{uuid.uuid4().hex}{suffix}", ContentFile(data))
+    _clean_old_uploads()
+    payload = {"p": path, "u": request.user.pk, "unit": unit.pk, "sha": digest_of(data), "name": file_name[:200]}
+    return signing.dumps(payload, salt=IMPORT_SALT)
+
+
+def _clean_old_uploads() -> None:
+    try:
+        _, files = default_storage.listdir(IMPORT_DIR)
+        limit = timezone.now() - datetime.timedelta(seconds=IMPORT_MAX_AGE * 2)
+        for name in files:
+            path = f"{IMPORT_DIR}/{name}"
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
+    except (OSError, NotImplementedError):  # housekeeping only: never fail an import for it
+        logger.warning("could not clean old member import files", exc_info=True)
+
+
+def _load_upload(request, unit, token: str) -> tuple[bytes, dict] | None:
+    try:
+        payload = signing.loads(token, salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    path = payload.get("p", "")
+    if payload.get("u") != request.user.pk or payload.get("unit") != unit.pk:
+        return None
+    if PurePosixPath(path).parent != PurePosixPath(IMPORT_DIR) or not default_storage.exists(path):
+        return None
+    with default_storage.open(path, "rb") as handle:
+        data = handle.read()
+    if digest_of(data) != payload.get("sha"):
+        return None
+    return data, payload
+
+
+@login_required
+def import_upload(request, unit_pk: int):
+    unit = get_unit_or_deny(request.user, unit_pk, Perm.MANAGE_MEMBERS)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "members/import.html", _import_context(unit, form=form), status=400)
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        plan = plan_from_bytes(data, upload.name, actor=request.user, unit=unit)
+        if plan.file_errors:
+            for message in plan.file_errors:
+                form.add_error("file", message)
+            return render(request, "members/import.html", _import_context(unit, form=form), status=400)
+        token = _store_upload(request, unit, data, upload.name) if plan.is_valid else ""
+        return render(request, "members/import_preview.html", _import_context(unit, plan=plan, token=token))
+    return render(request, "members/import.html", _import_context(unit, form=form))
+
+
+@login_required
+@require_POST
+def import_confirm(request, unit_pk: int):
+    unit = get_unit_or_deny(request.user, unit_pk, Perm.MANAGE_MEMBERS)
+    loaded = _load_upload(request, unit, request.POST.get("token", ""))
+    if loaded is None:
+        messages.error(request, _("Bản xem trước đã hết hạn hoặc không hợp lệ: hãy tải tệp lên lại."))
+        return redirect("members:import", unit_pk=unit.pk)
+    data, payload = loaded
+    try:
+        plan = import_members(data, payload["name"], actor=request.user, unit=unit)
+    except IntegrityError:
+        logger.warning("member import conflicted with a concurrent change", exc_info=True)
+        messages.error(request, _("Dữ liệu vừa bị thay đổi trong lúc nhập; chưa ghi gì. Hãy tải tệp lên lại."))
+        return redirect("members:import", unit_pk=unit.pk)
+    if not plan.is_valid:  # the database changed since the preview: show why, nothing was written
+        messages.error(request, _("Dữ liệu đã thay đổi kể từ lúc xem trước; chưa ghi gì. Hãy sửa các lỗi dưới đây."))
+        return render(request, "members/import_preview.html", _import_context(unit, plan=plan, token=""))
+    default_storage.delete(payload["p"])
+    counts = plan.counts
+    messages.success(
+        request,
+        _("Đã nhập danh sách: %(new)s thêm mới, %(updated)s cập nhật, %(unchanged)s không đổi.") % counts,
+    )
+    return redirect("members:roster", unit_pk=unit.pk)
+
+
+@login_required
+def import_template(request):
+    response = HttpResponse(template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-dang-vien.xlsx"'
+    return response
+
+
+@login_required
+def export(request, unit_pk: int):
+    unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
+    rows = selectors.roster(unit, year=timezone.localdate().year)
+    response = HttpResponse(roster_xlsx(rows, title=unit.short_name or unit.name), content_type=XLSX)
+    name = slugify(fold(unit.short_name or unit.name)) or "don-vi"
+    response["Content-Disposition"] = f'attachment; filename="danh-sach-dang-vien-{name}.xlsx"'
+    return response

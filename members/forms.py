@@ -1,0 +1,207 @@
+"""Forms of the members pages (crispy forms, Bootstrap 5). Cross-record rules live in services.py."""
+
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .importing import MAX_FILE_BYTES
+from .models import Member, MemberStatus, StatusKind
+from .text import looks_like_formula
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+
+
+def date_field(label, *, required=True, help_text="") -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DATE_WIDGET, help_text=help_text)
+
+
+class CrispyMixin:
+    submit_label = _("Lưu")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+def no_formula(value: str) -> str:
+    if value and looks_like_formula(value):
+        raise forms.ValidationError(_("Không được bắt đầu bằng dấu =, +, -, @ như một công thức bảng tính."))
+    return value
+
+
+class MemberForm(CrispyMixin, forms.ModelForm):
+    username = forms.CharField(
+        label=_("Tài khoản đăng nhập gắn với đảng viên"),
+        required=False,
+        help_text=_("Tên đăng nhập của tài khoản (nếu có), để đảng viên xem được hồ sơ của mình."),
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "full_name",
+            "date_of_birth",
+            "gender",
+            "card_number",
+            "admitted_on",
+            "full_member_on",
+            "party_post",
+            "government_post",
+            "union_post",
+            "workplace",
+            "holds_leadership_post",
+            "in_political_system",
+        ]
+        widgets = {"date_of_birth": DATE_WIDGET, "admitted_on": DATE_WIDGET, "full_member_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.user_id:
+            self.fields["username"].initial = self.instance.user.get_username()
+
+    def clean_full_name(self):
+        return no_formula(self.cleaned_data["full_name"])
+
+    def clean_card_number(self):
+        return no_formula(self.cleaned_data["card_number"])
+
+    def clean_government_post(self):
+        return no_formula(self.cleaned_data["government_post"])
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise forms.ValidationError(_("Không có tài khoản «%(u)s».") % {"u": username})
+        return user
+
+    def changes(self) -> dict:
+        """The cleaned values as keyword arguments for the services."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        user = self.cleaned_data.get("username")
+        data["user_id"] = user.pk if user else None
+        return data
+
+
+class MemberCreateForm(MemberForm):
+    cell = forms.ModelChoiceField(label=_("Chi bộ sinh hoạt"), queryset=None)
+    start_date = date_field(_("Sinh hoạt tại chi bộ từ ngày"))
+
+    def __init__(self, *args, cells=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = cells
+        self.fields["start_date"].initial = datetime.date.today()
+        self.order_fields(["cell", "start_date", *self.Meta.fields])
+
+
+class TransferForm(CrispyMixin, forms.Form):
+    to_unit = forms.ModelChoiceField(label=_("Chuyển đến chi bộ"), queryset=None)
+    on_date = date_field(_("Ngày chuyển đến"), help_text=_("Sinh hoạt ở chi bộ cũ kết thúc vào ngày hôm trước."))
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, max_length=255, help_text=_("Ví dụ: số giấy giới thiệu sinh hoạt đảng.")
+    )
+
+    def __init__(self, *args, cells=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = cells
+
+    def clean_note(self):
+        return no_formula(self.cleaned_data["note"])
+
+
+class TemporaryForm(CrispyMixin, forms.Form):
+    unit = forms.ModelChoiceField(label=_("Chi bộ sinh hoạt tạm thời"), queryset=None)
+    start_date = date_field(_("Từ ngày"))
+    end_date = date_field(_("Đến ngày"), required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=255)
+
+    def __init__(self, *args, cells=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = cells
+
+    def clean_note(self):
+        return no_formula(self.cleaned_data["note"])
+
+
+class EndDateForm(CrispyMixin, forms.Form):
+    end_date = date_field(_("Ngày kết thúc"))
+
+
+class StatusForm(CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = MemberStatus
+        fields = [
+            "kind",
+            "start_date",
+            "end_date",
+            "discipline_level",
+            "decision_ref",
+            "duty_related",
+            "self_detected",
+            "months",
+            "note",
+        ]
+        widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET}
+        help_texts = {
+            "start_date": _("Với kỷ luật: ngày ký quyết định."),
+            "end_date": _("Để trống nếu chưa kết thúc (kỷ luật không có ngày kết thúc)."),
+            "months": _("Bắt buộc với nghỉ ốm dài ngày: tổng số tháng nghỉ."),
+            "decision_ref": _("Ví dụ: 15-QĐ/ĐU."),
+        }
+
+    def clean_decision_ref(self):
+        return no_formula(self.cleaned_data["decision_ref"])
+
+    def clean_note(self):
+        return no_formula(self.cleaned_data["note"])
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == StatusKind.DISCIPLINED and not data.get("discipline_level"):
+            self.add_error("discipline_level", _("Cần chọn hình thức kỷ luật."))
+        if kind == StatusKind.SICK_LEAVE and not data.get("months"):
+            self.add_error("months", _("Cần ghi số tháng nghỉ ốm."))
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("Ngày kết thúc không được trước ngày bắt đầu."))
+        return data
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ImportForm(CrispyMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Tệp danh sách (.xlsx hoặc .csv)"),
+        help_text=_("CSV mã UTF-8 (có hoặc không có BOM). Tối đa 5 MB, 10.000 dòng."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(_("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
+        if upload.size == 0:
+            raise forms.ValidationError(_("Tệp rỗng."))
+        return upload
+
+
+class RosterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên"), required=False)
+    tinh_trang = forms.ChoiceField(
+        label=_("Tình trạng"),
+        required=False,
+        choices=[("", _("Tất cả")), ("probationary", _("Đảng viên dự bị")), *StatusKind.choices],
+    )
+    nam = forms.IntegerField(label=_("Năm"), required=False, min_value=1930, max_value=2100)
