@@ -1,0 +1,451 @@
+"""Guidance documents, review cycles and the per-unit work items a cycle opens.
+
+The rules of each regulation live in the pure ``appraisal.rules`` package; a cycle stores only the code of
+its rule set and the per-cycle options, and ``ReviewCycle.rules()`` builds the policy object.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from party_units.models import PartyUnit, nfc
+
+from .codes import DOC_TYPES, DocumentCodeError, body_matches_unit, parse_code
+from .rules import RULE_SETS, RuleSet, UnknownRuleSet, get_rule_set
+from .rules.facts import Period
+from .validators import validate_document_file
+
+
+def fmt(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def document_upload_to(instance: GuidanceDocument, filename: str) -> str:
+    year = instance.issued_on.year if instance.issued_on else "khac"
+    return f"van-ban/{year}/{filename}"
+
+
+class GuidanceDocument(models.Model):
+    """A plan, guidance, official letter… (Kế hoạch 159-KH/QU, Công văn 163-CV/ĐU) kept in a unit's register.
+
+    A central document (Hướng dẫn 25-HD/BTCTW, Quy định 124-QĐ/TW) has no local issuing unit: the central
+    bodies are not units of the tree. Such documents are registered by an administrator and may be cited
+    by any unit's documents and cycles.
+    """
+
+    issuing_unit = models.ForeignKey(
+        PartyUnit,
+        verbose_name=_("đơn vị ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="guidance_documents",
+        help_text=_("Để trống với văn bản của Trung ương."),
+    )
+    code = models.CharField(_("số, ký hiệu"), max_length=60, help_text=_("Ví dụ: 163-CV/ĐU, 159-KH/QU."))
+    number = models.PositiveIntegerField(_("số"), editable=False)
+    # No model choices for the type and the rule set: the lists live in code (codes.py, the rules package)
+    # and grow without a migration; clean() validates them.
+    doc_type = models.CharField(_("loại văn bản"), max_length=8, editable=False)
+    issuing_body = models.CharField(_("ký hiệu cơ quan ban hành"), max_length=40, editable=False)
+    issued_on = models.DateField(_("ngày ban hành"))
+    year = models.PositiveSmallIntegerField(_("năm"), editable=False, db_index=True)
+    summary = models.CharField(
+        _("trích yếu"), max_length=500, help_text=_("Ví dụ: V/v Hướng dẫn kiểm điểm, đánh giá, xếp loại…")
+    )
+    file = models.FileField(
+        _("tệp đính kèm"),
+        upload_to=document_upload_to,
+        blank=True,
+        validators=[validate_document_file],
+        help_text=_("PDF hoặc Word (.docx), tối đa 10 MB."),
+    )
+    implements = models.ForeignKey(
+        "self",
+        verbose_name=_("thực hiện văn bản cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="implemented_by",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("văn bản hướng dẫn")
+        verbose_name_plural = _("văn bản hướng dẫn")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            # Numbers restart from 01 with each committee term, so a code is unique within a year, not forever.
+            models.UniqueConstraint(
+                fields=["issuing_unit", "year", "doc_type", "number", "issuing_body"],
+                condition=Q(issuing_unit__isnull=False),
+                name="document_unique_per_unit_year",
+                violation_error_message=_("Văn bản cùng số, ký hiệu trong năm đã có trong sổ văn bản của đơn vị."),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "doc_type", "number", "issuing_body"],
+                condition=Q(issuing_unit__isnull=True),
+                name="document_unique_central_year",
+                violation_error_message=_("Văn bản cùng số, ký hiệu trong năm đã có trong sổ văn bản Trung ương."),
+            ),
+        ]
+        indexes = [models.Index(fields=["issuing_unit", "year"], name="document_unit_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.type_label} số {self.code} ngày {fmt(self.issued_on)}"
+
+    @property
+    def type_label(self) -> str:
+        return DOC_TYPES.get(self.doc_type, self.doc_type)
+
+    @property
+    def is_central(self) -> bool:
+        return self.issuing_unit_id is None
+
+    @property
+    def access_unit(self) -> PartyUnit | None:
+        return self.issuing_unit
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        self.summary = " ".join(nfc(self.summary).split())
+        try:
+            parsed = parse_code(self.code)
+        except DocumentCodeError as exc:
+            errors.setdefault("code", []).append(str(exc))
+        else:
+            self.code = parsed.code
+            self.number, self.doc_type, self.issuing_body = parsed.number, parsed.doc_type, parsed.issuing_body
+            unit = self.issuing_unit if self.issuing_unit_id else None
+            if unit is not None and not body_matches_unit(parsed, unit.abbreviation):
+                errors.setdefault("code", []).append(
+                    _("Ký hiệu cơ quan ban hành «%(body)s» không khớp với ký hiệu văn bản của %(unit)s («%(abbr)s»).")
+                    % {"body": parsed.issuing_body, "unit": unit.name, "abbr": unit.abbreviation}
+                )
+            if unit is None and not parsed.is_central:
+                errors.setdefault("issuing_unit", []).append(
+                    _("Chỉ văn bản của Trung ương (TW, BTCTW, VPTW…) mới được để trống đơn vị ban hành.")
+                )
+        if self.issued_on:
+            self.year = self.issued_on.year
+            if self.issued_on > datetime.date.today():
+                errors.setdefault("issued_on", []).append(_("Ngày ban hành không được sau ngày hôm nay."))
+        if self.implements_id is not None:
+            self._clean_implements(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_implements(self, errors: dict) -> None:
+        higher = self.implements
+        unit = self.issuing_unit if self.issuing_unit_id else None
+        if self.pk is not None and higher.pk == self.pk:
+            errors.setdefault("implements", []).append(_("Văn bản không thể thực hiện chính nó."))
+        elif not _is_higher(higher.issuing_unit, unit):
+            errors.setdefault("implements", []).append(
+                _("Văn bản được thực hiện phải do cấp trên ban hành (%(doc)s không phải văn bản cấp trên).")
+                % {"doc": higher.code}
+            )
+        elif self.issued_on and higher.issued_on > self.issued_on:
+            errors.setdefault("implements", []).append(
+                _("Văn bản cấp trên %(doc)s ban hành ngày %(day)s, sau ngày ban hành của văn bản này.")
+                % {"doc": higher.code, "day": fmt(higher.issued_on)}
+            )
+
+
+def _is_higher(higher: PartyUnit | None, lower: PartyUnit | None) -> bool:
+    """A central document is higher than every unit's; otherwise the issuer must be a strict ancestor."""
+    if higher is None:
+        return lower is not None
+    if lower is None:
+        return False
+    return lower.path.startswith(higher.path) and lower.pk != higher.pk
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "year", _("Hằng năm")
+    QUARTER = "quarter", _("Hằng quý")
+    TERM = "term", _("Giữa nhiệm kỳ, cuối nhiệm kỳ")
+
+
+class CycleState(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    OPEN = "open", _("Đang triển khai")
+    CLOSED = "closed", _("Đã kết thúc")
+
+
+# The phases of a cycle, in the order their deadlines must fall.
+DEADLINE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("self_review_due", _("Đảng viên nộp bản kiểm điểm")),
+    ("meetings_due", _("Tổ chức hội nghị kiểm điểm")),
+    ("proposals_due", _("Chi bộ gửi đề nghị xếp loại")),
+    ("decisions_due", _("Cấp ủy cấp trên quyết định xếp loại")),
+    ("report_due", _("Báo cáo kết quả lên cấp trên")),
+)
+
+
+def quarter_dates(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    first_month = 3 * (quarter - 1) + 1
+    start = datetime.date(year, first_month, 1)
+    next_start = datetime.date(year + 1, 1, 1) if quarter == 4 else datetime.date(year, first_month + 3, 1)
+    return start, next_start - datetime.timedelta(days=1)
+
+
+class ReviewCycle(models.Model):
+    """One committee's review of one period: its rule set, its documents, its deadlines, its scope.
+
+    A lower committee cascades a higher committee's cycle by naming it as ``parent``: the work items of the
+    whole cascade belong to the top cycle (``root``) and each item is governed by the most specific cycle.
+    """
+
+    title = models.CharField(_("tên kỳ đánh giá"), max_length=300)
+    issuing_unit = models.ForeignKey(
+        PartyUnit, verbose_name=_("cấp ủy ban hành"), on_delete=models.PROTECT, related_name="review_cycles"
+    )
+    period_kind = models.CharField(_("loại kỳ"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.YEAR)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(_("quý"), null=True, blank=True, choices=[(q, q) for q in (1, 2, 3, 4)])
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(_("đến ngày"))
+    rule_set = models.CharField(_("bộ quy tắc"), max_length=20)
+    rule_options = models.JSONField(_("tùy chọn của bộ quy tắc"), default=dict, blank=True)
+    guidance_documents = models.ManyToManyField(
+        GuidanceDocument, verbose_name=_("văn bản hướng dẫn"), blank=True, related_name="cycles"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("kỳ đánh giá của cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    root = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    self_review_due = models.DateField(DEADLINE_FIELDS[0][1], null=True, blank=True)
+    meetings_due = models.DateField(DEADLINE_FIELDS[1][1], null=True, blank=True)
+    proposals_due = models.DateField(DEADLINE_FIELDS[2][1], null=True, blank=True)
+    decisions_due = models.DateField(DEADLINE_FIELDS[3][1], null=True, blank=True)
+    report_due = models.DateField(DEADLINE_FIELDS[4][1], null=True, blank=True)
+    state = models.CharField(_("trạng thái"), max_length=10, choices=CycleState.choices, default=CycleState.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("ngày mở"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kỳ đánh giá")
+        verbose_name_plural = _("kỳ đánh giá")
+        ordering = ["-start_date", "issuing_unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuing_unit", "period_kind", "start_date", "end_date"],
+                name="cycle_unique_per_period",
+                violation_error_message=_("Cấp ủy này đã có kỳ đánh giá cho cùng thời gian."),
+            ),
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="cycle_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # Every cycle of a cascade knows its top cycle, so one column groups the cascade's work items.
+        self.root_id = (self.parent.root_id or self.parent_id) if self.parent_id else None
+        super().save(*args, **kwargs)
+
+    @property
+    def access_unit(self) -> PartyUnit:
+        return self.issuing_unit
+
+    @property
+    def root_id_or_self(self) -> int:
+        return self.root_id or self.pk
+
+    @property
+    def period(self) -> Period:
+        return Period(self.start_date, self.end_date)
+
+    @property
+    def period_label(self) -> str:
+        if self.period_kind == PeriodKind.YEAR:
+            return _("Năm %(year)s") % {"year": self.year}
+        if self.period_kind == PeriodKind.QUARTER:
+            return _("Quý %(quarter)s năm %(year)s") % {"quarter": self.quarter, "year": self.year}
+        return _("Từ %(start)s đến %(end)s") % {"start": fmt(self.start_date), "end": fmt(self.end_date)}
+
+    @property
+    def rule_set_title(self) -> str:
+        cls = RULE_SETS.get(self.rule_set)
+        return cls.title if cls is not None else self.rule_set
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == CycleState.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == CycleState.OPEN
+
+    def deadlines(self) -> list[tuple[str, str, datetime.date | None]]:
+        return [(name, label, getattr(self, name)) for name, label in DEADLINE_FIELDS]
+
+    def rules(self) -> RuleSet:
+        """The cycle's policy object: its rule set with the cycle's options."""
+        return get_rule_set(self.rule_set, **(self.rule_options or {}))
+
+    def fill_period(self) -> None:
+        """Derive the dates of a yearly or quarterly cycle (a term's dates are entered)."""
+        if self.period_kind == PeriodKind.YEAR and self.year:
+            self.start_date, self.end_date = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
+            self.quarter = None
+        elif self.period_kind == PeriodKind.QUARTER and self.year and self.quarter:
+            self.start_date, self.end_date = quarter_dates(self.year, self.quarter)
+        elif self.period_kind == PeriodKind.TERM:
+            self.quarter = None
+            if self.end_date:
+                self.year = self.end_date.year
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        self.title = " ".join(nfc(self.title).split())
+        if self.period_kind == PeriodKind.QUARTER and not self.quarter:
+            errors.setdefault("quarter", []).append(_("Kỳ đánh giá hằng quý cần chọn quý."))
+        if self.period_kind == PeriodKind.TERM and not (self.start_date and self.end_date):
+            errors.setdefault("start_date", []).append(
+                _("Kỳ đánh giá theo nhiệm kỳ cần nhập ngày bắt đầu và kết thúc.")
+            )
+        self.fill_period()
+        if self.start_date and self.end_date and self.start_date > self.end_date:
+            errors.setdefault("end_date", []).append(_("Ngày kết thúc phải sau ngày bắt đầu."))
+        rules = None
+        if not isinstance(self.rule_options, dict):
+            errors.setdefault("rule_options", []).append(_("Tùy chọn của bộ quy tắc phải là một bảng khóa – giá trị."))
+        else:
+            try:
+                rules = self.rules()
+            except UnknownRuleSet as exc:
+                errors.setdefault("rule_set", []).append(str(exc))
+            except (ValueError, TypeError) as exc:
+                errors.setdefault("rule_options", []).append(str(exc))
+        self._clean_deadlines(errors, rules)
+        self._clean_parent(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_deadlines(self, errors: dict, rules: RuleSet | None) -> None:
+        previous = None
+        for name, label in DEADLINE_FIELDS:
+            day = getattr(self, name)
+            if day is None:
+                continue
+            if self.start_date and day < self.start_date:
+                errors.setdefault(name, []).append(
+                    _("Hạn «%(label)s» (%(day)s) trước ngày bắt đầu kỳ đánh giá (%(start)s).")
+                    % {"label": label, "day": fmt(day), "start": fmt(self.start_date)}
+                )
+            if previous is not None and day < previous[2]:
+                errors.setdefault(name, []).append(
+                    _("Hạn «%(label)s» (%(day)s) phải sau hạn «%(before)s» (%(before_day)s).")
+                    % {"label": label, "day": fmt(day), "before": previous[1], "before_day": fmt(previous[2])}
+                )
+            previous = (name, label, day)
+        timeline = rules.timeline if rules is not None else None
+        if timeline is None or self.period_kind != PeriodKind.YEAR or not self.year:
+            return
+        # 2025 on: every level finishes before 31/12 (units on a special annual cycle by 15/01 next year),
+        # and the review files reach the central commission before 01/02.
+        finish, special = timeline.finish_by(self.year), timeline.finish_by(self.year, special_cycle=True)
+        if self.decisions_due and self.decisions_due > special:
+            errors.setdefault("decisions_due", []).append(
+                _(
+                    "Theo %(guidance)s, các cấp hoàn thành kiểm điểm, xếp loại trước %(finish)s "
+                    "(đơn vị có chu kỳ năm đặc thù: trước %(special)s)."
+                )
+                % {"guidance": rules.guidance, "finish": fmt(finish), "special": fmt(special)}
+            )
+        files_due = timeline.files_due(self.year)
+        if self.report_due and self.report_due > files_due:
+            errors.setdefault("report_due", []).append(
+                _("Theo %(guidance)s, hồ sơ kiểm điểm gửi về Trung ương trước %(day)s: hạn báo cáo phải sớm hơn.")
+                % {"guidance": rules.guidance, "day": fmt(files_due)}
+            )
+
+    def _clean_parent(self, errors: dict) -> None:
+        if self.parent_id is None:
+            return
+        parent = self.parent
+        if self.pk is not None and parent.pk == self.pk:
+            errors.setdefault("parent", []).append(_("Kỳ đánh giá không thể là cấp trên của chính nó."))
+            return
+        unit = self.issuing_unit if self.issuing_unit_id else None
+        if unit is None or not _is_higher(parent.issuing_unit, unit):
+            errors.setdefault("parent", []).append(
+                _("Kỳ đánh giá cấp trên phải do một cấp ủy cấp trên của đơn vị ban hành (%(unit)s không phải).")
+                % {"unit": parent.issuing_unit.name}
+            )
+        if (parent.start_date, parent.end_date) != (self.start_date, self.end_date):
+            errors.setdefault("parent", []).append(
+                _("Kỳ đánh giá cấp trên là %(period)s: kỳ triển khai phải cùng thời gian.")
+                % {"period": parent.period_label}
+            )
+        if parent.rule_set != self.rule_set:
+            errors.setdefault("rule_set", []).append(
+                _("Kỳ đánh giá cấp trên áp dụng bộ quy tắc %(code)s: kỳ triển khai phải áp dụng cùng bộ quy tắc.")
+                % {"code": parent.rule_set}
+            )
+        if parent.state == CycleState.CLOSED:
+            errors.setdefault("parent", []).append(_("Kỳ đánh giá cấp trên đã kết thúc."))
+
+
+class UnitReviewState(models.TextChoices):
+    NOT_STARTED = "not_started", _("Chưa bắt đầu")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    SUBMITTED = "submitted", _("Đã gửi đề nghị")
+    RETURNED = "returned", _("Bị trả lại")
+    RESUBMITTED = "resubmitted", _("Đã gửi lại")
+    APPROVED = "approved", _("Đã phê duyệt")
+
+
+class UnitReview(models.Model):
+    """The work of one unit (a cell or a committee) in one review: its meeting, proposals, approval.
+
+    ``root`` is the top cycle of the cascade and keeps one item per unit whatever the depth of the cascade;
+    ``cycle`` is the most specific cycle that governs the unit (the ward's cycle rather than the district's).
+    """
+
+    root = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(
+        ReviewCycle, verbose_name=_("kỳ đánh giá"), on_delete=models.CASCADE, related_name="unit_reviews"
+    )
+    unit = models.ForeignKey(PartyUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="reviews")
+    state = models.CharField(
+        _("tiến độ"), max_length=16, choices=UnitReviewState.choices, default=UnitReviewState.NOT_STARTED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("phần việc của đơn vị")
+        verbose_name_plural = _("phần việc của đơn vị")
+        ordering = ["unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["root", "unit"], name="unit_review_one_per_cascade"),
+            models.UniqueConstraint(fields=["cycle", "unit"], name="unit_review_unique_per_cycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.cycle}"
+
+    @property
+    def access_unit(self) -> PartyUnit:
+        return self.unit

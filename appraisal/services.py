@@ -1,0 +1,253 @@
+"""Workflows of guidance documents and review cycles. Each runs in one transaction and writes the audit log."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log, snapshot
+from party_units.models import PartyUnit
+
+from .models import (
+    DEADLINE_FIELDS,
+    CycleState,
+    GuidanceDocument,
+    PeriodKind,
+    ReviewCycle,
+    UnitReview,
+)
+
+DOCUMENT_FIELDS = ["issuing_unit_id", "code", "issued_on", "summary", "implements_id"]
+CYCLE_FIELDS = [
+    "title",
+    "issuing_unit_id",
+    "period_kind",
+    "year",
+    "quarter",
+    "start_date",
+    "end_date",
+    "rule_set",
+    "rule_options",
+    "parent_id",
+    *[name for name, _label in DEADLINE_FIELDS],
+    "state",
+]
+BULK_BATCH = 1000
+
+
+def document_create(
+    *,
+    actor,
+    issuing_unit: PartyUnit | None,
+    code: str,
+    issued_on: datetime.date,
+    summary: str,
+    file=None,
+    implements: GuidanceDocument | None = None,
+) -> GuidanceDocument:
+    """Register a document in the issuing unit's register (``issuing_unit=None``: a central document)."""
+    document = GuidanceDocument(
+        issuing_unit=issuing_unit,
+        code=code,
+        issued_on=issued_on,
+        summary=summary,
+        implements=implements,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if file:
+        document.file = file
+    with transaction.atomic():
+        document.full_clean()
+        document.save()
+        # The file by name: audit.snapshot() cannot read an empty FileField (its .url raises ValueError).
+        after = snapshot(document, DOCUMENT_FIELDS) | {"file": document.file.name or None}
+        audit_log(actor=actor, action="guidance_document.created", obj=document, after=after)
+    return document
+
+
+def cycle_create(
+    *,
+    actor,
+    issuing_unit: PartyUnit,
+    title: str,
+    year: int,
+    rule_set: str,
+    period_kind: str = PeriodKind.YEAR,
+    quarter: int | None = None,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    rule_options: dict | None = None,
+    guidance_documents: Iterable[GuidanceDocument] = (),
+    parent: ReviewCycle | None = None,
+    **deadlines: datetime.date | None,
+) -> ReviewCycle:
+    """Create a cycle in draft. ``deadlines``: self_review_due, meetings_due, proposals_due, decisions_due,
+    report_due. Refused (ValidationError) when anything is inconsistent, with the reason in Vietnamese."""
+    unknown = set(deadlines) - {name for name, _label in DEADLINE_FIELDS}
+    if unknown:
+        raise TypeError(f"Unknown deadline(s): {', '.join(sorted(unknown))}")
+    if not issuing_unit.is_active or issuing_unit.is_cell:
+        raise ValidationError(_("Chỉ cấp ủy đang hoạt động (có tổ chức đảng trực thuộc) mới ban hành kỳ đánh giá."))
+    cycle = ReviewCycle(
+        title=title,
+        issuing_unit=issuing_unit,
+        period_kind=period_kind,
+        year=year,
+        quarter=quarter,
+        start_date=start_date,
+        end_date=end_date,
+        rule_set=rule_set,
+        rule_options=rule_options or {},
+        parent=parent,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **deadlines,
+    )
+    documents = list(guidance_documents)
+    cycle.fill_period()
+    with transaction.atomic():
+        cycle.full_clean()
+        if parent is None:
+            _refuse_uncascaded_duplicate(cycle)
+        _check_documents(cycle, documents)
+        cycle.save()
+        cycle.guidance_documents.set(documents)
+        after = snapshot(cycle, CYCLE_FIELDS) | {"guidance_documents": [d.code for d in documents]}
+        audit_log(actor=actor, action="review_cycle.created", obj=cycle, after=after)
+    return cycle
+
+
+def _refuse_uncascaded_duplicate(cycle: ReviewCycle) -> None:
+    """A committee under a higher committee's cycle for the same period must cascade it (name it as parent),
+    otherwise its units would get a second work item for the same review."""
+    higher = (
+        ReviewCycle.objects.filter(
+            issuing_unit_id__in=cycle.issuing_unit.ancestor_ids()[:-1],
+            start_date=cycle.start_date,
+            end_date=cycle.end_date,
+        )
+        .exclude(state=CycleState.CLOSED)
+        .select_related("issuing_unit")
+        .first()
+    )
+    if higher is not None:
+        raise ValidationError(
+            {
+                "parent": _("%(unit)s đã có kỳ đánh giá «%(title)s» cho cùng thời gian: hãy chọn làm kỳ cấp trên.")
+                % {"unit": higher.issuing_unit.name, "title": higher.title}
+            }
+        )
+
+
+def _check_documents(cycle: ReviewCycle, documents: list[GuidanceDocument]) -> None:
+    """A cycle cites its own committee's documents, those of committees above it, and central ones."""
+    allowed = set(cycle.issuing_unit.ancestor_ids())
+    for document in documents:
+        if document.issuing_unit_id is not None and document.issuing_unit_id not in allowed:
+            raise ValidationError(
+                {
+                    "guidance_documents": _("Văn bản %(code)s không phải của cấp ủy ban hành hoặc cấp trên.")
+                    % {"code": document.code}
+                }
+            )
+
+
+def _lock(cycle: ReviewCycle) -> ReviewCycle:
+    return ReviewCycle.objects.select_for_update(of=("self",)).select_related("issuing_unit", "parent").get(pk=cycle.pk)
+
+
+def cycle_open(*, actor, cycle: ReviewCycle) -> int:
+    """Open a draft cycle: the work item of every active cell and committee in the issuer's subtree, in one
+    bulk insert. Returns the number of work items the cycle now governs."""
+    with transaction.atomic():
+        locked = _lock(cycle)
+        if locked.state != CycleState.DRAFT:
+            raise ValidationError(
+                _("Chỉ mở được kỳ đánh giá đang soạn; kỳ này đang ở trạng thái «%(state)s».")
+                % {"state": locked.get_state_display()}
+            )
+        if locked.parent is not None and locked.parent.state == CycleState.CLOSED:
+            raise ValidationError(_("Kỳ đánh giá cấp trên đã kết thúc: không thể mở kỳ triển khai."))
+        before = snapshot(locked, ["state", "opened_at"])
+        locked.state = CycleState.OPEN
+        locked.opened_at = timezone.now()
+        locked.save(update_fields=["state", "opened_at"])
+        created, adopted = ensure_unit_reviews(locked)
+        audit_log(
+            actor=actor,
+            action="review_cycle.opened",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, ["state", "opened_at"]) | {"created": created, "adopted": adopted},
+        )
+    cycle.state, cycle.opened_at = locked.state, locked.opened_at
+    return created + adopted
+
+
+def cycle_sync_scope(*, actor, cycle: ReviewCycle) -> int:
+    """Add the work items of units founded since the cycle opened. Returns how many were added."""
+    with transaction.atomic():
+        locked = _lock(cycle)
+        if locked.state != CycleState.OPEN:
+            raise ValidationError(_("Chỉ cập nhật phạm vi của kỳ đánh giá đang triển khai."))
+        created, adopted = ensure_unit_reviews(locked)
+        if created or adopted:
+            audit_log(
+                actor=actor,
+                action="review_cycle.scope_synced",
+                obj=locked,
+                after={"created": created, "adopted": adopted},
+            )
+    return created + adopted
+
+
+def ensure_unit_reviews(cycle: ReviewCycle) -> tuple[int, int]:
+    """Make ``cycle`` govern one work item per active unit of its issuer's subtree. Idempotent.
+
+    Items the cascade already holds under a higher cycle are handed to this, more specific, cycle (one
+    UPDATE); those held by a lower cycle stay with it; the missing ones are inserted in one bulk_create.
+    A constant number of queries whatever the size of the subtree. Returns (created, adopted).
+    """
+    issuer = cycle.issuing_unit
+    root_id = cycle.root_id_or_self
+    in_subtree = UnitReview.objects.filter(root_id=root_id, unit__path__startswith=issuer.path)
+    adopted = in_subtree.filter(cycle__issuing_unit__depth__lt=issuer.depth).update(cycle=cycle)
+    existing = set(in_subtree.values_list("unit_id", flat=True))
+    units = PartyUnit.objects.subtree_of(issuer).filter(is_active=True).values_list("pk", flat=True)
+    missing = [UnitReview(root_id=root_id, cycle=cycle, unit_id=pk) for pk in units if pk not in existing]
+    UnitReview.objects.bulk_create(missing, batch_size=BULK_BATCH)
+    return len(missing), adopted
+
+
+def cycle_close(*, actor, cycle: ReviewCycle) -> None:
+    """Close an open cycle. Lower levels finish before higher ones: refused while a lower cycle is open."""
+    with transaction.atomic():
+        locked = _lock(cycle)
+        if locked.state != CycleState.OPEN:
+            raise ValidationError(
+                _("Chỉ kết thúc được kỳ đánh giá đang triển khai; kỳ này đang ở trạng thái «%(state)s».")
+                % {"state": locked.get_state_display()}
+            )
+        still_open = list(
+            locked.children.filter(state=CycleState.OPEN).values_list("issuing_unit__name", flat=True)[:5]
+        )
+        if still_open:
+            raise ValidationError(
+                _("Cấp dưới chưa kết thúc kỳ triển khai: %(units)s.") % {"units": ", ".join(still_open)}
+            )
+        before = snapshot(locked, ["state", "closed_at"])
+        locked.state = CycleState.CLOSED
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["state", "closed_at"])
+        audit_log(
+            actor=actor,
+            action="review_cycle.closed",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, ["state", "closed_at"]),
+        )
+    cycle.state, cycle.closed_at = locked.state, locked.closed_at
