@@ -1,2 +1,24 @@
-app_name = 'appraisal'
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "appraisal"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("don-vi/<int:unit_pk>/ky/", views.cycle_list, name="cycle_list"),
+    path("don-vi/<int:unit_pk>/ky/tao/", views.cycle_create, name="cycle_create"),
+    path("ky/<int:pk>/", views.cycle_detail, name="cycle_detail"),
+    path("ky/<int:pk>/mo/", views.cycle_open, name="cycle_open"),
+    path("ky/<int:pk>/cap-nhat-pham-vi/", views.cycle_sync, name="cycle_sync"),
+    path("ky/<int:pk>/ket-thuc/", views.cycle_close, name="cycle_close"),
+    path("ky/<int:cycle_pk>/don-vi/<int:unit_pk>/", views.unit_review, name="unit_review"),
+    path(
+        "ky/<int:cycle_pk>/don-vi/<int:unit_pk>/van-ban/<int:document_pk>/",
+        views.unit_review_document,
+        name="unit_review_document",
+    ),
+    path("van-ban/<int:unit_pk>/", views.document_register, name="document_register"),
+    path("van-ban/<int:unit_pk>/them/", views.document_create, name="document_create"),
+    path("van-ban/tep/<int:pk>/", views.document_file, name="document_file"),
+]

@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import contextlib
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from party_units.models import PartyUnit
+
+from .models import DEADLINE_FIELDS, CycleState, GuidanceDocument, PeriodKind, ReviewCycle
+from .rules import RULE_SET_CHOICES, UnknownRuleSet, rule_set_code_for_year
+from .selectors import higher_documents
+from .validators import validate_document_file
+
+DEFAULT_TITLE = (
+    "Kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên và tập thể, cá nhân cán bộ lãnh đạo, "
+    "quản lý năm {year}"
+)
+# The 2011 rule, kept as an option (RULES.md: off by default).
+DEFAULT_VOTE_THRESHOLDS = {"excellent": "2/3", "good": "1/2"}
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def document_label(document: GuidanceDocument) -> str:
+    summary = document.summary if len(document.summary) <= 90 else document.summary[:89] + "…"
+    return f"{document} — {summary}"
+
+
+def add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Attach a service's ValidationError to the form: to its field when the form has one."""
+    if hasattr(exc, "error_dict"):
+        for name, messages in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class DocumentForm(forms.Form):
+    code = forms.CharField(label=_("Số, ký hiệu"), max_length=60, help_text=_("Ví dụ: 163-CV/ĐU, 159-KH/QU."))
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=date_input())
+    summary = forms.CharField(
+        label=_("Trích yếu"),
+        max_length=500,
+        help_text=_("Ví dụ: V/v Hướng dẫn kiểm điểm, đánh giá, xếp loại chất lượng … năm 2021."),
+    )
+    file = forms.FileField(
+        label=_("Tệp đính kèm"),
+        required=False,
+        validators=[validate_document_file],
+        help_text=_("PDF hoặc Word (.docx), tối đa 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
+    )
+    implements = forms.ModelChoiceField(
+        label=_("Thực hiện văn bản cấp trên"), queryset=GuidanceDocument.objects.none(), required=False
+    )
+
+    def __init__(self, *args, unit: PartyUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["implements"].queryset = higher_documents(unit)
+        self.fields["implements"].label_from_instance = document_label
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Lưu vào sổ văn bản")))
+
+
+class CycleForm(forms.Form):
+    title = forms.CharField(label=_("Tên kỳ đánh giá"), max_length=300)
+    period_kind = forms.ChoiceField(label=_("Loại kỳ"), choices=PeriodKind.choices, initial=PeriodKind.YEAR)
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("Quý"),
+        choices=[("", "—")] + [(q, q) for q in (1, 2, 3, 4)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Chỉ với kỳ hằng quý."),
+    )
+    start_date = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=date_input(), help_text=_("Chỉ với kỳ theo nhiệm kỳ.")
+    )
+    end_date = forms.DateField(label=_("Đến ngày"), required=False, widget=date_input())
+    rule_set = forms.ChoiceField(label=_("Bộ quy tắc"), choices=RULE_SET_CHOICES)
+    vote_thresholds = forms.BooleanField(
+        label=_("Áp dụng ngưỡng biểu quyết (xuất sắc từ 2/3, tốt trên 1/2 số đảng viên chính thức)"),
+        required=False,
+    )
+    sick_leave_cap = forms.ChoiceField(
+        label=_("Nghỉ ốm từ 3 tháng trở lên trong năm"),
+        choices=[
+            ("", _("Theo bộ quy tắc")),
+            ("on", _("Không xếp loại cao hơn hoàn thành nhiệm vụ")),
+            ("off", _("Không giới hạn mức xếp loại")),
+        ],
+        required=False,
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Triển khai kỳ đánh giá của cấp trên"), queryset=ReviewCycle.objects.none(), required=False
+    )
+    guidance_documents = forms.ModelMultipleChoiceField(
+        label=_("Văn bản hướng dẫn"),
+        queryset=GuidanceDocument.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, unit: PartyUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in DEADLINE_FIELDS:
+            self.fields[name] = forms.DateField(
+                label=_("Hạn: %(phase)s") % {"phase": label}, required=False, widget=date_input()
+            )
+        ancestors = unit.ancestor_ids()
+        self.fields["parent"].queryset = (
+            ReviewCycle.objects.filter(issuing_unit_id__in=ancestors[:-1])
+            .exclude(state=CycleState.CLOSED)
+            .select_related("issuing_unit")
+            .order_by("-start_date")
+        )
+        self.fields["guidance_documents"].queryset = (
+            GuidanceDocument.objects.filter(issuing_unit_id__in=ancestors)
+            | GuidanceDocument.objects.filter(issuing_unit__isnull=True)
+        ).order_by("-issued_on", "-id")
+        self.fields["parent"].label_from_instance = lambda cycle: f"{cycle.title} — {cycle.issuing_unit.name}"
+        self.fields["guidance_documents"].label_from_instance = document_label
+        if not self.is_bound:
+            year = datetime.date.today().year
+            self.initial.setdefault("year", year)
+            self.initial.setdefault("title", DEFAULT_TITLE.format(year=year))
+            with contextlib.suppress(UnknownRuleSet):
+                self.initial.setdefault("rule_set", rule_set_code_for_year(year))
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Tạo kỳ đánh giá")))
+
+    def rule_options(self) -> dict:
+        options: dict = {}
+        if self.cleaned_data.get("vote_thresholds"):
+            options["vote_thresholds"] = dict(DEFAULT_VOTE_THRESHOLDS)
+        if self.cleaned_data.get("sick_leave_cap"):
+            options["sick_leave_cap"] = self.cleaned_data["sick_leave_cap"] == "on"
+        return options
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {
+            name: data.get(name)
+            for name in ("title", "period_kind", "year", "quarter", "start_date", "end_date", "rule_set", "parent")
+        }
+        kwargs["rule_options"] = self.rule_options()
+        kwargs["guidance_documents"] = list(data.get("guidance_documents") or [])
+        for name, _label in DEADLINE_FIELDS:
+            kwargs[name] = data.get(name)
+        return kwargs

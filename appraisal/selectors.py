@@ -1,0 +1,169 @@
+"""Reads that the appraisal pages share, each in a constant number of queries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+
+from party_units.models import PATH_STEP, PartyUnit
+
+from .models import GuidanceDocument, ReviewCycle, UnitReview, UnitReviewState
+
+STATES = list(UnitReviewState)
+
+
+@dataclass
+class Branch:
+    """One unit directly under the unit whose progress is shown (or that unit itself), with the state counts
+    of every work item in its subtree and the lower cycles issued in it."""
+
+    unit: PartyUnit
+    counts: Counter = field(default_factory=Counter)
+    cycle: ReviewCycle | None = None  # the lower cycle this unit issued in the cascade, if any
+    deeper_cycles: int = 0  # lower cycles issued further down this branch
+    is_self: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def approved(self) -> int:
+        return self.counts[UnitReviewState.APPROVED]
+
+    @property
+    def only_state(self) -> str | None:
+        """The state of a branch that is a single unit (a cell): its one work item's state."""
+        return next(iter(self.counts)) if self.total == 1 else None
+
+    def state_counts(self) -> list[tuple[str, str, int]]:
+        return [(state.value, state.label, self.counts[state.value]) for state in STATES if self.counts[state.value]]
+
+
+@dataclass
+class Progress:
+    unit: PartyUnit
+    branches: list[Branch]
+    totals: Counter
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals.values())
+
+    def state_counts(self) -> list[tuple[str, str, int]]:
+        return [(state.value, state.label, self.totals[state.value]) for state in STATES]
+
+
+def cascade_progress(root_id: int, unit: PartyUnit) -> Progress:
+    """The progress of every work item of the cascade ``root_id`` under ``unit``, grouped by the units
+    directly under it (path prefix) and by state: three queries whatever the number of units."""
+    width = len(unit.path) + PATH_STEP
+    grouped = (
+        UnitReview.objects.filter(root_id=root_id, unit__path__startswith=unit.path)
+        .annotate(branch=Substr("unit__path", 1, width))
+        .values("branch", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    branches: dict[str, Branch] = {unit.path: Branch(unit=unit, is_self=True)}
+    for child in PartyUnit.objects.filter(parent=unit).order_by("path"):
+        branches[child.path] = Branch(unit=child)
+    totals: Counter = Counter()
+    for row in grouped:
+        branch = branches.get(row["branch"])
+        if branch is not None:
+            branch.counts[row["state"]] += row["n"]
+            totals[row["state"]] += row["n"]
+    lower = (
+        ReviewCycle.objects.filter(Q(pk=root_id) | Q(root_id=root_id), issuing_unit__path__startswith=unit.path)
+        .exclude(issuing_unit=unit)
+        .select_related("issuing_unit")
+    )
+    for cycle in lower:
+        branch = branches.get(cycle.issuing_unit.path[:width])
+        if branch is None:
+            continue
+        if cycle.issuing_unit_id == branch.unit.pk:
+            branch.cycle = cycle
+        else:
+            branch.deeper_cycles += 1
+    ordered = [branches.pop(unit.path)] + [b for b in branches.values() if b.total or b.unit.is_active]
+    return Progress(unit=unit, branches=ordered, totals=totals)
+
+
+def cycle_documents(cycle: ReviewCycle) -> QuerySet[GuidanceDocument]:
+    """The documents of ``cycle`` and of the higher cycles it cascades (one query)."""
+    root_id = cycle.root_id_or_self
+    chain = ReviewCycle.objects.filter(
+        Q(pk=root_id) | Q(root_id=root_id), issuing_unit_id__in=cycle.issuing_unit.ancestor_ids()
+    ).values("pk")
+    return (
+        GuidanceDocument.objects.filter(cycles__in=chain)
+        .select_related("issuing_unit", "implements")
+        .distinct()
+        .order_by("issued_on", "id")
+    )
+
+
+def cycles_issued_by(unit: PartyUnit) -> QuerySet[ReviewCycle]:
+    return (
+        ReviewCycle.objects.filter(issuing_unit=unit)
+        .select_related("issuing_unit", "parent__issuing_unit")
+        .order_by("-start_date")
+    )
+
+
+def reviews_of(unit: PartyUnit) -> QuerySet[UnitReview]:
+    """The unit's own work items in every cycle that covers it, newest first."""
+    return (
+        UnitReview.objects.filter(unit=unit)
+        .select_related("unit", "cycle__issuing_unit")
+        .order_by("-cycle__start_date", "-cycle_id")
+    )
+
+
+def visible_cycles(user_units: QuerySet[PartyUnit]) -> QuerySet[ReviewCycle]:
+    """Cycles issued by any of ``user_units`` (the units where the user may view)."""
+    return (
+        ReviewCycle.objects.filter(issuing_unit__in=user_units)
+        .select_related("issuing_unit")
+        .order_by("-start_date", "issuing_unit__path")
+    )
+
+
+def review_for(cycle: ReviewCycle, unit_id: int) -> QuerySet[UnitReview]:
+    """The work item of a unit in the cascade of ``cycle`` (to pass to get_object_or_deny)."""
+    return UnitReview.objects.filter(root_id=cycle.root_id_or_self, unit_id=unit_id).select_related(
+        "unit", "cycle__issuing_unit", "cycle__parent"
+    )
+
+
+def register(unit: PartyUnit, *, code: str = "", year: int | None = None) -> QuerySet[GuidanceDocument]:
+    """The unit's register of documents, searched by code (any part: "163", "CV/ĐU") and year."""
+    from .codes import normalise
+
+    documents = GuidanceDocument.objects.filter(issuing_unit=unit).select_related(
+        "issuing_unit", "implements__issuing_unit"
+    )
+    code = normalise(code).replace(" ", "").upper()
+    if code:
+        documents = documents.filter(code__icontains=code)
+    if year:
+        documents = documents.filter(year=year)
+    return documents.order_by("-issued_on", "-id")
+
+
+def higher_documents(unit: PartyUnit) -> QuerySet[GuidanceDocument]:
+    """Documents a unit may implement or cite: those of the committees above it and central ones."""
+    return (
+        GuidanceDocument.objects.filter(Q(issuing_unit_id__in=unit.ancestor_ids()[:-1]) | Q(issuing_unit__isnull=True))
+        .select_related("issuing_unit")
+        .order_by("-issued_on", "-id")
+    )
+
+
+def reviews_of_any(units: list[PartyUnit]) -> QuerySet[UnitReview]:
+    return UnitReview.objects.filter(unit__in=units).order_by("-cycle__start_date", "unit__path")

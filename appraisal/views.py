@@ -1,0 +1,219 @@
+"""Pages of review cycles and guidance documents. Thin: check access, validate, call one service, redirect."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from party_units.access import Perm, access_for, can, get_object_or_deny, get_unit_or_deny
+from party_units.models import PartyUnit
+
+from . import selectors, services
+from .eligibility import cell_eligibility
+from .forms import CycleForm, DocumentForm, add_errors
+from .models import GuidanceDocument, ReviewCycle
+
+
+@login_required
+def index(request):
+    """The cycles the user's units issued and the work items of those units."""
+    access = access_for(request.user)
+    if not access.has_roles:
+        raise Http404
+    if access.is_superuser:
+        roots = PartyUnit.objects.filter(parent__isnull=True)
+    else:
+        roots = PartyUnit.objects.filter(path__in=access.root_paths(Perm.VIEW))
+    roots = list(roots.filter(is_active=True).order_by("path"))
+    cycles = (
+        ReviewCycle.objects.filter(issuing_unit__in=roots)
+        .select_related("issuing_unit")
+        .order_by("-start_date", "issuing_unit__path")
+    )
+    reviews = (
+        selectors.reviews_of_any(roots)
+        .exclude(cycle__issuing_unit__in=roots)
+        .select_related("unit", "cycle__issuing_unit")
+    )
+    return render(request, "appraisal/index.html", {"roots": roots, "cycles": cycles, "reviews": reviews})
+
+
+@login_required
+def cycle_list(request, unit_pk: int):
+    unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
+    return render(
+        request,
+        "appraisal/cycle_list.html",
+        {
+            "unit": unit,
+            "cycles": selectors.cycles_issued_by(unit) if not unit.is_cell else [],
+            "reviews": selectors.reviews_of(unit),
+            "can_create": not unit.is_cell and can(request.user, Perm.MANAGE_CYCLES, unit),
+        },
+    )
+
+
+@login_required
+def cycle_create(request, unit_pk: int):
+    unit = get_unit_or_deny(request.user, unit_pk, Perm.MANAGE_CYCLES)
+    if unit.is_cell:
+        raise Http404
+    form = CycleForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_create(actor=request.user, issuing_unit=unit, **form.service_kwargs())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã tạo kỳ đánh giá «%(title)s» (đang soạn).") % {"title": cycle.title})
+            return redirect("appraisal:cycle_detail", pk=cycle.pk)
+    return render(request, "appraisal/cycle_form.html", {"unit": unit, "form": form})
+
+
+def _cycle_queryset():
+    return ReviewCycle.objects.select_related("issuing_unit", "parent__issuing_unit")
+
+
+@login_required
+def cycle_detail(request, pk: int):
+    cycle = get_object_or_deny(request.user, _cycle_queryset(), Perm.VIEW, pk=pk)
+    parent = cycle.parent
+    return render(
+        request,
+        "appraisal/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "unit": cycle.issuing_unit,
+            "documents": selectors.cycle_documents(cycle),
+            "progress": selectors.cascade_progress(cycle.root_id_or_self, cycle.issuing_unit),
+            "rules": cycle.rules(),
+            "can_manage": can(request.user, Perm.MANAGE_CYCLES, cycle),
+            "can_view_parent": parent is not None and can(request.user, Perm.VIEW, parent),
+        },
+    )
+
+
+def _transition(request, pk: int, service, done: str):
+    cycle = get_object_or_deny(request.user, _cycle_queryset(), Perm.MANAGE_CYCLES, pk=pk)
+    try:
+        result = service(actor=request.user, cycle=cycle)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done % {"count": result or 0, "title": cycle.title})
+    return redirect("appraisal:cycle_detail", pk=cycle.pk)
+
+
+@require_POST
+@login_required
+def cycle_open(request, pk: int):
+    return _transition(
+        request, pk, services.cycle_open, _("Đã mở kỳ đánh giá: %(count)s đơn vị trong phạm vi đã có phần việc.")
+    )
+
+
+@require_POST
+@login_required
+def cycle_sync(request, pk: int):
+    return _transition(request, pk, services.cycle_sync_scope, _("Đã cập nhật phạm vi: thêm %(count)s đơn vị."))
+
+
+@require_POST
+@login_required
+def cycle_close(request, pk: int):
+    return _transition(request, pk, services.cycle_close, _("Đã kết thúc kỳ đánh giá «%(title)s»."))
+
+
+def _review_or_deny(request, cycle_pk: int, unit_pk: int):
+    cycle = get_object_or_404(ReviewCycle.objects.only("pk", "root_id"), pk=cycle_pk)
+    return get_object_or_deny(request.user, selectors.review_for(cycle, unit_pk), Perm.VIEW)
+
+
+@login_required
+def unit_review(request, cycle_pk: int, unit_pk: int):
+    """A unit's part of a cycle: the cycle's documents and deadlines, the unit's progress and, for a cell,
+    who reviews, who is rated, which form, caps and comments."""
+    review = _review_or_deny(request, cycle_pk, unit_pk)
+    unit, cycle = review.unit, review.cycle
+    return render(
+        request,
+        "appraisal/unit_review.html",
+        {
+            "review": review,
+            "unit": unit,
+            "cycle": cycle,
+            "documents": selectors.cycle_documents(cycle),
+            "eligibility": cell_eligibility(unit, cycle) if unit.is_cell else None,
+            "progress": None if unit.is_cell else selectors.cascade_progress(review.root_id, unit),
+            "can_view_cycle": can(request.user, Perm.VIEW, cycle),
+        },
+    )
+
+
+def _file_response(document: GuidanceDocument) -> FileResponse:
+    if not document.file:
+        raise Http404
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=PurePath(document.file.name).name)
+
+
+@login_required
+def unit_review_document(request, cycle_pk: int, unit_pk: int, document_pk: int):
+    """A document of the cycle, downloaded from a unit's part of it (a cell's secretary reads the ward's
+    guidance this way without seeing the ward's register)."""
+    review = _review_or_deny(request, cycle_pk, unit_pk)
+    document = get_object_or_404(selectors.cycle_documents(review.cycle), pk=document_pk)
+    return _file_response(document)
+
+
+@login_required
+def document_register(request, unit_pk: int):
+    unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
+    code = request.GET.get("ma", "").strip()
+    try:
+        year = int(request.GET.get("nam", "") or 0) or None
+    except ValueError:
+        year = None
+    page = Paginator(selectors.register(unit, code=code, year=year), 50).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "appraisal/document_register.html",
+        {
+            "unit": unit,
+            "page": page,
+            "code": code,
+            "year": year or "",
+            "can_add": can(request.user, Perm.MANAGE_DOCUMENTS, unit),
+        },
+    )
+
+
+@login_required
+def document_create(request, unit_pk: int):
+    unit = get_unit_or_deny(request.user, unit_pk, Perm.MANAGE_DOCUMENTS)
+    form = DocumentForm(request.POST or None, request.FILES or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_create(actor=request.user, issuing_unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu %(document)s vào sổ văn bản.") % {"document": document})
+            return redirect("appraisal:document_register", unit_pk=unit.pk)
+    return render(request, "appraisal/document_form.html", {"unit": unit, "form": form})
+
+
+@login_required
+def document_file(request, pk: int):
+    document = get_object_or_deny(
+        request.user, GuidanceDocument.objects.select_related("issuing_unit"), Perm.VIEW, pk=pk
+    )
+    return _file_response(document)
