@@ -241,8 +241,8 @@ def _read_csv(data: bytes) -> list[tuple[int, list[Any]]]:
         ) from None
     if not text.strip():
         raise ImportFileError(_("Tệp rỗng."))
-    first_line = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first_line.count)
+    head = "\n".join(text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS])  # a title may sit above the header
+    delimiter = max([",", ";", "\t"], key=head.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[Any]]] = []
     try:
@@ -267,7 +267,9 @@ def _read_xlsx(data: bytes) -> tuple[list[tuple[int, list[Any]]], list[tuple[int
             infos = archive.infolist()
             if len(infos) > 2000 or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
                 raise ImportFileError(_("Tệp Excel khi giải nén quá lớn: hãy chia thành nhiều tệp."))
-    except zipfile.BadZipFile:
+    except ImportFileError:
+        raise
+    except Exception:  # BadZipFile, NotImplementedError (odd versions), ValueError, EOFError…: all "broken"
         raise ImportFileError(bad) from None
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=False)
@@ -341,14 +343,14 @@ def _show(value: Any) -> str:
 
 
 def _display(key: str, value: Any) -> str:
+    if key == "party_post" and value is not None:
+        return str(PartyPost(value).label)
     if value in (None, ""):
         return "—"
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if key == "gender":
         return str(Gender(value).label)
-    if key == "party_post":
-        return str(PartyPost(value).label)
     return str(value)
 
 

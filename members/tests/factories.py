@@ -39,3 +39,48 @@ def status(record: Member, kind: str, start: datetime.date, end: datetime.date |
     if kind == StatusKind.DISCIPLINED:
         fields.setdefault("discipline_level", DisciplineLevel.REPRIMAND)
     return MemberStatus.objects.create(member=record, kind=kind, start_date=start, end_date=end, **fields)
+
+
+HEADER = [
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số thẻ đảng viên",
+    "Ngày vào Đảng",
+    "Ngày chính thức",
+    "Chức vụ chính quyền",
+    "Chức vụ Đảng",
+    "Chi bộ",
+]
+
+
+def csv_bytes(rows, header=None, *, bom=False, delimiter=",") -> bytes:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(header or HEADER)
+    writer.writerows(rows)
+    data = out.getvalue().encode()
+    return b"\xef\xbb\xbf" + data if bom else data
+
+
+def xlsx_bytes(rows, header=None, *, before=None, edit=None) -> bytes:
+    """An .xlsx with the header on the first row (after `before` rows); `edit(sheet)` may change it further."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in before or []:
+        sheet.append(row)
+    sheet.append(header or HEADER)
+    for row in rows:
+        sheet.append(row)
+    if edit is not None:
+        edit(sheet)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
