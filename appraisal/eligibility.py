@@ -1,22 +1,21 @@
 """Who reviews, who is rated, which form, which caps and which written comments, for one cell in one cycle.
 
-A thin adapter: it reads the members' memberships and statuses in bounded queries, converts them into the
-rules package's plain facts (``MemberFacts``) and asks the cycle's rule set. The only logic of its own is the
-bookkeeping of required written comments (old cell after a transfer, temporary cell, place of residence),
-which the rules package does not cover yet.
+A thin adapter: ``members.selectors.facts_for_period`` reads the members' memberships and statuses in bounded
+queries; this module converts them into the rules package's plain facts (``MemberFacts``) and asks the
+cycle's rule set. The only logic of its own is the bookkeeping of required written comments (old cell after
+a transfer, temporary cell, place of residence), which the rules package does not cover yet.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from members.models import DisciplineLevel as MemberDisciplineLevel
-from members.models import Member, Membership, MembershipKind, MemberStatus, StatusKind
+from members.models import Member, Membership
+from members.selectors import MemberPeriodFacts, MembershipSpan, facts_for_period, order_members
 from party_units.models import PartyUnit
 
 from .models import PeriodKind, ReviewCycle, fmt
@@ -26,7 +25,6 @@ from .rules.base import add_months
 # "Transferred members are rated by the receiving cell; if ≥ 6 months were spent in the old cell, the old
 # cell's written comment is required" (RULES.md, rules that hold across versions).
 OLD_CELL_COMMENT_MONTHS = 6
-DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12, to turn a leave's days into months
 
 _DISCIPLINE_LEVELS = {
     MemberDisciplineLevel.REPRIMAND: DisciplineLevel.REPRIMAND,
@@ -46,7 +44,7 @@ class CommentKind:
 class RequiredComment:
     kind: str
     text: str
-    unit: PartyUnit | None = None
+    unit_id: int | None = None
 
 
 @dataclass
@@ -68,7 +66,7 @@ class LeaverRow:
 
     member: Member
     left_on: datetime.date
-    to_unit: PartyUnit | None
+    to_unit: str  # the receiving cell's name, "" when it is outside the tree
     comment_required: bool
 
 
@@ -77,7 +75,7 @@ class GuestRow:
     """A member of another cell in temporary activity here: this cell writes a comment for their cell."""
 
     member: Member
-    official_unit: PartyUnit | None
+    official_unit: str
     start_date: datetime.date
     end_date: datetime.date | None
 
@@ -103,98 +101,59 @@ class CellEligibility:
         return sum(1 for row in self.rows if not row.eligibility.reviews)
 
 
-def _overlap(start: datetime.date, end: datetime.date | None, period: Period) -> tuple[datetime.date, datetime.date]:
-    return max(start, period.start), min(end or period.end, period.end)
-
-
-def spent_months(membership: Membership, period: Period, months: int) -> bool:
+def spent_months(span: MembershipSpan, period: Period, months: int) -> bool:
     """Whether the membership covers at least ``months`` whole months of the period."""
-    first, last = _overlap(membership.start_date, membership.end_date, period)
+    first, last = max(span.start_date, period.start), min(span.end_date or period.end, period.end)
     return last >= first and add_months(first, months) <= last + datetime.timedelta(days=1)
 
 
-def _sick_leave_months(statuses: list[MemberStatus], period: Period) -> Decimal:
-    """Months of sick leave in the period: the recorded length when the leave lies inside the period,
-    otherwise its days within the period."""
-    total = Decimal(0)
-    for status in statuses:
-        inside = status.start_date >= period.start and status.end_date is not None and status.end_date <= period.end
-        if status.months is not None and inside:
-            total += status.months
-            continue
-        first, last = _overlap(status.start_date, status.end_date, period)
-        if last >= first:
-            total += Decimal((last - first).days + 1) / DAYS_PER_MONTH
-    return total.quantize(Decimal("0.1"))
-
-
-def member_facts(member: Member, statuses: list[MemberStatus], period: Period) -> MemberFacts:
-    """The rules' facts about one member, from their statuses that hold in the period (already filtered)."""
-    kinds = {status.kind for status in statuses}
+def member_facts(facts: MemberPeriodFacts) -> MemberFacts:
+    """The rules' facts about one member from the members app's facts for the period."""
     return MemberFacts(
-        admitted_on=member.admitted_on,
-        exempted=StatusKind.EXEMPTED in kinds,
-        suspended=StatusKind.SUSPENDED in kinds,
+        admitted_on=facts.admitted_on,
+        exempted=facts.exempted,
+        suspended=facts.suspended,
         disciplines=tuple(
             Discipline(
-                decided_on=status.start_date,
-                level=_DISCIPLINE_LEVELS[MemberDisciplineLevel(status.discipline_level)],
-                duty_related=status.duty_related,
-                self_detected=status.self_detected,
+                decided_on=d.decided_on,
+                level=_DISCIPLINE_LEVELS[MemberDisciplineLevel(d.level)],
+                duty_related=d.duty_related,
+                self_detected=d.self_detected,
             )
-            for status in statuses
-            if status.kind == StatusKind.DISCIPLINED
+            for d in facts.disciplines
         ),
-        sick_leave_months=_sick_leave_months([s for s in statuses if s.kind == StatusKind.SICK_LEAVE], period),
-        maternity_leave=StatusKind.MATERNITY_LEAVE in kinds,
-        holds_leadership_post=member.holds_leadership_post,
-        in_political_system=member.in_political_system,
-    )
-
-
-def period_members(cell: PartyUnit, period: Period) -> list[Member]:
-    """Every member with an official or temporary membership in ``cell`` during the period, each with
-    ``period_memberships`` (all their memberships in the period, any cell, oldest first) and
-    ``period_statuses``. Three queries whatever the number of members."""
-    in_cell = Membership.objects.filter(unit=cell).overlapping(period.start, period.end).values("member_id")
-    return list(
-        Member.objects.filter(pk__in=in_cell).prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.overlapping(period.start, period.end)
-                .select_related("unit")
-                .order_by("start_date", "id"),
-                to_attr="period_memberships",
-            ),
-            Prefetch(
-                "statuses",
-                queryset=MemberStatus.objects.in_period(period.start, period.end).order_by("start_date", "id"),
-                to_attr="period_statuses",
-            ),
-        )
+        sick_leave_months=facts.sick_leave_months,
+        maternity_leave=facts.maternity_leave,
+        holds_leadership_post=facts.holds_leadership_post,
+        in_political_system=facts.in_political_system,
     )
 
 
 def cell_eligibility(cell: PartyUnit, cycle: ReviewCycle) -> CellEligibility:
-    """The eligibility table of ``cell`` in ``cycle`` (the cycle that governs the cell)."""
+    """The eligibility table of ``cell`` in ``cycle`` (the cycle that governs the cell).
+
+    Four queries whatever the number of members: the members, then their statuses and memberships.
+    """
     period, rules = cycle.period, cycle.rules()
     result = CellEligibility(period=period, rule_set=rules)
     residence = cycle.period_kind == PeriodKind.YEAR
-    for member in period_members(cell, period):
-        official = [m for m in member.period_memberships if m.kind == MembershipKind.OFFICIAL]
-        temporary = [m for m in member.period_memberships if m.kind == MembershipKind.TEMPORARY]
+    in_cell = Membership.objects.filter(unit=cell).overlapping(period.start, period.end).values("member_id")
+    members = Member.objects.filter(pk__in=in_cell)
+    all_facts = facts_for_period(members, period.start, period.end)
+    for member in order_members(members):
+        facts = all_facts[member.pk]
+        official, temporary = facts.official, facts.temporary
         last = official[-1] if official else None
         here = [m for m in official if m.unit_id == cell.pk]
         if last is not None and last.unit_id == cell.pk and (last.end_date is None or last.end_date >= period.end):
-            result.rows.append(_member_row(member, rules, period, official, temporary, residence))
+            result.rows.append(_member_row(member, facts, rules, period, residence))
         elif here:
             stay = here[-1]
-            moved_to = last.unit if last is not None and last.unit_id != cell.pk else None
             result.leavers.append(
                 LeaverRow(
                     member=member,
                     left_on=stay.end_date,
-                    to_unit=moved_to,
+                    to_unit=last.unit_name if last is not None and last.unit_id != cell.pk else "",
                     comment_required=spent_months(stay, period, OLD_CELL_COMMENT_MONTHS),
                 )
             )
@@ -203,7 +162,7 @@ def cell_eligibility(cell: PartyUnit, cycle: ReviewCycle) -> CellEligibility:
             result.guests.append(
                 GuestRow(
                     member=member,
-                    official_unit=last.unit if last is not None else None,
+                    official_unit=last.unit_name if last is not None else "",
                     start_date=stay.start_date,
                     end_date=stay.end_date,
                 )
@@ -212,42 +171,44 @@ def cell_eligibility(cell: PartyUnit, cycle: ReviewCycle) -> CellEligibility:
 
 
 def _member_row(
-    member: Member,
-    rules: RuleSet,
-    period: Period,
-    official: list[Membership],
-    temporary: list[Membership],
-    residence: bool,
+    member: Member, period_facts: MemberPeriodFacts, rules: RuleSet, period: Period, residence: bool
 ) -> MemberRow:
-    facts = member_facts(member, member.period_statuses, period)
+    facts = member_facts(period_facts)
     eligibility = rules.review_status(facts, period)
+    official = period_facts.official
     current = official[-1]
     joined_note = ""
     comments: list[RequiredComment] = []
+    commented: set[int] = set()
     for earlier in official[:-1]:
         if earlier.unit_id == current.unit_id:
             continue
         joined_note = _("Chuyển đến từ %(unit)s ngày %(day)s") % {
-            "unit": earlier.unit.name,
+            "unit": earlier.unit_name,
             "day": fmt(current.start_date),
         }
-        if eligibility.reviews and spent_months(earlier, period, OLD_CELL_COMMENT_MONTHS):
+        if (
+            eligibility.reviews
+            and earlier.unit_id not in commented
+            and spent_months(earlier, period, OLD_CELL_COMMENT_MONTHS)
+        ):
+            commented.add(earlier.unit_id)
             comments.append(
                 RequiredComment(
                     CommentKind.OLD_CELL,
                     _("Nhận xét của %(unit)s (sinh hoạt từ %(months)s tháng trở lên trong kỳ, trước khi chuyển đến)")
-                    % {"unit": earlier.unit.name, "months": OLD_CELL_COMMENT_MONTHS},
-                    earlier.unit,
+                    % {"unit": earlier.unit_name, "months": OLD_CELL_COMMENT_MONTHS},
+                    earlier.unit_id,
                 )
             )
     if eligibility.reviews:
-        hosts = {stay.unit_id: stay.unit for stay in temporary if stay.unit_id != current.unit_id}
-        for host in hosts.values():
+        hosts = {stay.unit_id: stay.unit_name for stay in period_facts.temporary if stay.unit_id != current.unit_id}
+        for unit_id, unit_name in hosts.items():
             comments.append(
                 RequiredComment(
                     CommentKind.TEMPORARY_CELL,
-                    _("Nhận xét của %(unit)s, nơi sinh hoạt tạm thời") % {"unit": host.name},
-                    host,
+                    _("Nhận xét của %(unit)s, nơi sinh hoạt tạm thời") % {"unit": unit_name},
+                    unit_id,
                 )
             )
         if residence:

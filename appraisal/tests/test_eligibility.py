@@ -11,6 +11,7 @@ from appraisal.eligibility import CommentKind, cell_eligibility, member_facts
 from appraisal.models import PeriodKind
 from appraisal.rules import DisciplineLevel, Level, Period
 from members.models import Membership, MembershipKind, MemberStatus, StatusKind
+from members.selectors import facts_for_period
 from party_units.tests.personas import make_member
 
 from .factories import PDF_BYTES, cycle, document
@@ -37,25 +38,24 @@ def transferred(name, old_cell, new_cell, on: datetime.date):
 # -- facts ---------------------------------------------------------------------------------------------------
 
 
+def period_facts(member, year=2023):
+    period = Period.year(year)
+    return member_facts(facts_for_period([member], period.start, period.end)[member.pk])
+
+
 def test_statuses_become_the_rules_facts(personas):
     member = personas.member_record_a1
     status(member, StatusKind.DISCIPLINED, D(2023, 5, 2), discipline_level="warning", self_detected=True)
     status(member, StatusKind.SICK_LEAVE, D(2023, 2, 1), D(2023, 5, 31), months=Decimal("4"))
     status(member, StatusKind.SUSPENDED, D(2023, 3, 1), D(2023, 4, 1))
-    period = Period.year(2023)
-    facts = member_facts(member, list(MemberStatus.objects.in_period(period.start, period.end)), period)
+    status(member, StatusKind.DISCIPLINED, D(2022, 5, 2), discipline_level="expulsion")  # an earlier year
+    facts = period_facts(member)
     assert facts.suspended and not facts.exempted and not facts.maternity_leave
     assert facts.sick_leave_months == Decimal("4")
     (discipline,) = facts.disciplines
     assert discipline.level is DisciplineLevel.WARNING and discipline.decided_on == D(2023, 5, 2)
     assert discipline.self_detected and discipline.duty_related
-
-
-def test_sick_leave_across_the_year_boundary_counts_only_its_days_in_the_period(personas):
-    member = personas.member_record_a1
-    leave = status(member, StatusKind.SICK_LEAVE, D(2022, 11, 1), D(2023, 2, 28), months=Decimal("4"))
-    facts = member_facts(member, [leave], Period.year(2023))
-    assert facts.sick_leave_months == Decimal("1.9")  # January and February 2023
+    assert facts.admitted_on == member.admitted_on and facts.in_political_system
 
 
 # -- the table -----------------------------------------------------------------------------------------------
@@ -126,8 +126,8 @@ def test_a_member_transferred_in_after_six_months_needs_the_old_cells_comment(pe
     rows = rows_by_name(cell_eligibility(personas.cell_a1, made))
     late = rows["Mai Văn Chuyển"]
     assert late.joined_note == "Chuyển đến từ Chi bộ B1 ngày 01/07/2023"
-    assert [(c.kind, c.unit) for c in late.comments] == [
-        (CommentKind.OLD_CELL, personas.cell_b1),
+    assert [(c.kind, c.unit_id) for c in late.comments] == [
+        (CommentKind.OLD_CELL, personas.cell_b1.pk),
         (CommentKind.RESIDENCE, None),
     ]
     early = rows["Tạ Thị Sớm"]
@@ -135,7 +135,7 @@ def test_a_member_transferred_in_after_six_months_needs_the_old_cells_comment(pe
     # The old cell lists them as leavers and knows which comments it owes.
     old = cell_eligibility(personas.cell_b1, made)
     leavers = {row.member.full_name: row for row in old.leavers}
-    assert leavers["Mai Văn Chuyển"].comment_required and leavers["Mai Văn Chuyển"].to_unit == personas.cell_a1
+    assert leavers["Mai Văn Chuyển"].comment_required and leavers["Mai Văn Chuyển"].to_unit == "Chi bộ A1"
     assert not leavers["Tạ Thị Sớm"].comment_required
     assert "Mai Văn Chuyển" not in rows_by_name(old)
 
@@ -147,12 +147,12 @@ def test_a_member_in_temporary_activity_needs_the_temporary_cells_comment(person
     )
     made = cycle(personas.city)
     row = rows_by_name(cell_eligibility(personas.cell_a1, made))["Nguyễn Văn An"]
-    assert [(c.kind, c.unit) for c in row.comments] == [
-        (CommentKind.TEMPORARY_CELL, personas.cell_b1),
+    assert [(c.kind, c.unit_id) for c in row.comments] == [
+        (CommentKind.TEMPORARY_CELL, personas.cell_b1.pk),
         (CommentKind.RESIDENCE, None),
     ]
     host = cell_eligibility(personas.cell_b1, made)
-    assert [(g.member, g.official_unit) for g in host.guests] == [(member, personas.cell_a1)]
+    assert [(g.member, g.official_unit) for g in host.guests] == [(member, "Chi bộ A1")]
     assert member.full_name not in rows_by_name(host)
 
 
@@ -242,3 +242,15 @@ def test_a_committees_part_shows_its_units_progress(personas, client_for):
         "Chi bộ A1",
         "Chi bộ A2",
     }
+
+
+def test_the_old_and_the_host_cells_pages_list_the_comments_they_owe(personas, client_for):
+    transferred("Mai Văn Chuyển", personas.cell_b1, personas.cell_a1, D(2023, 7, 1))
+    Membership.objects.create(
+        member=personas.member_record_a1, unit=personas.cell_b1, kind=MembershipKind.TEMPORARY, start_date=D(2023, 2, 1)
+    )
+    city = cycle(personas.city, opened=True)
+    response = client_for(personas.sec_b1).get(reverse("appraisal:unit_review", args=[city.pk, personas.cell_b1.pk]))
+    page = response.content.decode()
+    assert "Đảng viên chuyển đi trong kỳ" in page and "Mai Văn Chuyển" in page and "30/06/2023" in page
+    assert "Đảng viên sinh hoạt tạm thời tại chi bộ" in page and "Nguyễn Văn An" in page and "Chi bộ A1" in page
