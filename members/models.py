@@ -107,12 +107,14 @@ class Member(models.Model):
         """The unit whose roles govern this record: the current official cell (or the last one)."""
         membership = getattr(self, "current_membership", None)
         if membership is None:
-            membership = (
-                self.memberships.filter(kind=MembershipKind.OFFICIAL)
-                .select_related("unit")
-                .order_by("-start_date")
-                .first()
-            )
+            if not hasattr(self, "_last_official"):  # asked several times per request: look it up once
+                self._last_official = (
+                    self.memberships.filter(kind=MembershipKind.OFFICIAL)
+                    .select_related("unit")
+                    .order_by("-start_date")
+                    .first()
+                )
+            membership = self._last_official
         return membership.unit if membership else None
 
 

@@ -89,8 +89,7 @@ def test_wrong_people_cannot_open_or_post_the_import_of_a_cell(personas, client_
     assert written() == before
 
 
-def test_ward_staff_get_403_for_import_of_a_unit_they_only_view(personas, client_for, django_user_model):
-    # higher-staff roles all manage; view-only access exists only for a member's own record, so check the 404
+def test_ward_staff_cannot_import_for_the_city_above_them(personas, client_for):
     response = client_for(personas.staff_a).get(reverse("members:import", args=[personas.city.pk]))
     assert response.status_code == 404
 
