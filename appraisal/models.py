@@ -162,9 +162,10 @@ class GuidanceDocument(models.Model):
 
 
 def _is_higher(higher: PartyUnit | None, lower: PartyUnit | None) -> bool:
-    """A central document is higher than every unit's; otherwise the issuer must be a strict ancestor."""
+    """A central document is higher than every unit's (and may implement another central document, as a
+    guidance implements a regulation); otherwise the issuer must be a strict ancestor."""
     if higher is None:
-        return lower is not None
+        return True
     if lower is None:
         return False
     return lower.path.startswith(higher.path) and lower.pk != higher.pk

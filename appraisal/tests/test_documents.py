@@ -110,6 +110,16 @@ def test_implementing_a_sibling_own_or_later_document_is_refused(personas, highe
         document(personas.ward_a, code="2-CV/ĐU", issued_on=datetime.date(2023, 11, 20), implements=higher)
 
 
+def test_a_central_guidance_implements_a_central_regulation():
+    regulation = central(code="366-QĐ/TW", issued_on=datetime.date(2025, 8, 30), summary="Quy định")
+    guidance = central(code="43-HD/BTCTW", issued_on=datetime.date(2025, 10, 31))
+    guidance.implements = regulation
+    guidance.full_clean()
+    with pytest.raises(ValidationError, match="không thể thực hiện chính nó"):
+        regulation.implements = regulation
+        regulation.full_clean()
+
+
 def test_a_central_document_needs_a_central_body(personas):
     central()
     with pytest.raises(ValidationError, match="Chỉ văn bản của Trung ương"):
