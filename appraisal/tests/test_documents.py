@@ -232,3 +232,19 @@ def test_register_query_count_does_not_grow_with_documents(personas, client_for,
         document(personas.ward_a, code=f"{n}-CV/ĐU", implements=hd25, issued_on=datetime.date(2023, 11, 20))
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_an_administrator_registers_a_central_document_with_an_audit_entry(personas, client_for):
+    response = client_for(personas.superuser).post(
+        reverse("admin:appraisal_guidancedocument_add"),
+        {"code": "43-hd/btctw", "issued_on": "31/10/2025", "summary": "Hướng dẫn kiểm điểm"},
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    doc = GuidanceDocument.objects.get()
+    assert doc.code == "43-HD/BTCTW" and doc.is_central
+    assert AuditEntry.objects.for_object(doc).get().action == "guidance_document.created"
+    response = client_for(personas.superuser).post(
+        reverse("admin:appraisal_guidancedocument_add"),
+        {"code": "44-HD/ĐU", "issued_on": "31/10/2025", "summary": "x"},
+    )
+    assert "Chỉ văn bản của Trung ương" in str(response.context["adminform"].form.errors)
