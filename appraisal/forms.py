@@ -4,7 +4,7 @@ import contextlib
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,8 @@ DEFAULT_VOTE_THRESHOLDS = {"excellent": "2/3", "good": "1/2"}
 
 
 def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    # Typed as dd/mm/yyyy whatever the browser's locale (a native date picker would follow the browser's).
+    return forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
 
 def document_label(document: GuidanceDocument) -> str:
@@ -112,9 +113,7 @@ class CycleForm(forms.Form):
     def __init__(self, *args, unit: PartyUnit, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in DEADLINE_FIELDS:
-            self.fields[name] = forms.DateField(
-                label=_("Hạn: %(phase)s") % {"phase": label}, required=False, widget=date_input()
-            )
+            self.fields[name] = forms.DateField(label=label, required=False, widget=date_input())
         ancestors = unit.ancestor_ids()
         self.fields["parent"].queryset = (
             ReviewCycle.objects.filter(issuing_unit_id__in=ancestors[:-1])
@@ -135,6 +134,14 @@ class CycleForm(forms.Form):
             with contextlib.suppress(UnknownRuleSet):
                 self.initial.setdefault("rule_set", rule_set_code_for_year(year))
         self.helper = FormHelper()
+        deadlines = [Column(name, css_class="col-md") for name, _label in DEADLINE_FIELDS]
+        self.helper.layout = Layout(
+            "title",
+            Row(Column("period_kind"), Column("year"), Column("quarter"), Column("start_date"), Column("end_date")),
+            Fieldset(_("Bộ quy tắc"), "rule_set", Row(Column("vote_thresholds"), Column("sick_leave_cap"))),
+            Fieldset(_("Văn bản và kỳ cấp trên"), "parent", "guidance_documents"),
+            Fieldset(_("Thời hạn"), Row(*deadlines)),
+        )
         self.helper.add_input(Submit("submit", _("Tạo kỳ đánh giá")))
 
     def rule_options(self) -> dict:

@@ -17,11 +17,11 @@ CREATE_DATA = {
     "period_kind": "year",
     "year": "2023",
     "rule_set": "hd25-2023",
-    "self_review_due": "2023-11-30",
-    "meetings_due": "2023-12-10",
-    "proposals_due": "2023-12-15",
-    "decisions_due": "2023-12-25",
-    "report_due": "2024-01-10",
+    "self_review_due": "30/11/2023",
+    "meetings_due": "10/12/2023",
+    "proposals_due": "15/12/2023",
+    "decisions_due": "25/12/2023",
+    "report_due": "10/01/2024",
 }
 
 
@@ -42,7 +42,7 @@ def test_ward_staff_create_a_cycle_from_the_form(personas, client_for):
 def test_the_form_shows_the_services_reasons_in_vietnamese_and_saves_nothing(personas, client_for):
     client = client_for(personas.staff_a)
     url = reverse("appraisal:cycle_create", args=[personas.ward_a.pk])
-    response = client.post(url, CREATE_DATA | {"meetings_due": "2023-11-01"})
+    response = client.post(url, CREATE_DATA | {"meetings_due": "01/11/2023"})
     assert response.status_code == 200
     assert "phải sau hạn «Đảng viên nộp bản kiểm điểm»" in response.context["form"].errors["meetings_due"][0]
     response = client.post(url, CREATE_DATA | {"rule_set": "hd21-2019", "sick_leave_cap": "off"})
