@@ -1,16 +1,21 @@
-"""Workflows of guidance documents and review cycles. Each runs in one transaction and writes the audit log."""
+"""Workflows of guidance documents and review cycles. Each runs in one transaction and writes the audit log.
+
+``actor`` is the acting user, whose right is checked again here (PermissionDenied), or None for the system
+(demo data, management commands).
+"""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log, snapshot
+from party_units.access import Perm, can
 from party_units.models import PartyUnit
 
 from .models import (
@@ -40,6 +45,14 @@ CYCLE_FIELDS = [
 BULK_BATCH = 1000
 
 
+def _require(actor, perm: Perm, target) -> None:
+    if actor is None:
+        return
+    allowed = can(actor, perm, target) if target is not None else getattr(actor, "is_superuser", False)
+    if not allowed:
+        raise PermissionDenied
+
+
 def document_create(
     *,
     actor,
@@ -51,6 +64,7 @@ def document_create(
     implements: GuidanceDocument | None = None,
 ) -> GuidanceDocument:
     """Register a document in the issuing unit's register (``issuing_unit=None``: a central document)."""
+    _require(actor, Perm.MANAGE_DOCUMENTS, issuing_unit)
     document = GuidanceDocument(
         issuing_unit=issuing_unit,
         code=code,
@@ -88,6 +102,7 @@ def cycle_create(
 ) -> ReviewCycle:
     """Create a cycle in draft. ``deadlines``: self_review_due, meetings_due, proposals_due, decisions_due,
     report_due. Refused (ValidationError) when anything is inconsistent, with the reason in Vietnamese."""
+    _require(actor, Perm.MANAGE_CYCLES, issuing_unit)
     unknown = set(deadlines) - {name for name, _label in DEADLINE_FIELDS}
     if unknown:
         raise TypeError(f"Unknown deadline(s): {', '.join(sorted(unknown))}")
@@ -156,7 +171,8 @@ def _check_documents(cycle: ReviewCycle, documents: list[GuidanceDocument]) -> N
             )
 
 
-def _lock(cycle: ReviewCycle) -> ReviewCycle:
+def _lock(cycle: ReviewCycle, actor) -> ReviewCycle:
+    _require(actor, Perm.MANAGE_CYCLES, cycle)
     return ReviewCycle.objects.select_for_update(of=("self",)).select_related("issuing_unit", "parent").get(pk=cycle.pk)
 
 
@@ -164,7 +180,7 @@ def cycle_open(*, actor, cycle: ReviewCycle) -> int:
     """Open a draft cycle: the work item of every active cell and committee in the issuer's subtree, in one
     bulk insert. Returns the number of work items the cycle now governs."""
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = _lock(cycle, actor)
         if locked.state != CycleState.DRAFT:
             raise ValidationError(
                 _("Chỉ mở được kỳ đánh giá đang soạn; kỳ này đang ở trạng thái «%(state)s».")
@@ -191,7 +207,7 @@ def cycle_open(*, actor, cycle: ReviewCycle) -> int:
 def cycle_sync_scope(*, actor, cycle: ReviewCycle) -> int:
     """Add the work items of units founded since the cycle opened. Returns how many were added."""
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = _lock(cycle, actor)
         if locked.state != CycleState.OPEN:
             raise ValidationError(_("Chỉ cập nhật phạm vi của kỳ đánh giá đang triển khai."))
         created, adopted = ensure_unit_reviews(locked)
@@ -226,7 +242,7 @@ def ensure_unit_reviews(cycle: ReviewCycle) -> tuple[int, int]:
 def cycle_close(*, actor, cycle: ReviewCycle) -> None:
     """Close an open cycle. Lower levels finish before higher ones: refused while a lower cycle is open."""
     with transaction.atomic():
-        locked = _lock(cycle)
+        locked = _lock(cycle, actor)
         if locked.state != CycleState.OPEN:
             raise ValidationError(
                 _("Chỉ kết thúc được kỳ đánh giá đang triển khai; kỳ này đang ở trạng thái «%(state)s».")

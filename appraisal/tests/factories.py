@@ -14,8 +14,10 @@ from ..services import cycle_create, cycle_open, document_create
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def document(unit, code="163-CV/ĐU", issued_on=datetime.date(2021, 10, 28), summary="V/v Hướng dẫn kiểm điểm", **kw):
-    return document_create(actor=None, issuing_unit=unit, code=code, issued_on=issued_on, summary=summary, **kw)
+def document(
+    unit, code="163-CV/ĐU", issued_on=datetime.date(2021, 10, 28), summary="V/v Hướng dẫn kiểm điểm", actor=None, **kw
+):
+    return document_create(actor=actor, issuing_unit=unit, code=code, issued_on=issued_on, summary=summary, **kw)
 
 
 def central(

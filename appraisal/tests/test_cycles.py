@@ -254,3 +254,21 @@ def test_a_closed_higher_cycle_cannot_be_cascaded(personas):
     cycle_close(actor=personas.higher, cycle=city)
     with pytest.raises(ValidationError, match="Kỳ đánh giá cấp trên đã kết thúc"):
         cycle(personas.ward_a, parent=city)
+
+
+def test_the_services_refuse_an_actor_without_the_right(personas):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        cycle(personas.ward_a, actor=personas.staff_b)
+    with pytest.raises(PermissionDenied):
+        cycle(personas.ward_a, actor=personas.sec_a1)
+    made = cycle(personas.ward_a, actor=personas.higher)
+    for service in (cycle_open, cycle_close, cycle_sync_scope):
+        with pytest.raises(PermissionDenied):
+            service(actor=personas.sec_a1, cycle=made)
+    with pytest.raises(PermissionDenied):
+        document(personas.ward_a, actor=personas.sec_a1)
+    with pytest.raises(PermissionDenied):
+        document(None, code="25-HD/BTCTW", actor=personas.higher)  # central documents: administrators only
+    assert ReviewCycle.objects.count() == 1 and not UnitReview.objects.exists()
