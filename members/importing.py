@@ -40,6 +40,7 @@ MAX_ROWS = 10_000
 MAX_CELL_CHARS = 1000
 HEADER_SEARCH_ROWS = 10
 BATCH_SIZE = 1000
+FEW_VALUES = 20  # up to this many distinct new values of a field: one UPDATE … WHERE id IN (…) per value
 
 NEW, UPDATED, UNCHANGED, ERROR = "new", "updated", "unchanged", "error"
 FATE_LABELS = {NEW: "Thêm mới", UPDATED: "Cập nhật", UNCHANGED: "Không đổi", ERROR: "Lỗi"}
@@ -737,7 +738,8 @@ def apply_plan(plan: ImportPlan, *, actor) -> dict[str, int]:
         )
 
     updated_rows = [r for r in plan.rows if r.fate == UPDATED]
-    changed_members, closed = [], []
+    changed_fields: dict[str, list[Member]] = defaultdict(list)
+    closed: list[Membership] = []
     for row in updated_rows:
         member = row.member
         before = _snapshot(member)
@@ -748,8 +750,8 @@ def apply_plan(plan: ImportPlan, *, actor) -> dict[str, int]:
         member.updated_at = now
         after = _snapshot(member)
         changed = [k for k in after if after[k] != before[k]]
-        if changed:
-            changed_members.append(member)
+        for key in changed:
+            changed_fields[key].append(member)
         audit_before = {k: before[k] for k in changed}
         audit_after = {k: after[k] for k in changed}
         if row.transfer:
@@ -774,10 +776,12 @@ def apply_plan(plan: ImportPlan, *, actor) -> dict[str, int]:
                 note=plan.file_name[:200],
             )
         )
-    if changed_members:
-        Member.objects.bulk_update(changed_members, [*UPDATABLE, "updated_at"], batch_size=BATCH_SIZE)
-    if closed:
-        Membership.objects.bulk_update(closed, ["end_date"], batch_size=BATCH_SIZE)
+    touched = {m.pk for members in changed_fields.values() for m in members}
+    for key, members in changed_fields.items():
+        _update_field(Member, members, key)
+    if touched:
+        Member.objects.filter(pk__in=touched).update(updated_at=now)
+    _update_field(Membership, closed, "end_date")
     Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
     AuditEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
     counts = plan.counts
@@ -788,6 +792,21 @@ def apply_plan(plan: ImportPlan, *, actor) -> dict[str, int]:
         after={"file": plan.file_name, "sha256": plan.digest, **counts},
     )
     return counts
+
+
+def _update_field(model, objs: list, field_name: str) -> None:
+    """Write one field of many rows: one UPDATE per distinct value when there are few (a post set for everyone,
+    one transfer date), else a batched CASE update. Either way a bounded number of queries."""
+    if not objs:
+        return
+    by_value: dict[Any, list[int]] = defaultdict(list)
+    for obj in objs:
+        by_value[getattr(obj, field_name)].append(obj.pk)
+    if len(by_value) <= FEW_VALUES:
+        for value, pks in by_value.items():
+            model.objects.filter(pk__in=pks).update(**{field_name: value})
+    else:
+        model.objects.bulk_update(objs, [field_name], batch_size=BATCH_SIZE)
 
 
 def digest_of(data: bytes) -> str:

@@ -328,3 +328,19 @@ def test_management_command_fails_on_errors_and_on_missing_rights(personas, tmp_
         call_command("import_members", str(path), unit=personas.ward_a.pk, user="staff_a")
     with pytest.raises(CommandError, match="không được quản lý đảng viên"):
         call_command("import_members", str(path), unit=personas.ward_b.pk, user="staff_a")
+
+
+def test_many_different_new_values_and_shared_ones_are_all_written(personas):
+    from members.importing import FEW_VALUES
+
+    n = FEW_VALUES + 5
+    first = [row(name=f"Người Số {i}", card=str(i), dob=f"{1 + i % 28:02d}/01/1980") for i in range(n)]
+    import_members(csv_bytes(first), "a.csv", actor=personas.staff_a, unit=personas.ward_a)
+    # every date of birth differs (a batched CASE update), the post is the same for all (one UPDATE per value)
+    second = [row(name=f"Người Số {i}", card=str(i), dob=f"{1 + i % 28:02d}/02/1981", gov="Hiệu phó") for i in range(n)]
+    plan = import_members(csv_bytes(second), "b.csv", actor=personas.staff_a, unit=personas.ward_a)
+    assert plan.counts["updated"] == n
+    ours = Member.objects.filter(card_number__in=[str(i) for i in range(n)])
+    stored = dict(ours.values_list("card_number", "date_of_birth"))
+    assert stored == {str(i): D(1981, 2, 1 + i % 28) for i in range(n)}
+    assert set(Member.objects.filter(card_number__in=stored).values_list("government_post", flat=True)) == {"Hiệu phó"}

@@ -1,0 +1,50 @@
+"""The demo members follow the brief: the 19 of Chi bộ Trường Tiểu học Mạc Đĩnh Chi and the 2025 cases."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from members.models import Member, MembershipKind, StatusKind
+from members.selectors import facts_for_period, roster
+from party_units.models import PartyUnit
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    return PartyUnit.objects.get(name="Chi bộ Trường Tiểu học Mạc Đĩnh Chi")
+
+
+def test_mac_dinh_chi_has_19_members_with_its_secretary_and_deputy(demo):
+    rows = roster(demo, year=2025)
+    assert len(rows) == 19
+    posts = {r.member.full_name: r.member.party_post for r in rows}
+    assert posts["Lê Thị Hằng"] == "secretary" and "deputy_secretary" in posts.values()
+    assert Member.objects.get(user__username="bithu").full_name == "Lê Thị Hằng"
+    assert Member.objects.get(user__username="dangvien").memberships.get().unit == demo
+
+
+def test_the_2025_cases_are_there(demo):
+    members = Member.objects.filter(memberships__unit=demo, memberships__end_date__isnull=True)
+    facts = {f.member_id: f for f in facts_for_period(members, D(2025, 1, 1), D(2025, 12, 31)).values()}
+    by_name = {m.full_name: facts[m.pk] for m in members}
+    transferred = by_name["Mai Thị Ánh"]
+    assert [s.unit_id for s in transferred.official][-1] == demo.pk and len(transferred.official) == 2
+    assert transferred.official_days_by_unit()[demo.pk] == 214
+    assert by_name["Hoàng Thị Lan"].exempted
+    (discipline,) = by_name["Bùi Văn Dũng"].disciplines
+    assert discipline.level == "reprimand" and discipline.decision_ref
+    assert by_name["Tạ Thị Ngân"].admitted_on > D(2025, 6, 30) and by_name["Tạ Thị Ngân"].probationary_at_end
+    assert D(2025, 1, 1) <= by_name["Cao Thị Loan"].admitted_on < D(2025, 6, 30)
+    assert by_name["Đặng Thị Thu Hà"].maternity_leave and by_name["Trịnh Thị Thúy"].sick_leave_months >= 3
+
+
+def test_every_demo_cell_has_members_and_there_is_a_temporary_activity(demo):
+    empty = PartyUnit.objects.cells().exclude(memberships__end_date__isnull=True)
+    assert not empty.exists()
+    assert Member.objects.filter(memberships__kind=MembershipKind.TEMPORARY).count() == 1
+    assert Member.objects.filter(statuses__kind=StatusKind.DISCIPLINED).count() == 1
