@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import AuditEntry
 
@@ -17,6 +18,8 @@ from .models import AuditEntry
 def _jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):  # checked before anything that would touch .url (it raises when empty)
+        return value.name or None
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -25,8 +28,6 @@ def _jsonable(value: Any) -> Any:
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [_jsonable(v) for v in value]
-    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
-        return value.name or None
     return value
 
 
