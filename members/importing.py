@@ -418,7 +418,8 @@ def plan_import(table: Table, *, actor, unit: PartyUnit, file_name: str = "", di
 
     for number, cells in table.rows:
         plan.rows.append(_check_row(number, cells, columns, scope))
-    _match(plan, scope)
+    where = {c.key: f"{get_column_letter(i + 1)} ({c.label})" for i, c in columns.items()}
+    _match(plan, scope, where)
     for row in plan.rows:
         if row.errors:
             row.fate = ERROR
@@ -541,7 +542,7 @@ def _check_dates(row: RowPlan, columns: dict[int, Column], error) -> None:
         fail("start_date", _("Ngày bắt đầu sinh hoạt không được sau ngày hôm nay."))
 
 
-def _match(plan: ImportPlan, scope: _Scope) -> None:
+def _match(plan: ImportPlan, scope: _Scope, where: dict[str, str]) -> None:
     """Find each row's member (by card number, else by name and date of birth) with three queries in all."""
     rows = [r for r in plan.rows if r.full_name]
     cards = {r.values["card_number"] for r in rows if r.values.get("card_number")}
@@ -565,7 +566,7 @@ def _match(plan: ImportPlan, scope: _Scope) -> None:
         key = name_key(row.full_name)
         card = row.values.get("card_number")
         dob = row.values.get("date_of_birth")
-        card_col = _col_label("card_number")
+        card_col = _col_label(where, "card_number")
         if card:
             if card in seen_cards:
                 row.errors.append(
@@ -620,7 +621,9 @@ def _match(plan: ImportPlan, scope: _Scope) -> None:
         if member is None:
             if row.values.get("full_member_on") and not row.values.get("admitted_on"):
                 row.errors.append(
-                    RowError(row.number, _col_label("admitted_on"), _("Cần có ngày vào Đảng khi ghi ngày chính thức."))
+                    RowError(
+                        row.number, _col_label(where, "admitted_on"), _("Cần có ngày vào Đảng khi ghi ngày chính thức.")
+                    )
                 )
             if not row.errors:
                 row.fate = NEW
@@ -648,14 +651,15 @@ def _match(plan: ImportPlan, scope: _Scope) -> None:
                 )
             )
             continue
-        _plan_update(row)
+        _plan_update(row, where)
 
 
-def _col_label(key: str) -> str:
-    return COLUMN_BY_KEY[key].label
+def _col_label(where: dict[str, str], key: str) -> str:
+    """ "D (Số thẻ đảng viên)" when the file has the column, else the column's name."""
+    return where.get(key, COLUMN_BY_KEY[key].label)
 
 
-def _plan_update(row: RowPlan) -> None:
+def _plan_update(row: RowPlan, where: dict[str, str]) -> None:
     member = row.member
     changes: dict[str, tuple[str, str]] = {}
     for key in UPDATABLE:
@@ -669,7 +673,9 @@ def _plan_update(row: RowPlan) -> None:
     merged_full = row.values.get("full_member_on", member.full_member_on)
     if merged_full and (not merged_admitted or merged_full < merged_admitted):
         row.errors.append(
-            RowError(row.number, _col_label("full_member_on"), _("Ngày chính thức không được trước ngày vào Đảng."))
+            RowError(
+                row.number, _col_label(where, "full_member_on"), _("Ngày chính thức không được trước ngày vào Đảng.")
+            )
         )
     if row.transfer:
         on = row.values.get("start_date") or timezone.localdate()
@@ -677,7 +683,7 @@ def _plan_update(row: RowPlan) -> None:
             row.errors.append(
                 RowError(
                     row.number,
-                    _col_label("start_date"),
+                    _col_label(where, "start_date"),
                     _("Ngày chuyển đến %(d)s phải sau ngày bắt đầu sinh hoạt ở chi bộ hiện tại (%(s)s).")
                     % {"d": on.strftime("%d/%m/%Y"), "s": row.current.start_date.strftime("%d/%m/%Y")},
                 )

@@ -179,7 +179,11 @@ def test_each_row_error_has_row_column_and_message(personas, values, column, mes
 def test_duplicate_card_inside_the_file(personas):
     plan = plan_for(personas, csv_bytes([row(name="Lê Văn Một", card="99"), row(name="Lê Văn Hai", card=" 99 ")]))
     error = only_error(plan)
-    assert (error.row, error.column, error.message) == (3, "Số thẻ đảng viên", "Số thẻ đảng viên 99 trùng với dòng 2.")
+    assert (error.row, error.column, error.message) == (
+        3,
+        "D (Số thẻ đảng viên)",
+        "Số thẻ đảng viên 99 trùng với dòng 2.",
+    )
 
 
 def test_duplicate_card_against_the_database(personas):
@@ -219,7 +223,9 @@ def test_transfer_date_must_follow_the_current_membership(personas):
     header = [*HEADER, "Sinh hoạt tại chi bộ từ ngày"]
     m = personas.member_record_a1
     plan = plan_for(personas, csv_bytes([[m.full_name, "", "", "", "", "", "", "", "Chi bộ A2", "01/01/2015"]], header))
-    assert only_error(plan).message == (
+    error = only_error(plan)
+    assert error.column == "J (Sinh hoạt tại chi bộ từ ngày)"
+    assert error.message == (
         "Ngày chuyển đến 01/01/2015 phải sau ngày bắt đầu sinh hoạt ở chi bộ hiện tại (01/01/2015)."
     )
 
@@ -344,3 +350,54 @@ def test_many_different_new_values_and_shared_ones_are_all_written(personas):
     stored = dict(ours.values_list("card_number", "date_of_birth"))
     assert stored == {str(i): D(1981, 2, 1 + i % 28) for i in range(n)}
     assert set(Member.objects.filter(card_number__in=stored).values_list("government_post", flat=True)) == {"Hiệu phó"}
+
+
+def test_remaining_row_errors_have_their_messages(personas, make):
+    header = [*HEADER, "Sinh hoạt tại chi bộ từ ngày"]
+    make.member("Đoàn Văn Hai Dòng", personas.cell_a1, card_number="314", date_of_birth=D(1970, 1, 1))
+    rows = [
+        ["Lê Văn Mười", "", "", "", "", "01/01/2020", "", "", "Chi bộ A1", ""],
+        ["Đoàn Văn Hai Dòng", "01/01/1970", "", "", "", "", "", "", "Chi bộ A1", ""],
+        ["Đoàn Văn Hai Dòng", "", "", "314", "", "", "", "", "Chi bộ A1", ""],
+        ["Lê Văn Mười Một", "", "", "", "", "", "", "", "Chi bộ A1", "01/01/2999"],
+    ]
+    plan = plan_for(personas, csv_bytes(rows, header))
+    messages = [(e.row, e.column, e.message) for e in plan.errors]
+    assert messages == [
+        (2, "E (Ngày vào Đảng)", "Cần có ngày vào Đảng khi ghi ngày chính thức."),
+        (4, "", "Dòng này và dòng 3 cùng chỉ một đảng viên."),
+        (5, "J (Sinh hoạt tại chi bộ từ ngày)", "Ngày bắt đầu sinh hoạt không được sau ngày hôm nay."),
+    ]
+
+
+def test_a_number_where_a_name_belongs_is_refused(personas):
+    plan = plan_for(personas, xlsx_bytes([[12345, "", "", "", "", "", "", "", "Chi bộ A1"]]), "a.xlsx")
+    assert only_error(plan).message == "Họ và tên phải là chữ, không phải «12345»."
+
+
+def test_merged_cells_inside_the_table_are_refused_with_their_place():
+    def merge(sheet):
+        sheet.merge_cells("B2:B3")
+
+    data = xlsx_bytes([row(), row(name="Lê Văn Hai")], edit=merge)
+    with pytest.raises(ImportFileError) as exc:
+        read_table(data, "a.xlsx")
+    assert str(exc.value) == "Bảng tính có ô gộp (B2:B3): hãy bỏ gộp ô rồi nhập lại."
+
+
+def test_too_many_rows_are_refused(settings, monkeypatch):
+    import members.importing
+
+    monkeypatch.setattr(members.importing, "MAX_ROWS", 3)
+    with pytest.raises(ImportFileError) as exc:
+        read_table(csv_bytes([row(name=f"Người {i}") for i in range(4)]), "a.csv")
+    assert str(exc.value) == "Tệp có 4 dòng dữ liệu, quá giới hạn 3 dòng: hãy chia thành nhiều tệp."
+
+
+def test_a_unit_without_cells_to_manage_is_refused(personas):
+    from party_units.models import UnitKind
+    from party_units.tests.personas import make_unit
+
+    empty = make_unit(personas.city, "Đảng ủy phường Trống", UnitKind.COMMITTEE, "Đảng ủy phường", "ĐU")
+    plan = plan_for(personas, csv_bytes([row()]), actor=personas.higher, unit=empty)
+    assert "Bạn không có quyền quản lý đảng viên ở chi bộ nào thuộc đơn vị này." in plan.file_errors

@@ -198,3 +198,12 @@ def test_random_byte_mutations_of_valid_files_never_break_the_page(personas, cli
             response = upload(client, personas.ward_a, bytes(data), name)
             assert response.status_code in (200, 400)
     assert written() == before
+
+
+def test_an_upload_over_the_size_limit_is_refused_before_reading(personas, client_for):
+    before = written()
+    data = b"Ho va ten\n" + b"x" * (5 * 1024 * 1024)
+    response = upload(client_for(personas.staff_a), personas.ward_a, data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == ["Tệp quá lớn: tối đa 5 MB."]
+    assert written() == before
