@@ -78,8 +78,7 @@ def document_create(
     with transaction.atomic():
         document.full_clean()
         document.save()
-        # The file by name: audit.snapshot() cannot read an empty FileField (its .url raises ValueError).
-        after = snapshot(document, DOCUMENT_FIELDS) | {"file": document.file.name or None}
+        after = snapshot(document, [*DOCUMENT_FIELDS, "file"])
         audit_log(actor=actor, action="guidance_document.created", obj=document, after=after)
     return document
 
