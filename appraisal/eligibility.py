@@ -3,7 +3,7 @@
 A thin adapter: ``members.selectors.facts_for_period`` reads the members' memberships and statuses in bounded
 queries; this module converts them into the rules package's plain facts (``MemberFacts``) and asks the
 cycle's rule set. The only logic of its own is the bookkeeping of required written comments (old cell after
-a transfer, temporary cell, place of residence), which the rules package does not cover yet.
+a transfer, temporary cell, place of residence), whose threshold the rule set states (``old_cell_comment_months``).
 """
 
 from __future__ import annotations
@@ -21,10 +21,6 @@ from party_units.models import PartyUnit
 from .models import PeriodKind, ReviewCycle, fmt
 from .rules import Cap, Discipline, DisciplineLevel, Eligibility, FormVariant, MemberFacts, Period, RuleSet
 from .rules.base import add_months
-
-# "Transferred members are rated by the receiving cell; if ≥ 6 months were spent in the old cell, the old
-# cell's written comment is required" (RULES.md, rules that hold across versions).
-OLD_CELL_COMMENT_MONTHS = 6
 
 _DISCIPLINE_LEVELS = {
     MemberDisciplineLevel.REPRIMAND: DisciplineLevel.REPRIMAND,
@@ -154,7 +150,7 @@ def cell_eligibility(cell: PartyUnit, cycle: ReviewCycle) -> CellEligibility:
                     member=member,
                     left_on=stay.end_date,
                     to_unit=last.unit_name if last is not None and last.unit_id != cell.pk else "",
-                    comment_required=spent_months(stay, period, OLD_CELL_COMMENT_MONTHS),
+                    comment_required=spent_months(stay, period, rules.old_cell_comment_months),
                 )
             )
         else:
@@ -190,14 +186,14 @@ def _member_row(
         if (
             eligibility.reviews
             and earlier.unit_id not in commented
-            and spent_months(earlier, period, OLD_CELL_COMMENT_MONTHS)
+            and spent_months(earlier, period, rules.old_cell_comment_months)
         ):
             commented.add(earlier.unit_id)
             comments.append(
                 RequiredComment(
                     CommentKind.OLD_CELL,
                     _("Nhận xét của %(unit)s (sinh hoạt từ %(months)s tháng trở lên trong kỳ, trước khi chuyển đến)")
-                    % {"unit": earlier.unit_name, "months": OLD_CELL_COMMENT_MONTHS},
+                    % {"unit": earlier.unit_name, "months": rules.old_cell_comment_months},
                     earlier.unit_id,
                 )
             )

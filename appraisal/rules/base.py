@@ -263,6 +263,11 @@ class RuleSet:
     score_rules: ClassVar[ScoreRules | None] = None
     timeline: ClassVar[Timeline | None] = None
 
+    # Written comments (the same in every version so far): a member transferred in during the period needs the
+    # old cell's comment when they spent at least this many months of the period there; temporary activity
+    # elsewhere needs the host cell's comment; every yearly review needs the place of residence's comment.
+    old_cell_comment_months: ClassVar[int] = 6
+
     # Options a cycle may override; every other field must keep its default.
     configurable: ClassVar[frozenset[str]] = frozenset({"vote_thresholds"})
 

@@ -157,3 +157,8 @@ def test_vote_thresholds_may_come_from_a_cycles_json_settings():
 def test_vote_thresholds_settings_with_an_unknown_key_are_refused():
     with pytest.raises(ValueError, match="Ngưỡng biểu quyết không hợp lệ: completed"):
         get_rule_set("hd21-2019", vote_thresholds={"completed": "1/2"})
+
+
+@pytest.mark.parametrize("code", ["hd21-2019", "hd25-2023", "hd43-2025"])
+def test_every_version_requires_the_old_cells_comment_after_six_months(code):
+    assert get_rule_set(code).old_cell_comment_months == 6
