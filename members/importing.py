@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from openpyxl.utils import get_column_letter
 
 from audit.models import AuditEntry
@@ -43,7 +44,7 @@ BATCH_SIZE = 1000
 FEW_VALUES = 20  # up to this many distinct new values of a field: one UPDATE … WHERE id IN (…) per value
 
 NEW, UPDATED, UNCHANGED, ERROR = "new", "updated", "unchanged", "error"
-FATE_LABELS = {NEW: "Thêm mới", UPDATED: "Cập nhật", UNCHANGED: "Không đổi", ERROR: "Lỗi"}
+FATE_LABELS = {NEW: _l("Thêm mới"), UPDATED: _l("Cập nhật"), UNCHANGED: _l("Không đổi"), ERROR: _l("Lỗi")}
 
 
 class ImportFileError(Exception):
@@ -135,7 +136,7 @@ class RowPlan:
 
     @property
     def fate_label(self) -> str:
-        return _(FATE_LABELS[self.fate])
+        return str(FATE_LABELS[self.fate])
 
     @property
     def transfer(self) -> bool:
@@ -738,7 +739,7 @@ def apply_plan(plan: ImportPlan, *, actor) -> dict[str, int]:
                 content_type=member_type,
                 object_id=str(member.pk),
                 object_repr=str(member)[:300],
-                after={**_snapshot(member), "unit_id": row.cell.pk},
+                after={**_snapshot(member), "unit_id": row.cell.pk, "unit": row.cell.name},
                 note=plan.file_name[:200],
             )
         )
@@ -765,8 +766,8 @@ def apply_plan(plan: ImportPlan, *, actor) -> dict[str, int]:
             if row.current is not None:
                 row.current.end_date = on - datetime.timedelta(days=1)
                 closed.append(row.current)
-                audit_before["unit_id"] = row.current.unit_id
-            audit_after["unit_id"] = row.cell.pk
+                audit_before |= {"unit_id": row.current.unit_id, "unit": row.current.unit.name}
+            audit_after |= {"unit_id": row.cell.pk, "unit": row.cell.name, "start_date": on.isoformat()}
             memberships.append(
                 Membership(member=member, unit=row.cell, start_date=on, note=_("Chuyển đến (nhập từ tệp)"))
             )

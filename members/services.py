@@ -122,7 +122,7 @@ def member_create(*, actor, cell: PartyUnit, start_date: datetime.date, **fields
         actor=actor,
         action="member.created",
         obj=member,
-        after={**snapshot(member, MEMBER_FIELDS), "unit_id": cell.pk, "start_date": start_date},
+        after={**snapshot(member, MEMBER_FIELDS), "unit_id": cell.pk, "unit": cell.name, "start_date": start_date},
     )
     return member
 
@@ -162,7 +162,7 @@ def member_transfer(*, actor, member: Member, to_unit: PartyUnit, on_date: datet
                 % {"date": current.start_date.strftime("%d/%m/%Y")}
             }
         )
-    before = snapshot(current, MEMBERSHIP_FIELDS)
+    before = {"unit_id": current.unit_id, "unit": current.unit.name, "old_end_date": None}
     current.end_date = on_date - datetime.timedelta(days=1)
     current.save(update_fields=["end_date"])
     new = Membership.objects.create(member=member, unit=to_unit, start_date=on_date, note=note)
@@ -171,8 +171,8 @@ def member_transfer(*, actor, member: Member, to_unit: PartyUnit, on_date: datet
         actor=actor,
         action="member.transferred",
         obj=member,
-        before={"membership": before},
-        after={"closed": snapshot(current, MEMBERSHIP_FIELDS), "opened": snapshot(new, MEMBERSHIP_FIELDS)},
+        before=before,
+        after={"unit_id": to_unit.pk, "unit": to_unit.name, "old_end_date": current.end_date, "start_date": on_date},
         note=note,
     )
     return new

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from members.importing import FATE_LABELS, MAX_FILE_BYTES, import_members
+from members.importing import MAX_FILE_BYTES, import_members
 from party_units.access import Perm, can
 from party_units.models import PartyUnit
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(warning)
         if options["verbosity"] >= 2:
             for row in plan.rows:
-                self.stdout.write(f"dòng {row.number}: {row.full_name} – {FATE_LABELS[row.fate]}")
+                self.stdout.write(f"dòng {row.number}: {row.full_name} – {row.fate_label}")
         for error in plan.errors:
             where = f", cột {error.column}" if error.column else ""
             self.stderr.write(f"dòng {error.row}{where}: {error.message}")
