@@ -354,3 +354,9 @@ def test_page_query_count_does_not_grow(personas, client_for, django_assert_max_
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
     assert len(small.captured_queries) <= 10
+
+
+def test_unit_page_links_to_its_roster(personas, client_for):
+    html = client_for(personas.staff_a).get(reverse("party_units:detail", args=[personas.ward_a.pk])).content.decode()
+    assert reverse("members:roster", args=[personas.ward_a.pk]) in html
+    assert "Danh sách đảng viên toàn đảng bộ" in html
