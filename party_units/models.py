@@ -64,6 +64,8 @@ class PartyUnit(models.Model):
         _("địa danh"), max_length=120, help_text=_("Địa danh ở dòng ngày tháng văn bản, ví dụ: Quyết Thắng.")
     )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # unique=True gives the btree index; on PostgreSQL Django adds its varchar_pattern_ops twin ("_like"),
+    # which serves the LIKE 'prefix%' of subtree queries under any collation.
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
 
@@ -73,10 +75,6 @@ class PartyUnit(models.Model):
         verbose_name = _("tổ chức đảng")
         verbose_name_plural = _("tổ chức đảng")
         ordering = ["path"]
-        indexes = [
-            # LIKE 'prefix%' on PostgreSQL needs the pattern operator class under a non-C collation.
-            models.Index(fields=["path"], name="unit_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
-        ]
 
     def __str__(self) -> str:
         return self.name

@@ -76,3 +76,18 @@ def test_names_are_stored_nfc():
     unit.refresh_from_db()
     assert unit.name == unicodedata.normalize("NFC", nfd)
     assert PartyUnit.objects.filter(name="Đảng ủy phường Quyết Thắng").exists()
+
+
+def test_subtree_query_is_served_by_an_index_on_postgresql():
+    from django.db import connection
+
+    from conftest import skip_or_fail
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("the index plan is PostgreSQL's")
+    root = make_unit(None, "Gốc", UnitKind.COMMITTEE)
+    ward = make_unit(root, "Phường", UnitKind.COMMITTEE)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = PartyUnit.objects.subtree_of(ward).explain()
+    assert "Index" in plan and "path" in plan
