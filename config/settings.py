@@ -94,7 +94,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 # DATABASE_URL, e.g. postgres://user:pass@127.0.0.1:5432/kiemdiem; default: an SQLite file in the project.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }

@@ -54,3 +54,9 @@ def test_dates_are_shown_dd_mm_yyyy():
     with translation.override("vi"):
         assert formats.date_format(datetime.date(2021, 11, 16), "SHORT_DATE_FORMAT") == "16/11/2021"
         assert formats.date_format(datetime.date(2021, 11, 16)) == "16/11/2021"
+
+
+def test_an_empty_database_url_means_the_default_sqlite_file():
+    result = settings_in_subprocess({"DEBUG": "1", "DATABASE_URL": ""}, "s.DATABASES['default']['ENGINE']")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
