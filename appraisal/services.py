@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log, snapshot
-from party_units.access import Perm, can
+from party_units.access import Perm, require_actor
 from party_units.models import PartyUnit
 
 from .models import (
@@ -45,14 +45,6 @@ CYCLE_FIELDS = [
 BULK_BATCH = 1000
 
 
-def _require(actor, perm: Perm, target) -> None:
-    if actor is None:
-        return
-    allowed = can(actor, perm, target) if target is not None else getattr(actor, "is_superuser", False)
-    if not allowed:
-        raise PermissionDenied
-
-
 def document_create(
     *,
     actor,
@@ -64,7 +56,7 @@ def document_create(
     implements: GuidanceDocument | None = None,
 ) -> GuidanceDocument:
     """Register a document in the issuing unit's register (``issuing_unit=None``: a central document)."""
-    _require(actor, Perm.MANAGE_DOCUMENTS, issuing_unit)
+    require_actor(actor, Perm.MANAGE_DOCUMENTS, issuing_unit)
     document = GuidanceDocument(
         issuing_unit=issuing_unit,
         code=code,
@@ -101,7 +93,7 @@ def cycle_create(
 ) -> ReviewCycle:
     """Create a cycle in draft. ``deadlines``: self_review_due, meetings_due, proposals_due, decisions_due,
     report_due. Refused (ValidationError) when anything is inconsistent, with the reason in Vietnamese."""
-    _require(actor, Perm.MANAGE_CYCLES, issuing_unit)
+    require_actor(actor, Perm.MANAGE_CYCLES, issuing_unit)
     unknown = set(deadlines) - {name for name, _label in DEADLINE_FIELDS}
     if unknown:
         raise TypeError(f"Unknown deadline(s): {', '.join(sorted(unknown))}")
@@ -171,7 +163,7 @@ def _check_documents(cycle: ReviewCycle, documents: list[GuidanceDocument]) -> N
 
 
 def _lock(cycle: ReviewCycle, actor) -> ReviewCycle:
-    _require(actor, Perm.MANAGE_CYCLES, cycle)
+    require_actor(actor, Perm.MANAGE_CYCLES, cycle)
     return ReviewCycle.objects.select_for_update(of=("self",)).select_related("issuing_unit", "parent").get(pk=cycle.pk)
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log, diff, snapshot
-from party_units.access import Perm, can
+from party_units.access import Perm, require_actor
 from party_units.models import PartyUnit
 
 from .models import Member, Membership, MembershipKind, MemberStatus, StatusKind
@@ -48,11 +48,6 @@ STATUS_FIELDS = [
     "months",
     "note",
 ]
-
-
-def _require(actor, perm: Perm, target) -> None:
-    if not can(actor, perm, target):
-        raise PermissionDenied
 
 
 def _require_cell(unit: PartyUnit, field: str = "unit") -> None:
@@ -109,7 +104,7 @@ def validate_member(member: Member, *, today: datetime.date | None = None) -> No
 @transaction.atomic
 def member_create(*, actor, cell: PartyUnit, start_date: datetime.date, **fields) -> Member:
     """A new member with an open official membership in `cell` from `start_date`."""
-    _require(actor, Perm.MANAGE_MEMBERS, cell)
+    require_actor(actor, Perm.MANAGE_MEMBERS, cell)
     _require_cell(cell, "cell")
     member = Member(**fields)
     validate_member(member)
@@ -129,7 +124,7 @@ def member_create(*, actor, cell: PartyUnit, start_date: datetime.date, **fields
 
 @transaction.atomic
 def member_update(*, actor, member: Member, **changes) -> Member:
-    _require(actor, Perm.MANAGE_MEMBERS, member)
+    require_actor(actor, Perm.MANAGE_MEMBERS, member)
     before = snapshot(member, MEMBER_FIELDS)
     for field, value in changes.items():
         setattr(member, field, value)
@@ -150,8 +145,8 @@ def member_transfer(*, actor, member: Member, to_unit: PartyUnit, on_date: datet
     current = current_official(member)
     if current is None:
         raise ValidationError({"to_unit": _("Đảng viên này hiện không sinh hoạt chính thức ở chi bộ nào.")})
-    _require(actor, Perm.MANAGE_MEMBERS, current.unit)
-    _require(actor, Perm.MANAGE_MEMBERS, to_unit)
+    require_actor(actor, Perm.MANAGE_MEMBERS, current.unit)
+    require_actor(actor, Perm.MANAGE_MEMBERS, to_unit)
     _require_cell(to_unit, "to_unit")
     if to_unit.pk == current.unit_id:
         raise ValidationError({"to_unit": _("Đảng viên đang sinh hoạt ở chi bộ này.")})
@@ -189,8 +184,8 @@ def membership_temporary_add(
     note: str = "",
 ) -> Membership:
     """Record temporary activity (sinh hoạt tạm thời) in another cell; the official cell does not change."""
-    _require(actor, Perm.MANAGE_MEMBERS, member)
-    _require(actor, Perm.VIEW, unit)
+    require_actor(actor, Perm.MANAGE_MEMBERS, member)
+    require_actor(actor, Perm.VIEW, unit)
     _require_cell(unit)
     current = current_official(member)
     if current is not None and current.unit_id == unit.pk:
@@ -215,7 +210,7 @@ def membership_temporary_add(
 def membership_end(*, actor, membership: Membership, end_date: datetime.date) -> Membership:
     """End a temporary activity. (An official membership ends only by a transfer.)"""
     member = membership.member
-    _require(actor, Perm.MANAGE_MEMBERS, member)
+    require_actor(actor, Perm.MANAGE_MEMBERS, member)
     if membership.kind != MembershipKind.TEMPORARY:
         raise ValidationError({"end_date": _("Sinh hoạt chính thức chỉ kết thúc khi chuyển sinh hoạt.")})
     if end_date < membership.start_date:
@@ -257,7 +252,7 @@ def validate_status(status: MemberStatus) -> None:
 @transaction.atomic
 def status_add(*, actor, member: Member, kind: str, start_date: datetime.date, **fields) -> MemberStatus:
     """Record a dated fact a rating depends on (exempted, suspended, disciplined, sick or maternity leave)."""
-    _require(actor, Perm.MANAGE_MEMBERS, member)
+    require_actor(actor, Perm.MANAGE_MEMBERS, member)
     status = MemberStatus(member=member, kind=kind, start_date=start_date, **fields)
     validate_status(status)
     status.save()
@@ -267,7 +262,7 @@ def status_add(*, actor, member: Member, kind: str, start_date: datetime.date, *
 
 @transaction.atomic
 def status_end(*, actor, status: MemberStatus, end_date: datetime.date) -> MemberStatus:
-    _require(actor, Perm.MANAGE_MEMBERS, status.member)
+    require_actor(actor, Perm.MANAGE_MEMBERS, status.member)
     if status.kind == StatusKind.DISCIPLINED:
         raise ValidationError({"end_date": _("Kỷ luật ghi theo ngày quyết định, không có ngày kết thúc.")})
     before = snapshot(status, STATUS_FIELDS)
@@ -283,7 +278,7 @@ def status_end(*, actor, status: MemberStatus, end_date: datetime.date) -> Membe
 def status_delete(*, actor, status: MemberStatus) -> None:
     """Remove a status entered by mistake (the audit log keeps what it was)."""
     member = status.member
-    _require(actor, Perm.MANAGE_MEMBERS, member)
+    require_actor(actor, Perm.MANAGE_MEMBERS, member)
     before = snapshot(status, STATUS_FIELDS)
     status.delete()
     audit_log(actor=actor, action="status.deleted", obj=member, before=before)

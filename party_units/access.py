@@ -126,6 +126,19 @@ def require(user, perm: Perm, target) -> None:
     raise Http404
 
 
+def require_actor(actor, perm: Perm, target) -> None:
+    """The re-check a service makes before it writes: PermissionDenied unless `actor` may do `perm` on `target`.
+
+    ``actor=None`` is the system itself (demo data, an operator's management command); a ``target`` of None
+    (e.g. a central document with no issuing unit) is for superusers only.
+    """
+    if actor is None:
+        return
+    allowed = can(actor, perm, target) if target is not None else getattr(actor, "is_superuser", False)
+    if not allowed:
+        raise PermissionDenied
+
+
 def get_unit_or_deny(user, pk: int, perm: Perm = Perm.VIEW) -> PartyUnit:
     """Fetch a unit and check the user's right to it in the same step."""
     unit = get_object_or_404(PartyUnit, pk=pk)

@@ -114,3 +114,17 @@ def test_member_reaches_own_record_and_not_anothers(personas, client_for):
     client = client_for(personas.member_a1)
     assert client.get(reverse("members:detail", args=[personas.member_record_a1.pk])).status_code == 200
     assert client.get(reverse("members:detail", args=[personas.member_record_b1.pk])).status_code == 404
+
+
+def test_services_recheck_through_require_actor(personas):
+    from django.core.exceptions import PermissionDenied
+
+    from party_units.access import require_actor
+
+    require_actor(personas.sec_a1, Perm.MANAGE_MEMBERS, personas.cell_a1)
+    require_actor(None, Perm.MANAGE_CYCLES, personas.city)  # the system itself (demo data, commands)
+    with pytest.raises(PermissionDenied):
+        require_actor(personas.sec_a1, Perm.MANAGE_MEMBERS, personas.cell_a2)
+    with pytest.raises(PermissionDenied):
+        require_actor(personas.staff_a, Perm.MANAGE_DOCUMENTS, None)  # central: superusers only
+    require_actor(personas.superuser, Perm.MANAGE_DOCUMENTS, None)
