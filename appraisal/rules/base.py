@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -234,7 +235,7 @@ def _to_decimal(value: Decimal | int | str | float, what: str) -> Decimal:
 
 
 @dataclass(frozen=True)
-class RuleSet:
+class RuleSet(ABC):
     """One regulation's rules. Subclasses set the class attributes; fields are per-cycle options."""
 
     code: ClassVar[str]
@@ -314,8 +315,9 @@ class RuleSet:
 
     # -- forms ----------------------------------------------------------------------------------------------
 
+    @abstractmethod
     def form_for(self, facts: MemberFacts) -> FormVariant:
-        raise NotImplementedError
+        """The self-review form this member files under this version (each version has its own letters)."""
 
     # -- caps -----------------------------------------------------------------------------------------------
 
