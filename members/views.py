@@ -69,6 +69,21 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _form_page(request, form, *, member, title, save, done: str, extra: dict | None = None):
+    """The shape every member form shares: on a valid POST call one service (`save(cleaned_data)`), show its
+    ValidationError on the form, or redirect to the member's page with `done`; otherwise render the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("members:detail", pk=member.pk)
+    context = {"form": form, "member": member, "title": title, **(extra or {})}
+    return render(request, "members/member_form.html", context)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Roster and member pages
 
@@ -163,20 +178,19 @@ def member_create(request, unit_pk: int):
 def member_edit(request, pk: int):
     member = get_object_or_deny(request.user, Member.objects.select_related("user"), Perm.MANAGE_MEMBERS, pk=pk)
     form = MemberForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
+
+    def save(_data):
         fresh = Member.objects.get(pk=member.pk)  # the form wrote into `member`: audit against the stored row
         fresh.current_membership = getattr(member, "current_membership", None)
-        try:
-            services.member_update(actor=request.user, member=fresh, **form.changes())
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu thông tin đảng viên."))
-            return redirect("members:detail", pk=member.pk)
-    return render(
+        services.member_update(actor=request.user, member=fresh, **form.changes())
+
+    return _form_page(
         request,
-        "members/member_form.html",
-        {"form": form, "member": member, "title": _("Sửa thông tin đảng viên")},
+        form,
+        member=member,
+        title=_("Sửa thông tin đảng viên"),
+        save=save,
+        done=_("Đã lưu thông tin đảng viên."),
     )
 
 
@@ -186,24 +200,16 @@ def member_transfer(request, pk: int):
     current = member.access_unit
     cells = selectors.manageable_cells(request.user).exclude(pk=current.pk if current else None)
     form = TransferForm(request.POST or None, cells=cells)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_transfer(
-                actor=request.user,
-                member=member,
-                to_unit=form.cleaned_data["to_unit"],
-                on_date=form.cleaned_data["on_date"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Đã chuyển sinh hoạt đảng."))
-            return redirect("members:detail", pk=member.pk)
-    return render(
+    return _form_page(
         request,
-        "members/member_form.html",
-        {"form": form, "member": member, "title": _("Chuyển sinh hoạt đảng chính thức"), "current": current},
+        form,
+        member=member,
+        title=_("Chuyển sinh hoạt đảng chính thức"),
+        extra={"current": current},
+        save=lambda data: services.member_transfer(
+            actor=request.user, member=member, to_unit=data["to_unit"], on_date=data["on_date"], note=data["note"]
+        ),
+        done=_("Đã chuyển sinh hoạt đảng."),
     )
 
 
@@ -211,16 +217,13 @@ def member_transfer(request, pk: int):
 def temporary_add(request, pk: int):
     member = get_object_or_deny(request.user, Member.objects.all(), Perm.MANAGE_MEMBERS, pk=pk)
     form = TemporaryForm(request.POST or None, cells=selectors.viewable_cells(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_temporary_add(actor=request.user, member=member, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Đã ghi sinh hoạt tạm thời."))
-            return redirect("members:detail", pk=member.pk)
-    return render(
-        request, "members/member_form.html", {"form": form, "member": member, "title": _("Sinh hoạt tạm thời")}
+    return _form_page(
+        request,
+        form,
+        member=member,
+        title=_("Sinh hoạt tạm thời"),
+        save=lambda data: services.membership_temporary_add(actor=request.user, member=member, **data),
+        done=_("Đã ghi sinh hoạt tạm thời."),
     )
 
 
@@ -230,53 +233,41 @@ def membership_end(request, pk: int):
     # A temporary membership's unit is the host cell; who manages it is decided by the member's official cell.
     require(request.user, Perm.MANAGE_MEMBERS, membership.member)
     member = membership.member
-    form = EndDateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_end(actor=request.user, membership=membership, end_date=form.cleaned_data["end_date"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Đã ghi ngày kết thúc sinh hoạt tạm thời."))
-            return redirect("members:detail", pk=member.pk)
-    title = _("Kết thúc sinh hoạt tạm thời ở %(u)s") % {"u": membership.unit.name}
-    return render(request, "members/member_form.html", {"form": form, "member": member, "title": title})
+    return _form_page(
+        request,
+        EndDateForm(request.POST or None),
+        member=member,
+        title=_("Kết thúc sinh hoạt tạm thời ở %(u)s") % {"u": membership.unit.name},
+        save=lambda data: services.membership_end(actor=request.user, membership=membership, end_date=data["end_date"]),
+        done=_("Đã ghi ngày kết thúc sinh hoạt tạm thời."),
+    )
 
 
 @login_required
 def status_add(request, pk: int):
     member = get_object_or_deny(request.user, Member.objects.all(), Perm.MANAGE_MEMBERS, pk=pk)
     form = StatusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        values = form.values()
-        try:
-            services.status_add(actor=request.user, member=member, **values)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Đã ghi tình trạng."))
-            return redirect("members:detail", pk=member.pk)
-    return render(
+    return _form_page(
         request,
-        "members/member_form.html",
-        {"form": form, "member": member, "title": _("Thêm tình trạng ảnh hưởng đến xếp loại")},
+        form,
+        member=member,
+        title=_("Thêm tình trạng ảnh hưởng đến xếp loại"),
+        save=lambda _data: services.status_add(actor=request.user, member=member, **form.values()),
+        done=_("Đã ghi tình trạng."),
     )
 
 
 @login_required
 def status_end(request, pk: int):
     status = get_object_or_deny(request.user, MemberStatus.objects.select_related("member"), Perm.MANAGE_MEMBERS, pk=pk)
-    form = EndDateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.status_end(actor=request.user, status=status, end_date=form.cleaned_data["end_date"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Đã ghi ngày kết thúc."))
-            return redirect("members:detail", pk=status.member_id)
-    title = _("Kết thúc: %(s)s") % {"s": status}
-    return render(request, "members/member_form.html", {"form": form, "member": status.member, "title": title})
+    return _form_page(
+        request,
+        EndDateForm(request.POST or None),
+        member=status.member,
+        title=_("Kết thúc: %(s)s") % {"s": status},
+        save=lambda data: services.status_end(actor=request.user, status=status, end_date=data["end_date"]),
+        done=_("Đã ghi ngày kết thúc."),
+    )
 
 
 @login_required
