@@ -221,6 +221,7 @@ def ensure_unit_reviews(cycle: ReviewCycle) -> tuple[int, int]:
     """
     issuer = cycle.issuing_unit
     root_id = cycle.root_id_or_self
+    _join_lower_cycles(cycle, root_id)
     in_subtree = UnitReview.objects.filter(root_id=root_id, unit__path__startswith=issuer.path)
     adopted = in_subtree.filter(cycle__issuing_unit__depth__lt=issuer.depth).update(cycle=cycle)
     existing = set(in_subtree.values_list("unit_id", flat=True))
@@ -228,6 +229,33 @@ def ensure_unit_reviews(cycle: ReviewCycle) -> tuple[int, int]:
     missing = [UnitReview(root_id=root_id, cycle=cycle, unit_id=pk) for pk in units if pk not in existing]
     UnitReview.objects.bulk_create(missing, batch_size=BULK_BATCH)
     return len(missing), adopted
+
+
+def _join_lower_cycles(cycle: ReviewCycle, root_id: int) -> None:
+    """Lower committees that issued their own cycle for this period before this one existed join this cascade.
+
+    Their top cycles take this cycle as parent, and everything of their cascades (lower cycles, work items)
+    takes this cascade's root, so no unit ever has two work items for one review. A lower cycle of the same
+    period under another rule set cannot be joined: refused, with the committee named.
+    """
+    lower_tops = ReviewCycle.objects.filter(
+        parent__isnull=True,
+        issuing_unit__path__startswith=cycle.issuing_unit.path,
+        start_date=cycle.start_date,
+        end_date=cycle.end_date,
+    ).exclude(pk=cycle.pk)
+    other_rules = lower_tops.exclude(rule_set=cycle.rule_set).select_related("issuing_unit").first()
+    if other_rules is not None:
+        raise ValidationError(
+            _("%(unit)s đã có kỳ đánh giá «%(title)s» cùng thời gian theo bộ quy tắc khác (%(rules)s).")
+            % {"unit": other_rules.issuing_unit.name, "title": other_rules.title, "rules": other_rules.rule_set}
+        )
+    joined = list(lower_tops.values_list("pk", flat=True))
+    if not joined:
+        return
+    lower_tops.update(parent=cycle, root_id=root_id)
+    ReviewCycle.objects.filter(root_id__in=joined).update(root_id=root_id)
+    UnitReview.objects.filter(root_id__in=joined).update(root_id=root_id)
 
 
 def cycle_close(*, actor, cycle: ReviewCycle) -> None:

@@ -213,6 +213,32 @@ def test_a_lower_cycle_opened_first_keeps_its_units_when_the_higher_one_opens(pe
     assert UnitReview.objects.count() == 6
 
 
+def test_a_ward_cycle_opened_before_the_higher_one_existed_joins_its_cascade(personas):
+    ward = cycle(personas.ward_a, opened=True)  # independent: no higher cycle existed yet
+    draft_b = cycle(personas.ward_b)  # created, not yet opened
+    city = cycle(personas.city, opened=True)
+    ward.refresh_from_db()
+    draft_b.refresh_from_db()
+    assert ward.parent == city and ward.root_id == city.pk
+    assert draft_b.parent == city and draft_b.root_id == city.pk
+    assert UnitReview.objects.count() == 6  # still one item per unit
+    governed = {r.unit.name: r.cycle for r in UnitReview.objects.select_related("unit", "cycle")}
+    assert governed["Chi bộ A1"] == ward and governed["Chi bộ B1"] == city
+    assert cycle_open(actor=personas.staff_b, cycle=draft_b) == 2
+    assert UnitReview.objects.count() == 6
+    assert set(UnitReview.objects.values_list("root_id", flat=True)) == {city.pk}
+
+
+def test_a_lower_cycle_of_the_same_period_under_other_rules_blocks_opening(personas):
+    cycle(personas.ward_a, opened=True, rule_set="hd21-2019")
+    city = cycle(personas.city)
+    with pytest.raises(ValidationError) as err:
+        cycle_open(actor=personas.higher, cycle=city)
+    assert "bộ quy tắc khác" in str(err.value)
+    city.refresh_from_db()
+    assert city.state == CycleState.DRAFT and not UnitReview.objects.filter(cycle=city).exists()
+
+
 def test_opening_takes_a_bounded_number_of_queries_whatever_the_size_of_the_ward(personas):
     small = cycle(personas.ward_a)
     with CaptureQueriesContext(connection) as small_run:
