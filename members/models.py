@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from party_units.models import PartyUnit, nfc
 
-from .text import card_key
+from .text import canonical_tones, card_key
 
 
 def name_key(value: str) -> str:
-    """The search/uniqueness key of a name: NFC, case-folded, single spaces (NFC and NFD input match)."""
-    return " ".join(nfc(value).casefold().split())
+    """The search/uniqueness key of a name: NFC, case-folded, single spaces, tone marks in one place — so NFC
+    and NFD input match, and so do old- and new-style tone placement ("Thủy" = "Thuỷ", "Hòa" = "Hoà")."""
+    return canonical_tones(" ".join(nfc(value).casefold().split()))
 
 
 class Gender(models.TextChoices):

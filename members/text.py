@@ -73,6 +73,32 @@ def member_sort_key(given_name: str, name_key: str, pk: int | None = 0) -> tuple
     return (vi_sort_key(given_name), vi_sort_key(name_key), pk or 0)
 
 
+_TONE_MARKS = frozenset(_TONE_RANK)
+# Old ("hòa", "thủy", "khỏe") and new ("hoà", "thuỷ", "khoẻ") tone placement differ only when a syllable ends in
+# one of these pairs; input methods and habits write either. The new style puts the tone on the last letter.
+_DISPUTED_ENDINGS = ("oa", "oe", "uy")
+
+
+def canonical_tones(value: str) -> str:
+    """The same text with every syllable's tone mark in the new-style place, NFC.
+
+    A key for search and "same person" checks, never for display: "Nguyễn Thị Thủy" and "Nguyễn Thị Thuỷ" are
+    one name typed two ways. Only the disputed endings oa, oe, uy move; "hoàng", "quý", "thuyền" are unchanged.
+    """
+    words = []
+    for word in nfc(value).split(" "):
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = [ch for ch in decomposed if ch in _TONE_MARKS]
+        if len(tones) != 1:
+            words.append(word)
+            continue
+        base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
+        if base.lower().endswith(_DISPUTED_ENDINGS):
+            word = unicodedata.normalize("NFC", base + tones[0])  # the tone on the final a, e or y
+        words.append(word)
+    return " ".join(words)
+
+
 def fold(value: str) -> str:
     """Lower case without diacritics, single spaces: "Họ và tên" and "HO VA TEN" give "ho va ten"."""
     decomposed = unicodedata.normalize("NFD", nfc(value).casefold().replace("đ", "d"))

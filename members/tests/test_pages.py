@@ -324,6 +324,14 @@ def test_roster_search_matches_nfd_and_case(personas, client_for):
     assert names(client_for(personas.staff_a).get(roster, {"q": query})) == ["Trần Thị Bình"]
 
 
+def test_roster_search_matches_old_and_new_tone_placement(personas, client_for):
+    from .factories import member
+
+    member("Nguyễn Thị Thuỷ", personas.cell_a1)  # new-style tone placement as stored
+    roster = reverse("members:roster", args=[personas.ward_a.pk])
+    assert names(client_for(personas.staff_a).get(roster, {"q": "thủy"})) == ["Nguyễn Thị Thuỷ"]
+
+
 def grow(personas, cells: int, members: int) -> None:
     from .factories import member, status
 

@@ -3,7 +3,7 @@ import unicodedata
 import pytest
 
 from members.models import name_key
-from members.text import card_key, fold, looks_like_formula, neutralise_for_spreadsheet, vi_sort_key
+from members.text import canonical_tones, card_key, fold, looks_like_formula, neutralise_for_spreadsheet, vi_sort_key
 
 # The order of PostgreSQL's ICU collation vi-x-icu (checked against it in test_ordering.py).
 VIETNAMESE_ORDER = [
@@ -51,6 +51,20 @@ def test_name_key_matches_nfc_and_nfd_spellings():
     nfd = unicodedata.normalize("NFD", "Trần Thị Thu  Hương ")
     assert nfd != "Trần Thị Thu Hương"
     assert name_key(nfd) == name_key("trần thị thu hương")
+
+
+@pytest.mark.parametrize(
+    ("old_style", "new_style"),
+    [("Thủy", "Thuỷ"), ("Hòa", "Hoà"), ("khỏe", "khoẻ"), ("Thụy", "Thuỵ"), ("Khóa", "Khoá"), ("ỦY", "UỶ")],
+)
+def test_old_and_new_tone_placement_give_the_same_key(old_style, new_style):
+    assert canonical_tones(old_style) == canonical_tones(new_style) == new_style
+    assert name_key(f"Nguyễn Thị {old_style}") == name_key(unicodedata.normalize("NFD", f"Nguyễn Thị {new_style}"))
+
+
+@pytest.mark.parametrize("word", ["Hoàng", "Toàn", "Quý", "Quỳnh", "thuyền", "Khuê", "Tùng", "Hương", "An"])
+def test_tone_placement_outside_the_disputed_endings_is_left_alone(word):
+    assert canonical_tones(word) == word
 
 
 def test_fold_removes_diacritics_and_case():
