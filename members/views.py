@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,6 +61,10 @@ ACTION_LABELS = {
 }
 
 
+# A ward's roster can hold thousands of members: show them a page at a time (the count covers them all).
+ROSTER_PAGE_SIZE = 200
+
+
 def _apply_errors(form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form (unknown keys become non-field errors)."""
     if hasattr(error, "error_dict"):
@@ -99,12 +104,17 @@ def roster(request, unit_pk: int):
         status = form.cleaned_data["tinh_trang"]
         search = form.cleaned_data["q"]
     rows = selectors.roster(unit, year=year, status=status, search=search)
+    page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
     return render(
         request,
         "members/roster.html",
         {
             "unit": unit,
             "rows": rows,
+            "page": page,
+            "page_query": query.urlencode(),
             "form": form,
             "year": year,
             "year_end": datetime.date(year, 12, 31),

@@ -368,3 +368,19 @@ def test_unit_page_links_to_its_roster(personas, client_for):
     html = client_for(personas.staff_a).get(reverse("party_units:detail", args=[personas.ward_a.pk])).content.decode()
     assert reverse("members:roster", args=[personas.ward_a.pk]) in html
     assert "Danh sách đảng viên toàn đảng bộ" in html
+
+
+def test_a_long_roster_is_shown_a_page_at_a_time_keeping_the_filters(personas, client_for, monkeypatch):
+    from members import views
+
+    monkeypatch.setattr(views, "ROSTER_PAGE_SIZE", 2)
+    client = client_for(personas.staff_a)
+    roster = reverse("members:roster", args=[personas.ward_a.pk])
+    first = client.get(roster, {"nam": 2025})
+    assert len(first.context["rows"]) == 5 and len(first.context["page"].object_list) == 2
+    assert "nam=2025&amp;trang=2" in first.content.decode()
+    third = client.get(roster, {"nam": 2025, "trang": 3})
+    shown = [row.member.full_name for row in third.context["page"].object_list]
+    assert shown == [names(first)[-1]]
+    assert ">5</td>" in third.content.decode()  # numbering continues across pages
+    assert client.get(roster, {"trang": "x"}).status_code == 200  # a bad page number shows the first page
