@@ -91,8 +91,17 @@ class MemberForm(CrispyMixin, forms.ModelForm):
         return data
 
 
+class CellChoiceField(forms.ModelChoiceField):
+    """A cell named with its committee ("Chi bộ 1 – ĐU phường A"): city staff choose among hundreds of cells
+    whose names repeat from ward to ward. The choices come from `selectors.manageable_cells`/`viewable_cells`,
+    ordered by path (each ward's cells stand together) with the parent joined."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} – {obj.parent.short_name}" if obj.parent_id else obj.name
+
+
 class MemberCreateForm(MemberForm):
-    cell = forms.ModelChoiceField(label=_("Chi bộ sinh hoạt"), queryset=None)
+    cell = CellChoiceField(label=_("Chi bộ sinh hoạt"), queryset=None)
     start_date = date_field(_("Sinh hoạt tại chi bộ từ ngày"))
 
     def __init__(self, *args, cells=None, **kwargs):
@@ -103,7 +112,7 @@ class MemberCreateForm(MemberForm):
 
 
 class TransferForm(CrispyMixin, forms.Form):
-    to_unit = forms.ModelChoiceField(label=_("Chuyển đến chi bộ"), queryset=None)
+    to_unit = CellChoiceField(label=_("Chuyển đến chi bộ"), queryset=None)
     on_date = date_field(_("Ngày chuyển đến"), help_text=_("Sinh hoạt ở chi bộ cũ kết thúc vào ngày hôm trước."))
     note = forms.CharField(
         label=_("Ghi chú"), required=False, max_length=255, help_text=_("Ví dụ: số giấy giới thiệu sinh hoạt đảng.")
@@ -118,7 +127,7 @@ class TransferForm(CrispyMixin, forms.Form):
 
 
 class TemporaryForm(CrispyMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Chi bộ sinh hoạt tạm thời"), queryset=None)
+    unit = CellChoiceField(label=_("Chi bộ sinh hoạt tạm thời"), queryset=None)
     start_date = date_field(_("Từ ngày"))
     end_date = date_field(_("Đến ngày"), required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=255)

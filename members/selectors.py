@@ -301,8 +301,8 @@ def manageable_cells(user, within: PartyUnit | None = None) -> QuerySet:
     qs = access_for(user).units(Perm.MANAGE_MEMBERS).cells().filter(is_active=True)
     if within is not None:
         qs = qs.filter(path__startswith=within.path)
-    return qs.order_by("path")
+    return qs.select_related("parent").order_by("path")
 
 
 def viewable_cells(user) -> QuerySet:
-    return access_for(user).units(Perm.VIEW).cells().filter(is_active=True).order_by("path")
+    return access_for(user).units(Perm.VIEW).cells().filter(is_active=True).select_related("parent").order_by("path")

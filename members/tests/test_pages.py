@@ -384,3 +384,9 @@ def test_a_long_roster_is_shown_a_page_at_a_time_keeping_the_filters(personas, c
     assert shown == [names(first)[-1]]
     assert ">5</td>" in third.content.decode()  # numbering continues across pages
     assert client.get(roster, {"trang": "x"}).status_code == 200  # a bad page number shows the first page
+
+
+def test_cell_choices_name_their_committee(personas, client_for):
+    page = client_for(personas.higher).get(reverse("members:transfer", args=[personas.member_record_a1.pk]))
+    html = page.content.decode()
+    assert "Chi bộ A2 – Đảng ủy phường A" in html and "Chi bộ B1 – Đảng ủy phường B" in html
