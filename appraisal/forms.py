@@ -70,6 +70,20 @@ class DocumentForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Lưu vào sổ văn bản")))
 
 
+def add_deadline_fields(form: forms.Form) -> None:
+    for name, label in DEADLINE_FIELDS:
+        form.fields[name] = forms.DateField(label=label, required=False, widget=date_input())
+
+
+def set_document_choices(field: forms.ModelMultipleChoiceField, unit: PartyUnit) -> None:
+    """A cycle cites its own committee's documents, those of committees above it, and central ones."""
+    field.queryset = (
+        GuidanceDocument.objects.filter(issuing_unit_id__in=unit.ancestor_ids())
+        | GuidanceDocument.objects.filter(issuing_unit__isnull=True)
+    ).order_by("-issued_on", "-id")
+    field.label_from_instance = document_label
+
+
 class CycleForm(forms.Form):
     title = forms.CharField(label=_("Tên kỳ đánh giá"), max_length=300)
     period_kind = forms.ChoiceField(label=_("Loại kỳ"), choices=PeriodKind.choices, initial=PeriodKind.YEAR)
@@ -112,8 +126,7 @@ class CycleForm(forms.Form):
 
     def __init__(self, *args, unit: PartyUnit, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, label in DEADLINE_FIELDS:
-            self.fields[name] = forms.DateField(label=label, required=False, widget=date_input())
+        add_deadline_fields(self)
         ancestors = unit.ancestor_ids()
         self.fields["parent"].queryset = (
             ReviewCycle.objects.filter(issuing_unit_id__in=ancestors[:-1])
@@ -121,12 +134,8 @@ class CycleForm(forms.Form):
             .select_related("issuing_unit")
             .order_by("-start_date")
         )
-        self.fields["guidance_documents"].queryset = (
-            GuidanceDocument.objects.filter(issuing_unit_id__in=ancestors)
-            | GuidanceDocument.objects.filter(issuing_unit__isnull=True)
-        ).order_by("-issued_on", "-id")
+        set_document_choices(self.fields["guidance_documents"], unit)
         self.fields["parent"].label_from_instance = lambda cycle: f"{cycle.title} — {cycle.issuing_unit.name}"
-        self.fields["guidance_documents"].label_from_instance = document_label
         if not self.is_bound:
             year = datetime.date.today().year
             self.initial.setdefault("year", year)
@@ -160,6 +169,42 @@ class CycleForm(forms.Form):
         }
         kwargs["rule_options"] = self.rule_options()
         kwargs["guidance_documents"] = list(data.get("guidance_documents") or [])
+        for name, _label in DEADLINE_FIELDS:
+            kwargs[name] = data.get(name)
+        return kwargs
+
+
+class CycleEditForm(forms.Form):
+    """What may still change once a cycle exists: its title, documents and deadlines."""
+
+    title = forms.CharField(label=_("Tên kỳ đánh giá"), max_length=300)
+    guidance_documents = forms.ModelMultipleChoiceField(
+        label=_("Văn bản hướng dẫn"),
+        queryset=GuidanceDocument.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, cycle: ReviewCycle, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": cycle.title,
+                "guidance_documents": list(cycle.guidance_documents.all()),
+                **{name: getattr(cycle, name) for name, _label in DEADLINE_FIELDS},
+            },
+        )
+        super().__init__(*args, **kwargs)
+        add_deadline_fields(self)
+        set_document_choices(self.fields["guidance_documents"], cycle.issuing_unit)
+        self.helper = FormHelper()
+        deadlines = [Column(name, css_class="col-md") for name, _label in DEADLINE_FIELDS]
+        self.helper.layout = Layout("title", "guidance_documents", Fieldset(_("Thời hạn"), Row(*deadlines)))
+        self.helper.add_input(Submit("submit", _("Lưu")))
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {"title": data["title"], "guidance_documents": list(data.get("guidance_documents") or [])}
         for name, _label in DEADLINE_FIELDS:
             kwargs[name] = data.get(name)
         return kwargs

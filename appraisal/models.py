@@ -297,6 +297,10 @@ class ReviewCycle(models.Model):
     def is_open(self) -> bool:
         return self.state == CycleState.OPEN
 
+    @property
+    def is_closed(self) -> bool:
+        return self.state == CycleState.CLOSED
+
     def deadlines(self) -> list[tuple[str, str, datetime.date | None]]:
         return [(name, label, getattr(self, name)) for name, label in DEADLINE_FIELDS]
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_log, snapshot
+from audit.services import audit_log, diff, snapshot
 from party_units.access import Perm, require_actor
 from party_units.models import PartyUnit
 
@@ -165,6 +165,44 @@ def _check_documents(cycle: ReviewCycle, documents: list[GuidanceDocument]) -> N
 def _lock(cycle: ReviewCycle, actor) -> ReviewCycle:
     require_actor(actor, Perm.MANAGE_CYCLES, cycle)
     return ReviewCycle.objects.select_for_update(of=("self",)).select_related("issuing_unit", "parent").get(pk=cycle.pk)
+
+
+EDITABLE_FIELDS = ["title", *[name for name, _label in DEADLINE_FIELDS]]
+
+
+def cycle_update(
+    *,
+    actor,
+    cycle: ReviewCycle,
+    title: str,
+    guidance_documents: Iterable[GuidanceDocument] = (),
+    **deadlines: datetime.date | None,
+) -> ReviewCycle:
+    """Correct a cycle's title, guidance documents and deadlines while it is not closed. Its period, rule set
+    and cascade stay as created: the work items and the eligibility of every unit depend on them."""
+    unknown = set(deadlines) - {name for name, _label in DEADLINE_FIELDS}
+    if unknown:
+        raise TypeError(f"Unknown deadline(s): {', '.join(sorted(unknown))}")
+    documents = list(guidance_documents)
+    with transaction.atomic():
+        locked = _lock(cycle, actor)
+        if locked.state == CycleState.CLOSED:
+            raise ValidationError(_("Kỳ đánh giá đã kết thúc: không sửa được nữa."))
+        before = snapshot(locked, EDITABLE_FIELDS) | {
+            "guidance_documents": sorted(locked.guidance_documents.values_list("code", flat=True))
+        }
+        locked.title = title
+        for name, _label in DEADLINE_FIELDS:
+            setattr(locked, name, deadlines.get(name))
+        locked.full_clean()
+        _check_documents(locked, documents)
+        locked.save(update_fields=EDITABLE_FIELDS)
+        locked.guidance_documents.set(documents)
+        after = snapshot(locked, EDITABLE_FIELDS) | {"guidance_documents": sorted(d.code for d in documents)}
+        old, new = diff(before, after)
+        if new:
+            audit_log(actor=actor, action="review_cycle.updated", obj=locked, before=old, after=new)
+    return locked
 
 
 def cycle_open(*, actor, cycle: ReviewCycle) -> int:

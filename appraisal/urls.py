@@ -9,6 +9,7 @@ urlpatterns = [
     path("don-vi/<int:unit_pk>/ky/", views.cycle_list, name="cycle_list"),
     path("don-vi/<int:unit_pk>/ky/tao/", views.cycle_create, name="cycle_create"),
     path("ky/<int:pk>/", views.cycle_detail, name="cycle_detail"),
+    path("ky/<int:pk>/sua/", views.cycle_edit, name="cycle_edit"),
     path("ky/<int:pk>/mo/", views.cycle_open, name="cycle_open"),
     path("ky/<int:pk>/cap-nhat-pham-vi/", views.cycle_sync, name="cycle_sync"),
     path("ky/<int:pk>/ket-thuc/", views.cycle_close, name="cycle_close"),

@@ -18,7 +18,7 @@ from party_units.models import PartyUnit
 
 from . import selectors, services
 from .eligibility import cell_eligibility
-from .forms import CycleForm, DocumentForm, add_errors
+from .forms import CycleEditForm, CycleForm, DocumentForm, add_errors
 from .models import GuidanceDocument, ReviewCycle
 
 
@@ -76,6 +76,24 @@ def cycle_create(request, unit_pk: int):
             messages.success(request, _("Đã tạo kỳ đánh giá «%(title)s» (đang soạn).") % {"title": cycle.title})
             return redirect("appraisal:cycle_detail", pk=cycle.pk)
     return render(request, "appraisal/cycle_form.html", {"unit": unit, "form": form})
+
+
+@login_required
+def cycle_edit(request, pk: int):
+    cycle = get_object_or_deny(request.user, _cycle_queryset(), Perm.MANAGE_CYCLES, pk=pk)
+    if cycle.is_closed:
+        messages.error(request, _("Kỳ đánh giá đã kết thúc: không sửa được nữa."))
+        return redirect("appraisal:cycle_detail", pk=cycle.pk)
+    form = CycleEditForm(request.POST or None, cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_update(actor=request.user, cycle=cycle, **form.service_kwargs())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu kỳ đánh giá."))
+            return redirect("appraisal:cycle_detail", pk=cycle.pk)
+    return render(request, "appraisal/cycle_edit.html", {"unit": cycle.issuing_unit, "cycle": cycle, "form": form})
 
 
 def _cycle_queryset():
