@@ -22,13 +22,6 @@ from .models import PeriodKind, ReviewCycle, fmt
 from .rules import Cap, Discipline, DisciplineLevel, Eligibility, FormVariant, MemberFacts, Period, RuleSet
 from .rules.base import add_months
 
-_DISCIPLINE_LEVELS = {
-    MemberDisciplineLevel.REPRIMAND: DisciplineLevel.REPRIMAND,
-    MemberDisciplineLevel.WARNING: DisciplineLevel.WARNING,
-    MemberDisciplineLevel.DISMISSAL: DisciplineLevel.DISMISSAL,
-    MemberDisciplineLevel.EXPULSION: DisciplineLevel.EXPULSION,
-}
-
 
 class CommentKind:
     OLD_CELL = "old_cell"
@@ -112,7 +105,8 @@ def member_facts(facts: MemberPeriodFacts) -> MemberFacts:
         disciplines=tuple(
             Discipline(
                 decided_on=d.decided_on,
-                level=_DISCIPLINE_LEVELS[MemberDisciplineLevel(d.level)],
+                # The two enums share member names (REPRIMAND…); their stored values differ.
+                level=DisciplineLevel[MemberDisciplineLevel(d.level).name],
                 duty_related=d.duty_related,
                 self_detected=d.self_detected,
             )

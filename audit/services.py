@@ -45,7 +45,7 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[d
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 
-def audit_log(
+def audit_entry(
     *,
     actor,
     action: str,
@@ -54,7 +54,8 @@ def audit_log(
     after: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEntry:
-    """Append one entry: who (actor, may be None for the system), a dotted action name, the object, before/after."""
+    """One entry, not yet saved: for writers that append many at once with ``AuditEntry.objects.bulk_create``
+    (the content type lookup is cached, so building costs no query)."""
     entry = AuditEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
@@ -66,5 +67,19 @@ def audit_log(
         entry.content_type = ContentType.objects.get_for_model(obj)
         entry.object_id = str(obj.pk)
         entry.object_repr = str(obj)[:300]
+    return entry
+
+
+def audit_log(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """Append one entry: who (actor, may be None for the system), a dotted action name, the object, before/after."""
+    entry = audit_entry(actor=actor, action=action, obj=obj, before=before, after=after, note=note)
     entry.save()
     return entry

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .importing import MAX_FILE_BYTES
 from .models import Member, MemberStatus, StatusKind
+from .services import STATUS_FIELDS
 from .text import looks_like_formula
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
@@ -147,17 +148,7 @@ class EndDateForm(CrispyMixin, forms.Form):
 class StatusForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = MemberStatus
-        fields = [
-            "kind",
-            "start_date",
-            "end_date",
-            "discipline_level",
-            "decision_ref",
-            "duty_related",
-            "self_detected",
-            "months",
-            "note",
-        ]
+        fields = [name for name in STATUS_FIELDS if name != "member_id"]
         widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET}
         help_texts = {
             "start_date": _("Với kỷ luật: ngày ký quyết định."),

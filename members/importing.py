@@ -19,7 +19,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +27,7 @@ from django.utils.translation import gettext_lazy as _l
 from openpyxl.utils import get_column_letter
 
 from audit.models import AuditEntry
-from audit.services import audit_log, snapshot
+from audit.services import audit_entry, audit_log, snapshot
 from party_units.access import Perm, access_for, can
 from party_units.models import PartyUnit, nfc
 
@@ -711,7 +710,6 @@ def apply_plan(plan: ImportPlan, *, actor) -> dict[str, int]:
         raise PermissionDenied
     today = timezone.localdate()
     now = timezone.now()
-    member_type = ContentType.objects.get_for_model(Member)
     entries: list[AuditEntry] = []
 
     new_rows = [r for r in plan.rows if r.fate == NEW]
@@ -733,12 +731,10 @@ def apply_plan(plan: ImportPlan, *, actor) -> dict[str, int]:
     ]
     for row, member in zip(new_rows, new_members, strict=True):
         entries.append(
-            AuditEntry(
+            audit_entry(
                 actor=actor,
                 action="member.imported",
-                content_type=member_type,
-                object_id=str(member.pk),
-                object_repr=str(member)[:300],
+                obj=member,
                 after={**_snapshot(member), "unit_id": row.cell.pk, "unit": row.cell.name},
                 note=plan.file_name[:200],
             )
@@ -772,12 +768,10 @@ def apply_plan(plan: ImportPlan, *, actor) -> dict[str, int]:
                 Membership(member=member, unit=row.cell, start_date=on, note=_("Chuyển đến (nhập từ tệp)"))
             )
         entries.append(
-            AuditEntry(
+            audit_entry(
                 actor=actor,
                 action="member.import_updated",
-                content_type=member_type,
-                object_id=str(member.pk),
-                object_repr=str(member)[:300],
+                obj=member,
                 before=audit_before,
                 after=audit_after,
                 note=plan.file_name[:200],
