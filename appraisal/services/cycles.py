@@ -1,4 +1,4 @@
-"""Workflows of guidance documents and review cycles. Each runs in one transaction and writes the audit log.
+"""Workflows of review cycles. Each runs in one transaction and writes the audit log.
 
 ``actor`` is the acting user, whose right is checked again here (PermissionDenied), or None for the system
 (demo data, management commands).
@@ -18,7 +18,7 @@ from audit.services import audit_log, diff, snapshot
 from party_units.access import Perm, require_actor
 from party_units.models import PartyUnit
 
-from .models import (
+from ..models import (
     DEADLINE_FIELDS,
     CycleState,
     GuidanceDocument,
@@ -27,7 +27,6 @@ from .models import (
     UnitReview,
 )
 
-DOCUMENT_FIELDS = ["issuing_unit_id", "code", "issued_on", "summary", "implements_id"]
 CYCLE_FIELDS = [
     "title",
     "issuing_unit_id",
@@ -43,36 +42,6 @@ CYCLE_FIELDS = [
     "state",
 ]
 BULK_BATCH = 1000
-
-
-def document_create(
-    *,
-    actor,
-    issuing_unit: PartyUnit | None,
-    code: str,
-    issued_on: datetime.date,
-    summary: str,
-    file=None,
-    implements: GuidanceDocument | None = None,
-) -> GuidanceDocument:
-    """Register a document in the issuing unit's register (``issuing_unit=None``: a central document)."""
-    require_actor(actor, Perm.MANAGE_DOCUMENTS, issuing_unit)
-    document = GuidanceDocument(
-        issuing_unit=issuing_unit,
-        code=code,
-        issued_on=issued_on,
-        summary=summary,
-        implements=implements,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    if file:
-        document.file = file
-    with transaction.atomic():
-        document.full_clean()
-        document.save()
-        after = snapshot(document, [*DOCUMENT_FIELDS, "file"])
-        audit_log(actor=actor, action="guidance_document.created", obj=document, after=after)
-    return document
 
 
 def cycle_create(

@@ -1,0 +1,32 @@
+"""The appraisal models, one module per concern:
+
+- ``documents``: guidance documents in a unit's register;
+- ``cycles``: review cycles and the per-unit work items (``UnitReview``) they open;
+- ``self_reviews``: a member's self-review and the cell's own report;
+- ``meetings``: the cell's review meeting, its guests and attendance;
+- ``ratings``: one rating record per subject and cycle, keeping every stage's value.
+"""
+
+from .cycles import (
+    DEADLINE_FIELDS,
+    CycleState,
+    PeriodKind,
+    ReviewCycle,
+    UnitReview,
+    UnitReviewState,
+    quarter_dates,
+)
+from .documents import GuidanceDocument, document_upload_to, fmt
+
+__all__ = [
+    "DEADLINE_FIELDS",
+    "CycleState",
+    "GuidanceDocument",
+    "PeriodKind",
+    "ReviewCycle",
+    "UnitReview",
+    "UnitReviewState",
+    "document_upload_to",
+    "fmt",
+    "quarter_dates",
+]

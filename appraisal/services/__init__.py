@@ -1,0 +1,30 @@
+"""The appraisal workflows, one module per concern (documents, cycles, self-reviews, meetings, decisions).
+
+Each service runs in one transaction, re-checks the acting user's right (``actor``; None is the system) and
+writes the audit log. They are re-exported here so callers can write ``services.cycle_open(...)``.
+"""
+
+from .cycles import (
+    CYCLE_FIELDS,
+    EDITABLE_FIELDS,
+    cycle_close,
+    cycle_create,
+    cycle_open,
+    cycle_sync_scope,
+    cycle_update,
+    ensure_unit_reviews,
+)
+from .documents import DOCUMENT_FIELDS, document_create
+
+__all__ = [
+    "CYCLE_FIELDS",
+    "DOCUMENT_FIELDS",
+    "EDITABLE_FIELDS",
+    "cycle_close",
+    "cycle_create",
+    "cycle_open",
+    "cycle_sync_scope",
+    "cycle_update",
+    "ensure_unit_reviews",
+    "document_create",
+]
