@@ -17,9 +17,26 @@ from .cycles import (
     quarter_dates,
 )
 from .documents import GuidanceDocument, document_upload_to, fmt
+from .meetings import Attendance, MeetingGuest, ReviewMeeting, VoteMethod
+from .ratings import PERSON_SUBJECTS, SUBJECT_CHOICES, ProposalRound, Rating, RoundOutcome
+from .self_reviews import LEVEL_CHOICES, CollectiveReport, SelfReview, SelfReviewState, SelfReviewVersion
 
 __all__ = [
     "DEADLINE_FIELDS",
+    "LEVEL_CHOICES",
+    "PERSON_SUBJECTS",
+    "SUBJECT_CHOICES",
+    "Attendance",
+    "CollectiveReport",
+    "MeetingGuest",
+    "ProposalRound",
+    "Rating",
+    "ReviewMeeting",
+    "RoundOutcome",
+    "SelfReview",
+    "SelfReviewState",
+    "SelfReviewVersion",
+    "VoteMethod",
     "CycleState",
     "GuidanceDocument",
     "PeriodKind",

@@ -286,6 +286,9 @@ class UnitReview(models.Model):
     state = models.CharField(
         _("tiến độ"), max_length=16, choices=UnitReviewState.choices, default=UnitReviewState.NOT_STARTED
     )
+    # Bumped by every service that changes the item's state or its ratings: a form carries the revision it
+    # was drawn from, so a second person deciding the same unit gets a conflict instead of overwriting.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
