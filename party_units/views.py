@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from .access import Perm, access_for, get_unit_or_deny
+from .panels import home_panels
 from .selectors import flatten, unit_tree
 
 
@@ -11,14 +12,15 @@ from .selectors import flatten, unit_tree
 def home(request):
     """Send each person to their work: staff and secretaries to their units, a member to their own record."""
     access = access_for(request.user)
+    panels = home_panels(request)
     if not access.has_roles:
         member = getattr(request.user, "member", None)
-        if member is not None:
+        if member is not None and not panels:
             return redirect("members:detail", pk=member.pk)
-        return render(request, "party_units/home_no_role.html")
+        return render(request, "party_units/home_no_role.html", {"panels": panels})
     nodes = flatten(unit_tree(request.user))
     roots = [n for n in nodes if n.unit.path in set(access.root_paths(Perm.VIEW))] or nodes[:1]
-    return render(request, "party_units/home.html", {"roots": roots, "kinds": access.kinds()})
+    return render(request, "party_units/home.html", {"roots": roots, "kinds": access.kinds(), "panels": panels})
 
 
 @login_required

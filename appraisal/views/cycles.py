@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from party_units.access import Perm, access_for, can, get_object_or_deny, get_unit_or_deny
 from party_units.models import PartyUnit
 
-from . import selectors, services
-from .eligibility import cell_eligibility
-from .forms import CycleEditForm, CycleForm, DocumentForm, add_errors
-from .models import GuidanceDocument, ReviewCycle
+from .. import selectors, services
+from ..eligibility import cell_eligibility
+from ..forms import CycleEditForm, CycleForm, DocumentForm, add_errors
+from ..models import GuidanceDocument, ReviewCycle
 
 
 @login_required
