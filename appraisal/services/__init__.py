@@ -15,8 +15,15 @@ from .cycles import (
     ensure_unit_reviews,
 )
 from .documents import DOCUMENT_FIELDS, document_create
+from .progress import CELL_EDITABLE, TRANSITIONS, ConflictError, review_lock, review_touch, review_transition
 
 __all__ = [
+    "CELL_EDITABLE",
+    "TRANSITIONS",
+    "ConflictError",
+    "review_lock",
+    "review_touch",
+    "review_transition",
     "CYCLE_FIELDS",
     "DOCUMENT_FIELDS",
     "EDITABLE_FIELDS",
