@@ -11,12 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import PartyUnit, RoleKind
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+# The acting user a service is given: a signed-in account, or None for the system (demo data, management
+# commands, a worker acting on its own).
+Actor: TypeAlias = "AbstractBaseUser | AnonymousUser | None"
 
 
 class Perm(StrEnum):
@@ -126,7 +134,7 @@ def require(user, perm: Perm, target) -> None:
     raise Http404
 
 
-def require_actor(actor, perm: Perm, target) -> None:
+def require_actor(actor: Actor, perm: Perm, target) -> None:
     """The re-check a service makes before it writes: PermissionDenied unless `actor` may do `perm` on `target`.
 
     ``actor=None`` is the system itself (demo data, an operator's management command); a ``target`` of None
