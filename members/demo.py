@@ -1,9 +1,13 @@
 """Demo members for the demo tree (party_units.demo). Idempotent: members are found by their card number.
 
-The 2021 article names no member of Chi bộ Trường Tiểu học Mạc Đĩnh Chi (only the guests), so the 19 names
-below are invented. The demo year is 2025 (the cycle the rule set hd43-2025 reviews); in it: one member
-transferred in on 01/06/2025, one exempted, one disciplined (khiển trách), one on maternity leave, one on long
+The 2021 article names no member of Chi bộ Trường Tiểu học Mạc Đĩnh Chi (only the guests), so the names below
+are invented. The demo year is 2025 (the cycle the rule set hd43-2025 reviews); in it the cell has 19 members:
+one transferred in on 01/06/2025, one exempted, one disciplined (khiển trách), one on maternity leave, one on long
 sick leave, one admitted less than 6 months before 31/12/2025 and one admitted in 2025 more than 6 months before.
+
+The 2021 article rates 19 members at the meeting of 16/11/2021. Of today's 19, three were not there yet (the
+two admitted in 2025 and the one transferred in in 2025), so the cell's history also holds three members who
+were rated in 2021 and have since been transferred to other cells of the ward (``MAC_DINH_CHI_LEAVERS``).
 """
 
 from __future__ import annotations
@@ -231,6 +235,43 @@ MAC_DINH_CHI_MEMBERS = [
         None,
     ),
 ]
+# Members of the cell in 2021 who have since left: (card, name, gender, born, admitted, government post, the
+# cell they were transferred to, on which day, the introduction letter).
+MAC_DINH_CHI_LEAVERS = [
+    (
+        "01000120",
+        "Nguyễn Thị Thanh Tâm",
+        F,
+        D(1985, 4, 9),
+        D(2012, 5, 19),
+        "Giáo viên Âm nhạc",
+        QUYET_THANG_CELLS[2][0],
+        D(2022, 8, 15),
+        "Giấy giới thiệu số 12-GGT/ĐU",
+    ),
+    (
+        "01000121",
+        "Lê Văn Thành",
+        M,
+        D(1963, 10, 2),
+        D(1992, 9, 2),
+        "Bảo vệ",
+        QUYET_THANG_CELLS[4][0],
+        D(2023, 11, 1),
+        "Nghỉ hưu, chuyển về sinh hoạt nơi cư trú; giấy giới thiệu số 30-GGT/ĐU",
+    ),
+    (
+        "01000122",
+        "Phạm Thị Thu Hiền",
+        F,
+        D(1994, 7, 21),
+        D(2019, 12, 3),
+        TEACHER,
+        QUYET_THANG_CELLS[1][0],
+        D(2024, 8, 1),
+        "Giấy giới thiệu số 18-GGT/ĐU",
+    ),
+]
 TRANSFERRED_CARD = "01000116"  # Mai Thị Ánh: from Chi bộ Trường THCS Quyết Thắng on 01/06/2025
 TRANSFER_DATE = D(2025, 6, 1)
 
@@ -372,6 +413,16 @@ def seed(*, stdout=None) -> None:
                 end_date=D(2025, 5, 15),
                 months=Decimal("3.5"),
             )
+
+    for card, name, gender, born, admitted, gov, to_cell, left_on, letter in MAC_DINH_CHI_LEAVERS:
+        full = admitted.replace(year=admitted.year + 1)
+        retired = to_cell == QUYET_THANG_CELLS[4][0]
+        record, created = member(card, name, gender, born, admitted, full, gov=gov, political=not retired)
+        if created:
+            Membership.objects.create(
+                member=record, unit=mdc, start_date=first_day(admitted), end_date=left_on - datetime.timedelta(1)
+            )
+            Membership.objects.create(member=record, unit=_cell(qt, to_cell), start_date=left_on, note=letter)
 
     for cell_name, people in OTHER_QUYET_THANG:
         cell = _cell(qt, cell_name)

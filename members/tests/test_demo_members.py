@@ -48,3 +48,31 @@ def test_every_demo_cell_has_members_and_there_is_a_temporary_activity(demo):
     assert not empty.exists()
     assert Member.objects.filter(memberships__kind=MembershipKind.TEMPORARY).count() == 1
     assert Member.objects.filter(statuses__kind=StatusKind.DISCIPLINED).count() == 1
+
+
+def test_19_members_were_in_the_cell_and_rated_at_the_2021_meeting(demo):
+    """The 2021 article: 19 members met on 16/11/2021 and 04/19 + 15/19 were proposed; three have since left."""
+    from appraisal.eligibility import cell_eligibility
+    from appraisal.models import ReviewCycle
+    from members.models import Membership
+
+    meeting = D(2021, 11, 16)
+    then = Membership.objects.official().filter(unit=demo).overlapping(meeting, meeting)
+    assert then.values("member").distinct().count() == 19
+
+    cycle = ReviewCycle.objects.get(issuing_unit__name="Đảng ủy phường Quyết Thắng", year=2021)
+    assert cycle.rule_set == "hd21-2019"
+    table = cell_eligibility(demo, cycle)
+    assert len(table.rows) == 19 and table.rated == 19 and table.reviewing == 19
+    assert not table.leavers and not table.guests
+    rated_then = {row.member.pk for row in table.rows}
+    assert rated_then == set(then.values_list("member_id", flat=True))
+
+    # Three of them have since been transferred to other cells of the ward; today's roster is still 19.
+    still_here = Membership.objects.filter(unit=demo, end_date=None).values("member_id")
+    left = Member.objects.filter(pk__in=rated_then).exclude(pk__in=still_here)
+    assert left.count() == 3
+    for member in left:
+        last = member.memberships.official().get(end_date=None)
+        assert last.unit != demo and last.unit.parent == demo.parent and last.start_date.year in (2022, 2023, 2024)
+    assert len(roster(demo, year=2025)) == 19
