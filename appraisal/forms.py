@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import contextlib
-import datetime
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from party_units.models import PartyUnit
@@ -137,7 +137,7 @@ class CycleForm(forms.Form):
         set_document_choices(self.fields["guidance_documents"], unit)
         self.fields["parent"].label_from_instance = lambda cycle: f"{cycle.title} — {cycle.issuing_unit.name}"
         if not self.is_bound:
-            year = datetime.date.today().year
+            year = timezone.localdate().year
             self.initial.setdefault("year", year)
             self.initial.setdefault("title", DEFAULT_TITLE.format(year=year))
             with contextlib.suppress(UnknownRuleSet):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
-
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .importing import MAX_FILE_BYTES
@@ -108,7 +107,7 @@ class MemberCreateForm(MemberForm):
     def __init__(self, *args, cells=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cell"].queryset = cells
-        self.fields["start_date"].initial = datetime.date.today()
+        self.fields["start_date"].initial = timezone.localdate()
         self.order_fields(["cell", "start_date", *self.Meta.fields])
 
 

@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from party_units.models import PartyUnit, nfc
@@ -96,7 +97,7 @@ class Member(models.Model):
             setattr(self, field, nfc(getattr(self, field)))
 
     def is_probationary(self, on: datetime.date | None = None) -> bool:
-        on = on or datetime.date.today()
+        on = on or timezone.localdate()
         return self.full_member_on is None or self.full_member_on > on
 
     @property

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
+from django.utils import timezone
 
 from party_units.access import Perm, access_for
 from party_units.models import PartyUnit
@@ -259,7 +260,7 @@ def roster(
     ``status``: a StatusKind value (held in the year), "probationary" (not a full member on 31/12 of the year)
     or "" for everyone. ``search``: part of the name, NFC/NFD and case insensitive.
     """
-    year = year or datetime.date.today().year
+    year = year or timezone.localdate().year
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     qs = (
         Membership.objects.current()

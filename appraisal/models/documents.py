@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from party_units.models import PartyUnit, nfc
@@ -131,7 +132,7 @@ class GuidanceDocument(models.Model):
                 )
         if self.issued_on:
             self.year = self.issued_on.year
-            if self.issued_on > datetime.date.today():
+            if self.issued_on > timezone.localdate():
                 errors.setdefault("issued_on", []).append(_("Ngày ban hành không được sau ngày hôm nay."))
         if self.implements_id is not None:
             self._clean_implements(errors)
