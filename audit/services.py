@@ -6,13 +6,20 @@ import datetime
 import decimal
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from .models import AuditEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+# The acting user a service is given: a signed-in account, or None for the system (demo data, management
+# commands, a worker acting on its own). Defined here, the lowest layer; party_units.access re-exports it.
+Actor: TypeAlias = "AbstractBaseUser | AnonymousUser | None"
 
 
 def _jsonable(value: Any) -> Any:
@@ -47,7 +54,7 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[d
 
 def audit_entry(
     *,
-    actor,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     before: dict[str, Any] | None = None,
@@ -72,7 +79,7 @@ def audit_entry(
 
 def audit_log(
     *,
-    actor,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     before: dict[str, Any] | None = None,

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log, diff, snapshot
-from party_units.access import Perm, require_actor
+from party_units.access import Actor, Perm, require_actor
 from party_units.models import PartyUnit
 
 from .models import Member, Membership, MembershipKind, MemberStatus, StatusKind
@@ -61,7 +62,7 @@ def current_official(member: Member) -> Membership | None:
 
 def validate_member(member: Member, *, today: datetime.date | None = None) -> None:
     """Rules about one record and its uniqueness against the others (card number; name + date of birth)."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     member.normalise()
     errors: dict[str, str] = {}
     if not member.full_name:
@@ -102,7 +103,7 @@ def validate_member(member: Member, *, today: datetime.date | None = None) -> No
 
 
 @transaction.atomic
-def member_create(*, actor, cell: PartyUnit, start_date: datetime.date, **fields) -> Member:
+def member_create(*, actor: Actor, cell: PartyUnit, start_date: datetime.date, **fields) -> Member:
     """A new member with an open official membership in `cell` from `start_date`."""
     require_actor(actor, Perm.MANAGE_MEMBERS, cell)
     _require_cell(cell, "cell")
@@ -123,7 +124,7 @@ def member_create(*, actor, cell: PartyUnit, start_date: datetime.date, **fields
 
 
 @transaction.atomic
-def member_update(*, actor, member: Member, **changes) -> Member:
+def member_update(*, actor: Actor, member: Member, **changes) -> Member:
     require_actor(actor, Perm.MANAGE_MEMBERS, member)
     before = snapshot(member, MEMBER_FIELDS)
     for field, value in changes.items():
@@ -137,7 +138,9 @@ def member_update(*, actor, member: Member, **changes) -> Member:
 
 
 @transaction.atomic
-def member_transfer(*, actor, member: Member, to_unit: PartyUnit, on_date: datetime.date, note: str = "") -> Membership:
+def member_transfer(
+    *, actor: Actor, member: Member, to_unit: PartyUnit, on_date: datetime.date, note: str = ""
+) -> Membership:
     """Close the current official membership the day before `on_date` and open one in `to_unit` on it.
 
     The actor needs to manage members in both cells (ward staff within the ward; staff above both otherwise).
@@ -176,7 +179,7 @@ def member_transfer(*, actor, member: Member, to_unit: PartyUnit, on_date: datet
 @transaction.atomic
 def membership_temporary_add(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     unit: PartyUnit,
     start_date: datetime.date,
@@ -207,7 +210,7 @@ def membership_temporary_add(
 
 
 @transaction.atomic
-def membership_end(*, actor, membership: Membership, end_date: datetime.date) -> Membership:
+def membership_end(*, actor: Actor, membership: Membership, end_date: datetime.date) -> Membership:
     """End a temporary activity. (An official membership ends only by a transfer.)"""
     member = membership.member
     require_actor(actor, Perm.MANAGE_MEMBERS, member)
@@ -243,14 +246,14 @@ def validate_status(status: MemberStatus) -> None:
         status.months = None
     if looks_like_formula(status.decision_ref or "") or looks_like_formula(status.note or ""):
         errors["decision_ref"] = _("Không được bắt đầu bằng dấu =, +, -, @ như một công thức bảng tính.")
-    if status.start_date and status.start_date > datetime.date.today() + datetime.timedelta(days=366):
+    if status.start_date and status.start_date > timezone.localdate() + datetime.timedelta(days=366):
         errors["start_date"] = _("Ngày bắt đầu quá xa trong tương lai.")
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def status_add(*, actor, member: Member, kind: str, start_date: datetime.date, **fields) -> MemberStatus:
+def status_add(*, actor: Actor, member: Member, kind: str, start_date: datetime.date, **fields) -> MemberStatus:
     """Record a dated fact a rating depends on (exempted, suspended, disciplined, sick or maternity leave)."""
     require_actor(actor, Perm.MANAGE_MEMBERS, member)
     status = MemberStatus(member=member, kind=kind, start_date=start_date, **fields)
@@ -261,7 +264,7 @@ def status_add(*, actor, member: Member, kind: str, start_date: datetime.date, *
 
 
 @transaction.atomic
-def status_end(*, actor, status: MemberStatus, end_date: datetime.date) -> MemberStatus:
+def status_end(*, actor: Actor, status: MemberStatus, end_date: datetime.date) -> MemberStatus:
     require_actor(actor, Perm.MANAGE_MEMBERS, status.member)
     if status.kind == StatusKind.DISCIPLINED:
         raise ValidationError({"end_date": _("Kỷ luật ghi theo ngày quyết định, không có ngày kết thúc.")})
@@ -275,7 +278,7 @@ def status_end(*, actor, status: MemberStatus, end_date: datetime.date) -> Membe
 
 
 @transaction.atomic
-def status_delete(*, actor, status: MemberStatus) -> None:
+def status_delete(*, actor: Actor, status: MemberStatus) -> None:
     """Remove a status entered by mistake (the audit log keeps what it was)."""
     member = status.member
     require_actor(actor, Perm.MANAGE_MEMBERS, member)

@@ -11,20 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from audit.services import Actor as Actor  # the acting user type, re-exported for the apps above
+
 from .models import PartyUnit, RoleKind
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-# The acting user a service is given: a signed-in account, or None for the system (demo data, management
-# commands, a worker acting on its own).
-Actor: TypeAlias = "AbstractBaseUser | AnonymousUser | None"
 
 
 class Perm(StrEnum):

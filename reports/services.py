@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_log
+from party_units.access import Actor
 from party_units.models import PartyUnit
 
 from .models import JobStatus, ReportJob
@@ -19,7 +20,7 @@ class ReportError(Exception):
     pass
 
 
-def job_start(*, actor, kind: str, unit: PartyUnit, params: dict | None = None) -> ReportJob:
+def job_start(*, actor: Actor, kind: str, unit: PartyUnit, params: dict | None = None) -> ReportJob:
     if kind not in RENDERERS:
         raise ReportError(f"Không có loại văn bản “{kind}”.")
     from .tasks import run_report_job
