@@ -9,3 +9,8 @@ class AppraisalConfig(AppConfig):
         from .demo import seed
 
         seed(stdout=stdout)
+
+    def home_panels(self, request) -> list:
+        from .panels import home_panels
+
+        return home_panels(request)

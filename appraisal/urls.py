@@ -22,4 +22,7 @@ urlpatterns = [
     path("van-ban/<int:unit_pk>/", views.document_register, name="document_register"),
     path("van-ban/<int:unit_pk>/them/", views.document_create, name="document_create"),
     path("van-ban/tep/<int:pk>/", views.document_file, name="document_file"),
+    path("thong-bao/", views.notification_list, name="notification_list"),
+    path("thong-bao/<int:pk>/da-doc/", views.notification_read, name="notification_read"),
+    path("thong-bao/da-doc-tat-ca/", views.notification_read_all, name="notification_read_all"),
 ]

@@ -4,7 +4,8 @@
 - ``cycles``: review cycles and the per-unit work items (``UnitReview``) they open;
 - ``self_reviews``: a member's self-review and the cell's own report;
 - ``meetings``: the cell's review meeting, its guests and attendance;
-- ``ratings``: one rating record per subject and cycle, keeping every stage's value.
+- ``ratings``: one rating record per subject and cycle, keeping every stage's value;
+- ``notifications``: notices to a user on their home page, e-mailed once.
 """
 
 from .cycles import (
@@ -18,6 +19,7 @@ from .cycles import (
 )
 from .documents import GuidanceDocument, document_upload_to, fmt
 from .meetings import Attendance, MeetingGuest, ReviewMeeting, VoteMethod
+from .notifications import Notification
 from .ratings import PERSON_SUBJECTS, SUBJECT_CHOICES, ProposalRound, Rating, RoundOutcome
 from .self_reviews import LEVEL_CHOICES, CollectiveReport, SelfReview, SelfReviewState, SelfReviewVersion
 
@@ -29,6 +31,7 @@ __all__ = [
     "Attendance",
     "CollectiveReport",
     "MeetingGuest",
+    "Notification",
     "ProposalRound",
     "Rating",
     "ReviewMeeting",

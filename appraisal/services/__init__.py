@@ -15,6 +15,7 @@ from .cycles import (
     ensure_unit_reviews,
 )
 from .documents import DOCUMENT_FIELDS, document_create
+from .notifications import email_notices, notification_mark_read, notify, unread_notices
 from .progress import CELL_EDITABLE, TRANSITIONS, ConflictError, review_lock, review_touch, review_transition
 
 __all__ = [
@@ -34,4 +35,8 @@ __all__ = [
     "cycle_update",
     "ensure_unit_reviews",
     "document_create",
+    "email_notices",
+    "notification_mark_read",
+    "notify",
+    "unread_notices",
 ]

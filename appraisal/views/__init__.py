@@ -16,8 +16,12 @@ from .cycles import (
     unit_review,
     unit_review_document,
 )
+from .notifications import notification_list, notification_read, notification_read_all
 
 __all__ = [
+    "notification_list",
+    "notification_read",
+    "notification_read_all",
     "cycle_close",
     "cycle_create",
     "cycle_detail",
