@@ -3,6 +3,7 @@ their changes go through the audited services and pages."""
 
 from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_log, diff, snapshot
 
@@ -47,10 +48,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewCycle)
 class ReviewCycleAdmin(ReadOnlyAdmin):
-    list_display = ("title", "issuing_unit", "year", "rule_set", "state", "parent")
-    list_filter = ("state", "rule_set", "year")
+    list_display = ("title", "issuing_unit", "year", "rule_set_name", "state", "parent")
+    list_filter = ("state", "year")
     search_fields = ("title", "issuing_unit__name")
     list_select_related = ("issuing_unit", "parent")
+
+    @admin.display(description=_("bộ quy tắc"))
+    def rule_set_name(self, cycle: ReviewCycle) -> str:
+        return cycle.rule_set_name
 
 
 @admin.register(UnitReview)

@@ -122,6 +122,14 @@ class PartyUnit(models.Model):
     def is_cell(self) -> bool:
         return self.kind == UnitKind.CELL
 
+    @property
+    def level_display(self) -> str:
+        """The level as a reader names it: "Chi bộ", "Đảng ủy phường"; the kind is added only when the level
+        label does not already say it (a cell labelled "Chi bộ" would otherwise read "Chi bộ (Chi bộ)")."""
+        if self.is_cell and "chi bộ" not in self.level_label.casefold():
+            return f"{self.level_label} ({UnitKind.CELL.label.lower()})"
+        return self.level_label
+
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to this unit, read off the path (no query)."""
         return [int(step) for step in self.path.split(".") if step]

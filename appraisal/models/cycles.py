@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from party_units.models import PartyUnit, nfc
 
-from ..rules import RULE_SETS, RuleSet, UnknownRuleSet, get_rule_set
+from ..rules import RULE_SETS, RuleSet, UnknownRuleSet, get_rule_set, rule_set_name
 from ..rules.facts import Period
 from .documents import GuidanceDocument, _is_higher, fmt
 
@@ -133,6 +133,11 @@ class ReviewCycle(models.Model):
         if self.period_kind == PeriodKind.QUARTER:
             return _("Quý %(quarter)s năm %(year)s") % {"quarter": self.quarter, "year": self.year}
         return _("Từ %(start)s đến %(end)s") % {"start": fmt(self.start_date), "end": fmt(self.end_date)}
+
+    @property
+    def rule_set_name(self) -> str:
+        """The rule set as a user names it ("Hướng dẫn 43-HD/BTCTW (2025)"), never its code."""
+        return rule_set_name(self.rule_set)
 
     @property
     def rule_set_title(self) -> str:
@@ -255,8 +260,8 @@ class ReviewCycle(models.Model):
             )
         if parent.rule_set != self.rule_set:
             errors.setdefault("rule_set", []).append(
-                _("Kỳ đánh giá cấp trên áp dụng bộ quy tắc %(code)s: kỳ triển khai phải áp dụng cùng bộ quy tắc.")
-                % {"code": parent.rule_set}
+                _("Kỳ đánh giá cấp trên áp dụng %(rules)s: kỳ triển khai phải áp dụng cùng bộ quy tắc.")
+                % {"rules": parent.rule_set_name}
             )
         if parent.state == CycleState.CLOSED:
             errors.setdefault("parent", []).append(_("Kỳ đánh giá cấp trên đã kết thúc."))

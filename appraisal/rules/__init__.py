@@ -29,7 +29,7 @@ from .facts import (
 )
 from .levels import Grade, Level, cap, worst
 from .outcomes import Cap, Eligibility, FormVariant, Outcome, QuotaResult, format_percent
-from .registry import RULE_SET_CHOICES, RULE_SETS, UnknownRuleSet, get_rule_set, rule_set_code_for_year
+from .registry import RULE_SET_CHOICES, RULE_SETS, UnknownRuleSet, get_rule_set, rule_set_code_for_year, rule_set_name
 from .versions import Hd21RuleSet, Hd25RuleSet, Hd43RuleSet
 
 __all__ = [
@@ -69,5 +69,6 @@ __all__ = [
     "format_percent",
     "get_rule_set",
     "rule_set_code_for_year",
+    "rule_set_name",
     "worst",
 ]

@@ -9,6 +9,14 @@ from .versions import Hd21RuleSet, Hd25RuleSet, Hd43RuleSet
 
 RULE_SETS: dict[str, type[RuleSet]] = {cls.code: cls for cls in (Hd21RuleSet, Hd25RuleSet, Hd43RuleSet)}
 
+
+def rule_set_name(code: str) -> str:
+    """What a user reads for a rule set: its guidance and first year ("Hướng dẫn 43-HD/BTCTW (2025)"), never
+    the code a cycle stores; an unknown code is shown as stored."""
+    cls = RULE_SETS.get(code)
+    return f"{cls.guidance} ({cls.first_year})" if cls is not None else code
+
+
 RULE_SET_CHOICES: list[tuple[str, str]] = [(code, cls.title) for code, cls in RULE_SETS.items()]
 
 

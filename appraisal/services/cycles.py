@@ -255,7 +255,7 @@ def _join_lower_cycles(cycle: ReviewCycle, root_id: int) -> None:
     if other_rules is not None:
         raise ValidationError(
             _("%(unit)s đã có kỳ đánh giá «%(title)s» cùng thời gian theo bộ quy tắc khác (%(rules)s).")
-            % {"unit": other_rules.issuing_unit.name, "title": other_rules.title, "rules": other_rules.rule_set}
+            % {"unit": other_rules.issuing_unit.name, "title": other_rules.title, "rules": other_rules.rule_set_name}
         )
     joined = list(lower_tops.values_list("pk", flat=True))
     if not joined:
