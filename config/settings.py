@@ -38,6 +38,10 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
+# `seed_demo` creates `admin` with a published password: it runs only on a development database (DEBUG) or
+# one the environment declares a demo (DEMO_DATA=1). Tests may load it.
+DEMO_DATA = env_bool("DEMO_DATA", default=DEBUG or TESTING)
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -1,5 +1,6 @@
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from party_units.demo import DEMO_PASSWORD
@@ -17,6 +18,13 @@ class Command(BaseCommand):
     help = "Nạp dữ liệu mẫu (chạy lại nhiều lần không thay đổi gì thêm)."
 
     def handle(self, *args, **options):
+        # The demo creates `admin` with a published password: never on a production database by accident.
+        if not (settings.DEBUG or settings.DEMO_DATA):
+            raise CommandError(
+                "Từ chối nạp dữ liệu mẫu: đây không phải cơ sở dữ liệu phát triển hay trình diễn "
+                "(DEBUG tắt). Dữ liệu mẫu tạo tài khoản quản trị với mật khẩu công khai. "
+                "Nếu đúng là máy trình diễn, đặt biến môi trường DEMO_DATA=1."
+            )
         # Each app contributes its part through AppConfig.seed_demo, lowest layer first, in one transaction.
         with transaction.atomic():
             for config in apps.get_app_configs():
