@@ -27,12 +27,40 @@ from .facts import (
     ScoreAssessment,
     ScoreConditions,
 )
+from .forms import (
+    Criterion,
+    FormStructure,
+    Part,
+    ScoreGroup,
+    ScoreItem,
+    Section,
+    SectionKind,
+    Signature,
+    default_score_groups,
+    format_points,
+    parse_points,
+    score_groups_from_data,
+    score_groups_to_data,
+)
 from .levels import Grade, Level, cap, worst
 from .outcomes import Cap, Eligibility, FormVariant, Outcome, QuotaResult, format_percent
 from .registry import RULE_SET_CHOICES, RULE_SETS, UnknownRuleSet, get_rule_set, rule_set_code_for_year, rule_set_name
 from .versions import Hd21RuleSet, Hd25RuleSet, Hd43RuleSet
 
 __all__ = [
+    "score_groups_to_data",
+    "score_groups_from_data",
+    "parse_points",
+    "format_points",
+    "default_score_groups",
+    "Signature",
+    "SectionKind",
+    "Section",
+    "ScoreItem",
+    "ScoreGroup",
+    "Part",
+    "FormStructure",
+    "Criterion",
     "RULE_SETS",
     "RULE_SET_CHOICES",
     "Cap",

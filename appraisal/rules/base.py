@@ -26,6 +26,7 @@ from .facts import (
     ScoreAssessment,
     ScoreConditions,
 )
+from .forms import FormStructure, ScoreGroup, collective_structure, self_review_structure
 from .levels import Grade, Level, cap, level_below
 from .outcomes import Cap, Eligibility, FormVariant, Outcome, QuotaResult, format_percent
 
@@ -261,6 +262,8 @@ class RuleSet(ABC):
 
     rated_subjects: ClassVar[frozenset[Subject]] = frozenset(Subject)
     collective_form: ClassVar[FormVariant] = FormVariant("01", "BÁO CÁO KIỂM ĐIỂM TẬP THỂ")
+    # The self-review's proposal section also asks the member's civil-servant rating (2019's form).
+    self_review_civil_servant_rating: ClassVar[bool] = False
     score_rules: ClassVar[ScoreRules | None] = None
     timeline: ClassVar[Timeline | None] = None
 
@@ -318,6 +321,42 @@ class RuleSet(ABC):
     @abstractmethod
     def form_for(self, facts: MemberFacts) -> FormVariant:
         """The self-review form this member files under this version (each version has its own letters)."""
+
+    def form_structure(
+        self, variant: FormVariant, *, leader: bool = False, score_groups: Sequence[ScoreGroup] | None = None
+    ) -> FormStructure:
+        """The sections and criteria of a self-review ``variant`` (``forms.py``); ``leader`` adds the leaders'
+        criteria where the variant does not fix it (2019's single form). ``score_groups``: the cycle's 2025
+        criteria list (default: the central 30 + 70 groups)."""
+        return self_review_structure(
+            variant,
+            method=self.method.value,
+            leader=leader,
+            score_groups=score_groups,
+            civil_servant_rating=self.self_review_civil_servant_rating,
+        )
+
+    def member_form(self, facts: MemberFacts, *, score_groups: Sequence[ScoreGroup] | None = None) -> FormStructure:
+        """The structure of the form this member files."""
+        return self.form_structure(self.form_for(facts), leader=facts.holds_leadership_post, score_groups=score_groups)
+
+    def collective_form_structure(self) -> FormStructure:
+        """The collective's own report: Mẫu 01 with its 30/70 score (2025), graded criteria before."""
+        return collective_structure(self.collective_form, method=self.method.value)
+
+    def variant_for_code(self, code: str) -> FormVariant:
+        """The ``FormVariant`` of a stored form code (e.g. a self-review's ``form_code``)."""
+        if code == self.collective_form.code:
+            return self.collective_form
+        for facts in (
+            MemberFacts(),
+            MemberFacts(holds_leadership_post=True),
+            MemberFacts(in_political_system=False),
+        ):
+            variant = self.form_for(facts)
+            if variant.code == code:
+                return variant
+        raise ValueError(f"Bộ quy tắc {self.code} không có mẫu «{code}».")
 
     # -- caps -----------------------------------------------------------------------------------------------
 

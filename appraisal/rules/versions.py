@@ -44,6 +44,7 @@ class Hd21RuleSet(RuleSet):
     discipline_duty_related_only: ClassVar[bool] = False
 
     quota_base: ClassVar[QuotaBase] = QuotaBase.GRASSROOTS_ORGANISATION
+    self_review_civil_servant_rating: ClassVar[bool] = True
 
     sick_leave_cap: bool = True
 
