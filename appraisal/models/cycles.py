@@ -68,6 +68,8 @@ class ReviewCycle(models.Model):
     end_date = models.DateField(_("đến ngày"))
     rule_set = models.CharField(_("bộ quy tắc"), max_length=20)
     rule_options = models.JSONField(_("tùy chọn của bộ quy tắc"), default=dict, blank=True)
+    # The 2025 criteria list and points (rules.forms.score_groups_to_data); empty = the rule set's default.
+    score_criteria = models.JSONField(_("tiêu chí chấm điểm"), default=dict, blank=True)
     guidance_documents = models.ManyToManyField(
         GuidanceDocument, verbose_name=_("văn bản hướng dẫn"), blank=True, related_name="cycles"
     )
@@ -162,6 +164,12 @@ class ReviewCycle(models.Model):
     def rules(self) -> RuleSet:
         """The cycle's policy object: its rule set with the cycle's options."""
         return get_rule_set(self.rule_set, **(self.rule_options or {}))
+
+    def score_groups(self):
+        """The 2025 score groups of this cycle: its own detailed list, or the central 30 + 70 groups."""
+        from ..rules import score_groups_from_data
+
+        return score_groups_from_data(self.score_criteria or None)
 
     def fill_period(self) -> None:
         """Derive the dates of a yearly or quarterly cycle (a term's dates are entered)."""

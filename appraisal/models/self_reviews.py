@@ -37,7 +37,10 @@ class SelfReview(models.Model):
     member = models.ForeignKey(
         Member, verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="self_reviews"
     )
-    form_code = models.CharField(_("mẫu"), max_length=4)
+    form_code = models.CharField(_("mẫu"), max_length=24)
+    # The member held a leadership post: the form carries the leaders' criteria (fixed by 02B / 2A, a choice
+    # of the single 2019 form). Kept so the stored content can always be drawn with its structure.
+    leader = models.BooleanField(_("cán bộ lãnh đạo, quản lý"), default=False)
     state = models.CharField(
         _("trạng thái"), max_length=12, choices=SelfReviewState.choices, default=SelfReviewState.DRAFT
     )
@@ -89,6 +92,12 @@ class SelfReviewVersion(models.Model):
     tasks_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     submitted_at = models.DateTimeField()
     submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What became of this version: returned by the secretary with a reason (empty while it stands).
+    returned_at = models.DateTimeField(_("ngày trả lại"), null=True, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
