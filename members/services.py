@@ -204,7 +204,10 @@ def membership_temporary_add(
         member=member, unit=unit, kind=MembershipKind.TEMPORARY, start_date=start_date, end_date=end_date, note=note
     )
     audit_log(
-        actor=actor, action="membership.temporary_added", obj=member, after=snapshot(membership, MEMBERSHIP_FIELDS)
+        actor=actor,
+        action="membership.temporary_added",
+        obj=member,
+        after=snapshot(membership, MEMBERSHIP_FIELDS) | {"unit": unit.name},
     )
     return membership
 

@@ -20,9 +20,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from audit.labels import EntryView, describe
 from audit.models import AuditEntry
 from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny, require
 
@@ -47,18 +47,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_DIR = "members-import"
 IMPORT_SALT = "members.import"
 IMPORT_MAX_AGE = 2 * 3600  # seconds a preview stays confirmable
-ACTION_LABELS = {
-    "member.created": _l("Thêm đảng viên"),
-    "member.updated": _l("Sửa thông tin"),
-    "member.transferred": _l("Chuyển sinh hoạt"),
-    "member.imported": _l("Thêm qua nhập danh sách"),
-    "member.import_updated": _l("Cập nhật qua nhập danh sách"),
-    "membership.temporary_added": _l("Sinh hoạt tạm thời"),
-    "membership.ended": _l("Kết thúc sinh hoạt tạm thời"),
-    "status.added": _l("Thêm tình trạng"),
-    "status.ended": _l("Kết thúc tình trạng"),
-    "status.deleted": _l("Xóa tình trạng"),
-}
 
 
 # A ward's roster can hold thousands of members: show them a page at a time (the count covers them all).
@@ -124,31 +112,9 @@ def roster(request, unit_pk: int):
     )
 
 
-def _history(member: Member) -> list[dict]:
-    labels = {f.attname: str(f.verbose_name) for f in Member._meta.concrete_fields}
-    labels |= {
-        "unit": _("chi bộ"),
-        "start_date": _("từ ngày"),
-        "end_date": _("đến ngày"),
-        "old_end_date": _("kết thúc ở chi bộ cũ"),
-        "kind": _("loại"),
-        "discipline_level": _("hình thức kỷ luật"),
-        "decision_ref": _("số quyết định"),
-        "months": _("số tháng"),
-    }
-    out = []
-    for entry in AuditEntry.objects.for_object(member).select_related("actor")[:100]:
-        before, after = entry.before or {}, entry.after or {}
-        keys = list(dict.fromkeys([*before, *after])) if isinstance(before, dict) and isinstance(after, dict) else []
-        keys = [k for k in keys if not k.endswith("_id") or k == "user_id"]  # ids are kept for machines, not shown
-        out.append(
-            {
-                "entry": entry,
-                "label": str(ACTION_LABELS.get(entry.action, entry.action)),
-                "changes": [(labels.get(k, k), before.get(k, ""), after.get(k, "")) for k in keys],
-            }
-        )
-    return out
+def _history(member: Member) -> list[EntryView]:
+    entries = AuditEntry.objects.for_object(member).select_related("actor")[:100]
+    return [describe(entry) for entry in entries]
 
 
 @login_required

@@ -27,7 +27,9 @@ def job_start(*, actor: Actor, kind: str, unit: PartyUnit, params: dict | None =
 
     with transaction.atomic():
         job = ReportJob.objects.create(kind=kind, unit=unit, params=params or {}, requested_by=actor)
-        audit_log(actor=actor, action="report.requested", obj=job, after={"kind": kind, "unit": unit.pk})
+        audit_log(
+            actor=actor, action="report.requested", obj=job, after={"kind": kind, "unit_id": unit.pk, "unit": unit.name}
+        )
         # The worker must never see a job row before it is committed.
         transaction.on_commit(lambda: run_report_job.delay(job.pk))
     return job

@@ -218,8 +218,8 @@ def test_ward_staff_transfer_within_the_ward_keeps_both_memberships(personas, cl
     assert history == [(personas.cell_a1.pk, D(2015, 1, 1), D(2025, 5, 31)), (personas.cell_a2.pk, D(2025, 6, 1), None)]
     assert AuditEntry.objects.filter(action="member.transferred").count() == 1
     history = client_for(personas.staff_a).get(reverse("members:detail", args=[m.pk])).context["history"]
-    assert history[0]["label"] == "Chuyển sinh hoạt"
-    assert ("chi bộ", "Chi bộ A1", "Chi bộ A2") in history[0]["changes"]
+    assert history[0].label == "Chuyển sinh hoạt"
+    assert ("chi bộ", "Chi bộ A1", "Chi bộ A2") in history[0].changes
     # the old secretary no longer sees the member; the new one does
     assert client_for(personas.sec_a1).get(reverse("members:detail", args=[m.pk])).status_code == 404
     assert client_for(personas.sec_a2).get(reverse("members:detail", args=[m.pk])).status_code == 200

@@ -1,0 +1,9 @@
+"""The reports app's audit actions as a person reads them (registered with audit.labels)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from audit.labels import register
+
+register({"report.requested": _("Yêu cầu lập báo cáo")}, fields={"kind": _("loại báo cáo"), "unit": _("đơn vị")})
