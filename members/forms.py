@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,12 +35,6 @@ def no_formula(value: str) -> str:
 
 
 class MemberForm(CrispyMixin, forms.ModelForm):
-    username = forms.CharField(
-        label=_("Tài khoản đăng nhập gắn với đảng viên"),
-        required=False,
-        help_text=_("Tên đăng nhập của tài khoản (nếu có), để đảng viên xem được hồ sơ của mình."),
-    )
-
     class Meta:
         model = Member
         fields = [
@@ -60,11 +53,6 @@ class MemberForm(CrispyMixin, forms.ModelForm):
         ]
         widgets = {"date_of_birth": DATE_WIDGET, "admitted_on": DATE_WIDGET, "full_member_on": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.user_id:
-            self.fields["username"].initial = self.instance.user.get_username()
-
     def clean_full_name(self):
         return no_formula(self.cleaned_data["full_name"])
 
@@ -74,21 +62,17 @@ class MemberForm(CrispyMixin, forms.ModelForm):
     def clean_government_post(self):
         return no_formula(self.cleaned_data["government_post"])
 
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        if not username:
-            return None
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise forms.ValidationError(_("Không có tài khoản «%(u)s».") % {"u": username})
-        return user
-
     def changes(self) -> dict:
         """The cleaned values as keyword arguments for the services."""
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        user = self.cleaned_data.get("username")
-        data["user_id"] = user.pk if user else None
-        return data
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class AccountLinkForm(CrispyMixin, forms.Form):
+    username = forms.CharField(
+        label=_("Tên đăng nhập của tài khoản"),
+        max_length=150,
+        help_text=_("Tài khoản của chính đảng viên này, để đảng viên xem được hồ sơ của mình."),
+    )
 
 
 class CellChoiceField(forms.ModelChoiceField):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,7 +34,6 @@ MEMBER_FIELDS = [
     "party_post",
     "holds_leadership_post",
     "in_political_system",
-    "user_id",
 ]
 TEXT_FIELDS = ["full_name", "card_number", "government_post", "union_post", "workplace"]
 MEMBERSHIP_FIELDS = ["member_id", "unit_id", "kind", "start_date", "end_date", "note"]
@@ -125,7 +125,11 @@ def member_create(*, actor: Actor, cell: PartyUnit, start_date: datetime.date, *
 
 @transaction.atomic
 def member_update(*, actor: Actor, member: Member, **changes) -> Member:
+    """Change the member's record; the linked account changes only through ``member_link_account``."""
     require_actor(actor, Perm.MANAGE_MEMBERS, member)
+    unknown = set(changes) - set(MEMBER_FIELDS)
+    if unknown:
+        raise TypeError(f"member_update cannot change {sorted(unknown)}")
     before = snapshot(member, MEMBER_FIELDS)
     for field, value in changes.items():
         setattr(member, field, value)
@@ -134,6 +138,72 @@ def member_update(*, actor: Actor, member: Member, **changes) -> Member:
     old, new = diff(before, snapshot(member, MEMBER_FIELDS))
     if new:
         audit_log(actor=actor, action="member.updated", obj=member, before=old, after=new)
+    return member
+
+
+def _account_message(username: str) -> str:
+    # One message for "no such account" and "not linkable": the page never tells whether a login name exists.
+    return _(
+        "Không thể gắn tài khoản «%(u)s» với đảng viên này: tài khoản không có, hoặc không thể gắn (đã gắn với "
+        "đảng viên khác, là tài khoản quản trị, hoặc có vai trò ngoài chi bộ của đảng viên)."
+    ) % {"u": username}
+
+
+@transaction.atomic
+def member_link_account(*, actor: Actor, member: Member, username: str) -> Member:
+    """Link the login account ``username`` to ``member`` so that the person reads their own record.
+
+    Committee staff over the member only (``Perm.LINK_ACCOUNTS``). Refused, with one message whatever the reason,
+    for an account that does not exist, is inactive, is an administrator's, is linked to another member, or holds
+    a role on a unit outside the member's cell.
+    """
+    require_actor(actor, Perm.LINK_ACCOUNTS, member)
+    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    username = username.strip()
+    if member.user_id:
+        raise ValidationError({"username": _("Đảng viên này đã gắn với một tài khoản: hãy bỏ gắn tài khoản đó trước.")})
+    cell = member.access_unit
+    user = get_user_model().objects.select_for_update().filter(username=username).first() if username else None
+    linkable = (
+        user is not None
+        and cell is not None
+        and user.is_active
+        and not user.is_superuser
+        and not user.is_staff
+        and not Member.objects.filter(user=user).exists()
+        and not user.party_roles.exclude(unit__path__startswith=cell.path).exists()
+    )
+    if not linkable:
+        raise ValidationError({"username": _account_message(username)})
+    member.user = user
+    member.save(update_fields=["user", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="member.account_linked",
+        obj=member,
+        before={"user": None},
+        after={"user_id": user.pk, "user": user.get_username()},
+    )
+    return member
+
+
+@transaction.atomic
+def member_unlink_account(*, actor: Actor, member: Member) -> Member:
+    """Remove the member's link to a login account (the account itself stays)."""
+    require_actor(actor, Perm.LINK_ACCOUNTS, member)
+    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    if member.user is None:
+        raise ValidationError(_("Đảng viên này chưa gắn với tài khoản nào."))
+    old = member.user
+    member.user = None
+    member.save(update_fields=["user", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="member.account_unlinked",
+        obj=member,
+        before={"user_id": old.pk, "user": old.get_username()},
+        after={"user": None},
+    )
     return member
 
 

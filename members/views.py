@@ -29,6 +29,7 @@ from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny, 
 from . import selectors, services
 from .exporting import roster_xlsx, template_xlsx
 from .forms import (
+    AccountLinkForm,
     EndDateForm,
     ImportForm,
     MemberCreateForm,
@@ -122,6 +123,7 @@ def member_detail(request, pk: int):
     member = get_object_or_deny(request.user, Member.objects.select_related("user"), Perm.VIEW, pk=pk)
     can_manage = can(request.user, Perm.MANAGE_MEMBERS, member)
     context = {
+        "can_link": can(request.user, Perm.LINK_ACCOUNTS, member),
         "member": member,
         **selectors.member_page(member),
         "can_manage": can_manage,
@@ -168,6 +170,41 @@ def member_edit(request, pk: int):
         save=save,
         done=_("Đã lưu thông tin đảng viên."),
     )
+
+
+@login_required
+def account_link(request, pk: int):
+    """Link a login account to the member, or unlink it: committee staff over the member only (audited)."""
+    member = get_object_or_deny(request.user, Member.objects.select_related("user"), Perm.LINK_ACCOUNTS, pk=pk)
+    form = AccountLinkForm(request.POST or None)
+    if member.user_id:
+        form = None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.member_link_account(actor=request.user, member=member, username=form.cleaned_data["username"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã gắn tài khoản đăng nhập với đảng viên."))
+            return redirect("members:detail", pk=member.pk)
+    return render(
+        request,
+        "members/account_link.html",
+        {"form": form, "member": member, "title": _("Tài khoản đăng nhập của đảng viên")},
+    )
+
+
+@login_required
+@require_POST
+def account_unlink(request, pk: int):
+    member = get_object_or_deny(request.user, Member.objects.select_related("user"), Perm.LINK_ACCOUNTS, pk=pk)
+    try:
+        services.member_unlink_account(actor=request.user, member=member)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã bỏ gắn tài khoản đăng nhập (tài khoản vẫn còn)."))
+    return redirect("members:detail", pk=member.pk)
 
 
 @login_required

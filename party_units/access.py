@@ -29,15 +29,16 @@ class Perm(StrEnum):
     MANAGE_DOCUMENTS = "manage_documents"  # keep the unit's register of guidance documents
     APPROVE = "approve"  # approve, return or adjust the ratings proposed by lower units
     SELF_REVIEW = "self_review"  # file one's own self-review (owner only)
+    LINK_ACCOUNTS = "link_accounts"  # link a login account to a member (committee staff, never a cell)
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     RoleKind.SECRETARY: frozenset({Perm.VIEW, Perm.MANAGE_MEMBERS, Perm.HOLD_MEETING}),
     RoleKind.WARD_STAFF: frozenset(
-        {Perm.VIEW, Perm.MANAGE_MEMBERS, Perm.MANAGE_CYCLES, Perm.MANAGE_DOCUMENTS, Perm.APPROVE}
+        {Perm.VIEW, Perm.MANAGE_MEMBERS, Perm.MANAGE_CYCLES, Perm.MANAGE_DOCUMENTS, Perm.APPROVE, Perm.LINK_ACCOUNTS}
     ),
     RoleKind.HIGHER_STAFF: frozenset(
-        {Perm.VIEW, Perm.MANAGE_MEMBERS, Perm.MANAGE_CYCLES, Perm.MANAGE_DOCUMENTS, Perm.APPROVE}
+        {Perm.VIEW, Perm.MANAGE_MEMBERS, Perm.MANAGE_CYCLES, Perm.MANAGE_DOCUMENTS, Perm.APPROVE, Perm.LINK_ACCOUNTS}
     ),
 }
 # What the account a record belongs to may do with it, whatever its roles.

@@ -189,7 +189,6 @@ def test_edit_is_audited_with_before_and_after(personas, client_for):
             "admitted_on": "19/05/2010",
             "full_member_on": "19/05/2011",
             "in_political_system": "on",
-            "username": "member_a1",
         },  # fmt: skip
     )
     assert response.status_code == 302
