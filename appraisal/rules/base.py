@@ -131,6 +131,10 @@ _TRIGGER_REASONS = {
 SICK_LEAVE_REASON = (
     f"Nghỉ ốm từ {SICK_LEAVE_CAP_MONTHS} tháng trở lên trong năm: không xếp loại cao hơn mức hoàn thành nhiệm vụ"
 )
+STAYS_COMPLETED_REASON = (
+    "Đạt từ 50 điểm và không thuộc trường hợp không hoàn thành nhiệm vụ: vẫn xếp loại hoàn thành nhiệm vụ "
+    "(cách hiểu mặc định của kỳ đánh giá)"
+)
 COLLECTIVE_DISCIPLINE_REASON = (
     "Có tổ chức đảng trực thuộc hoặc thành viên lãnh đạo bị thi hành kỷ luật trong năm: "
     "không xếp loại hoàn thành xuất sắc nhiệm vụ"
@@ -277,6 +281,10 @@ class RuleSet(ABC):
 
     sick_leave_cap: bool = False
     vote_thresholds: VoteThresholds | None = None
+    # Score method (2025): whether a member with a "completed" score (>= 50 points) who misses a condition of
+    # "completed" (one task of twenty unfinished) steps down to "not completed". Not confirmed by the 2025
+    # text (RULES.md): off by default, so only a not-completed trigger (a cap) makes such a member not completed.
+    missed_condition_steps_down: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.vote_thresholds, Mapping):
@@ -480,6 +488,11 @@ class RuleSet(ABC):
         reasons = []
         while unmet := self._unmet_conditions(level, assessment.conditions):
             reasons.append(f"Chưa đủ điều kiện {level.label.lower()}: {'; '.join(unmet)}")
+            if level is Level.COMPLETED and not self.missed_condition_steps_down:
+                # The project's default reading (docs/rules.md): 50 points or more stays "completed" unless a
+                # not-completed trigger applies; the triggers are caps, applied by ``rate``.
+                reasons.append(STAYS_COMPLETED_REASON)
+                break
             level = level_below(level)
         return Outcome(level, tuple(reasons))
 

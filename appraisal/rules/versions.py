@@ -114,6 +114,8 @@ class Hd43RuleSet(RuleSet):
     quota_base: ClassVar[QuotaBase] = QuotaBase.SIMILAR_SUBJECTS
     raised_quota_ratio: ClassVar[Decimal | None] = Decimal("0.25")
 
+    configurable: ClassVar[frozenset[str]] = frozenset({"vote_thresholds", "missed_condition_steps_down"})
+
     score_rules: ClassVar[ScoreRules | None] = ScoreRules(
         general_max=Decimal(30),
         tasks_max=Decimal(70),
