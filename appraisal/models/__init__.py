@@ -5,7 +5,8 @@
 - ``self_reviews``: a member's self-review and the cell's own report;
 - ``meetings``: the cell's review meeting, its guests and attendance;
 - ``ratings``: one rating record per subject and cycle, keeping every stage's value;
-- ``notifications``: notices to a user on their home page, e-mailed once.
+- ``notifications``: notices to a user on their home page, e-mailed once;
+- ``decisions``: the committee's quota groups and raised ratios, and ratings from before the system.
 """
 
 from .cycles import (
@@ -17,6 +18,7 @@ from .cycles import (
     UnitReviewState,
     quarter_dates,
 )
+from .decisions import PastRating, PastRatingSource, QuotaGroup, QuotaRaise
 from .documents import GuidanceDocument, document_upload_to, fmt
 from .meetings import Attendance, MeetingGuest, ReviewMeeting, VoteMethod
 from .notifications import Notification
@@ -24,6 +26,10 @@ from .ratings import PERSON_SUBJECTS, SUBJECT_CHOICES, ProposalRound, Rating, Ro
 from .self_reviews import LEVEL_CHOICES, CollectiveReport, SelfReview, SelfReviewState, SelfReviewVersion
 
 __all__ = [
+    "PastRating",
+    "PastRatingSource",
+    "QuotaGroup",
+    "QuotaRaise",
     "DEADLINE_FIELDS",
     "LEVEL_CHOICES",
     "PERSON_SUBJECTS",

@@ -14,11 +14,31 @@ from .cycles import (
     cycle_update,
     ensure_unit_reviews,
 )
+from .decisions import (
+    BulkResult,
+    Decision,
+    past_rating_record,
+    proposals_approve,
+    proposals_approve_many,
+    proposals_return,
+    quota_group_define,
+    quota_raise_record,
+    review_reopen,
+)
 from .documents import DOCUMENT_FIELDS, document_create
 from .notifications import email_notices, notification_mark_read, notify, unread_notices
 from .progress import CELL_EDITABLE, TRANSITIONS, ConflictError, review_lock, review_touch, review_transition
 
 __all__ = [
+    "BulkResult",
+    "Decision",
+    "past_rating_record",
+    "proposals_approve",
+    "proposals_approve_many",
+    "proposals_return",
+    "quota_group_define",
+    "quota_raise_record",
+    "review_reopen",
     "CELL_EDITABLE",
     "TRANSITIONS",
     "ConflictError",

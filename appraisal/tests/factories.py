@@ -63,3 +63,117 @@ def grow_ward(parent: PartyUnit, *, name="Phường lớn", cells: int, members_
         batch_size=1000,
     )
     return ward
+
+
+# -- proposals and decisions (issue 10): built directly, without the meeting page ------------------------------
+
+
+def propose(
+    review,
+    *,
+    levels,
+    unit_level: str | None = "httnv",
+    form_code: str = "02A",
+    state: str = "submitted",
+    members=None,
+):
+    """Give ``review`` (a cell's work item) one member rating per level (new members unless ``members``), a
+    submitted self-review of form ``form_code`` each, the cell's own rating and a pending proposal round, and
+    put it in ``state``. Returns the review, reloaded."""
+    from django.utils import timezone
+
+    from members.tests.factories import member as make_member
+
+    from ..models import ProposalRound, Rating, SelfReview, UnitReview
+    from ..rules import Subject
+
+    members = list(members) if members is not None else [make_member(cell=review.unit) for _level in levels]
+    now = timezone.now()
+    SelfReview.objects.bulk_create(
+        [
+            SelfReview(
+                unit_review=review,
+                member=m,
+                form_code=form_code,
+                state="submitted",
+                proposed_level=lvl,
+                submitted_at=now,
+            )
+            for m, lvl in zip(members, levels, strict=True)
+        ]
+    )
+    ratings = [
+        Rating(
+            unit_review=review,
+            subject=Subject.MEMBER,
+            member=m,
+            self_level=lvl,
+            proposed_level=lvl,
+            votes={lvl: 1},
+        )
+        for m, lvl in zip(members, levels, strict=True)
+    ]
+    if unit_level:
+        ratings.append(
+            Rating(unit_review=review, subject=Subject.ORGANISATION, unit=review.unit, proposed_level=unit_level)
+        )
+    Rating.objects.bulk_create(ratings)
+    number = ProposalRound.objects.filter(unit_review=review).count() + 1
+    ProposalRound.objects.create(
+        unit_review=review,
+        number=number,
+        submitted_at=now,
+        proposals=[{"rating": r.pk, "level": r.proposed_level} for r in ratings],
+    )
+    UnitReview.objects.filter(pk=review.pk).update(state=state)
+    review.refresh_from_db()
+    return review
+
+
+def propose_everywhere(root_id: int, under, *, pattern=("httnv", "httnv", "httnv", "httnv", "htxsnv"), form_code="02A"):
+    """Bulk: every cell's work item of the cascade under ``under`` gets its members' ratings (levels cycling
+    through ``pattern``), submitted self-reviews, the cell's own rating, and state "submitted"."""
+    from django.utils import timezone
+
+    from members.models import Membership
+
+    from ..models import Rating, SelfReview, UnitReview
+    from ..rules import Subject
+
+    reviews = {
+        r.unit_id: r
+        for r in UnitReview.objects.filter(root_id=root_id, unit__path__startswith=under.path, unit__kind="cell")
+    }
+    memberships = Membership.objects.filter(unit_id__in=reviews, end_date__isnull=True).values_list(
+        "unit_id", "member_id"
+    )
+    now = timezone.now()
+    self_reviews, ratings = [], []
+    for i, (unit_id, member_id) in enumerate(memberships.order_by("member_id")):
+        level = pattern[i % len(pattern)]
+        self_reviews.append(
+            SelfReview(
+                unit_review=reviews[unit_id],
+                member_id=member_id,
+                form_code=form_code,
+                state="submitted",
+                proposed_level=level,
+                submitted_at=now,
+            )
+        )
+        ratings.append(
+            Rating(
+                unit_review=reviews[unit_id],
+                subject=Subject.MEMBER,
+                member_id=member_id,
+                self_level=level,
+                proposed_level=level,
+            )
+        )
+    for unit_id, review in reviews.items():
+        ratings.append(
+            Rating(unit_review=review, subject=Subject.ORGANISATION, unit_id=unit_id, proposed_level="httnv")
+        )
+    SelfReview.objects.bulk_create(self_reviews, batch_size=1000)
+    Rating.objects.bulk_create(ratings, batch_size=1000)
+    UnitReview.objects.filter(pk__in=[r.pk for r in reviews.values()]).update(state="submitted")

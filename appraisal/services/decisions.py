@@ -1,0 +1,377 @@
+"""The superior committee decides a unit's proposals: approve (as they are or with adjusted levels), return
+them with a reason, reopen an approved unit, approve many units at once; record quota groups, a raised ratio
+and ratings from before the system.
+
+The decision belongs to the committee above the unit (``Perm.APPROVE`` on ``review.unit.parent``): ward staff
+decide their cells and the cells' members, higher-committee staff decide a ward's own ratings. Every service
+locks the unit's work item (``review_lock``, with the form's ``revision`` so a second person deciding the same
+unit gets a conflict instead of overwriting), checks the state machine (``review_transition``) and writes the
+audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from members.models import Member
+from party_units.access import Actor, Perm, require_actor
+from party_units.models import PartyUnit
+
+from ..models import (
+    PastRating,
+    PastRatingSource,
+    ProposalRound,
+    QuotaGroup,
+    QuotaRaise,
+    Rating,
+    ReviewCycle,
+    RoundOutcome,
+    UnitReview,
+    UnitReviewState,
+)
+from ..rules import Level, Subject
+from . import quota
+from .progress import review_lock, review_transition
+
+DECIDABLE = (UnitReviewState.SUBMITTED, UnitReviewState.RESUBMITTED)
+DECISION_FIELDS = ["decided_level", "decision_reason", "quota_exception_reason"]
+LEVELS = {level.value for level in Level}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The committee's level for one rating and, when it differs from the cell's proposal, why."""
+
+    level: str
+    reason: str = ""
+
+
+def who(rating: Rating) -> str:
+    if rating.member_id:
+        return rating.member.full_name
+    return rating.unit.name
+
+
+def _require_superior(actor: Actor, review: UnitReview) -> None:
+    """Only the committee above the unit decides it (a ward's staff cannot approve the ward's own ratings)."""
+    require_actor(actor, Perm.APPROVE, review.unit.parent)
+
+
+def _user(actor: Actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _pending_round(review: UnitReview) -> ProposalRound | None:
+    return review.rounds.filter(outcome=RoundOutcome.PENDING).order_by("-number").first()
+
+
+def _close_round(review: UnitReview, outcome: str, *, actor: Actor, reason: str = "") -> None:
+    pending = _pending_round(review)
+    if pending is None:
+        return
+    pending.outcome = outcome
+    pending.outcome_reason = reason
+    pending.outcome_at = timezone.now()
+    pending.outcome_by = _user(actor)
+    pending.save(update_fields=["outcome", "outcome_reason", "outcome_at", "outcome_by"])
+    audit_log(
+        actor=actor,
+        action=f"proposal_round.{outcome}",
+        obj=pending,
+        before={"outcome": RoundOutcome.PENDING.value},
+        after={"outcome": outcome, "outcome_reason": reason},
+    )
+
+
+def decidable_ratings(review: UnitReview) -> list[Rating]:
+    return list(
+        review.ratings.select_related("member", "unit").order_by("subject", "member__given_name", "member__full_name")
+    )
+
+
+def _plan(review: UnitReview, ratings: list[Rating], decisions: Mapping[int, Decision]) -> dict[int, Decision]:
+    """The level and reason of every rating, validated: a known level; a reason for a change; no rating
+    without a level. Errors are collected so the user sees them all at once."""
+    unknown = set(decisions) - {rating.pk for rating in ratings}
+    if unknown:
+        raise ValidationError(_("Có mục xếp loại không thuộc đơn vị này."))
+    planned: dict[int, Decision] = {}
+    errors: list[str] = []
+    for rating in ratings:
+        decision = decisions.get(rating.pk) or Decision(rating.proposed_level)
+        level, reason = decision.level or rating.proposed_level, " ".join((decision.reason or "").split())
+        if not level:
+            errors.append(_("%(who)s chưa có mức đề nghị: cấp ủy cần quyết định mức xếp loại.") % {"who": who(rating)})
+            continue
+        if level not in LEVELS:
+            errors.append(_("Mức xếp loại của %(who)s không hợp lệ.") % {"who": who(rating)})
+            continue
+        if rating.proposed_level and level != rating.proposed_level and not reason:
+            errors.append(
+                _("Điều chỉnh mức xếp loại của %(who)s (chi bộ đề nghị: %(proposed)s) cần ghi rõ lý do.")
+                % {"who": who(rating), "proposed": Level(rating.proposed_level).label}
+            )
+            continue
+        planned[rating.pk] = Decision(level, reason if level != rating.proposed_level else "")
+    if not any(r.subject == Subject.ORGANISATION and r.unit_id == review.unit_id for r in ratings):
+        errors.append(
+            _("Chưa có đề nghị xếp loại chất lượng của chính %(unit)s: cấp ủy cần xếp loại tổ chức này.")
+            % {"unit": review.unit.name}
+        )
+    if errors:
+        raise ValidationError(errors)
+    return planned
+
+
+def _check_quota(
+    review: UnitReview, ratings: list[Rating], planned: dict[int, Decision], exception_reason: str
+) -> list[quota.GroupTally]:
+    """The groups the decision breaks (it adds excellent to a group over the quota): refused unless recorded
+    as an exception with a reason."""
+    rules = review.cycle.rules()
+    groups = quota.tallies(
+        root_id=review.root_id,
+        base=quota.quota_base(review),
+        rules=rules,
+        deciding=review,
+        deciding_levels={pk: d.level for pk, d in planned.items()},
+        deciding_ratings=ratings,
+    )
+    broken = [group for group in groups if group.blocks]
+    if broken and not exception_reason:
+        raise ValidationError(
+            [
+                _(
+                    "Nhóm «%(group)s»: %(message)s Muốn phê duyệt vượt tỷ lệ, cần ghi nhận là trường hợp ngoại lệ "
+                    "và nêu lý do."
+                )
+                % {"group": group.name, "message": group.result.message}
+                for group in broken
+            ]
+        )
+    return broken
+
+
+@transaction.atomic
+def proposals_approve(
+    *,
+    actor: Actor,
+    review: UnitReview,
+    revision: int | None = None,
+    decisions: Mapping[int, Decision] | None = None,
+    unit_level: str = "",
+    unit_reason: str = "",
+    quota_exception_reason: str = "",
+) -> UnitReview:
+    """Approve a unit's submitted proposals: each rating gets the proposed level or the committee's adjusted
+    level (a reason required); ``unit_level`` rates the unit itself when the cell proposed no level for it.
+    The quota is checked over the committee's base; a decision beyond it needs ``quota_exception_reason``."""
+    locked = review_lock(review, revision=revision)
+    _require_superior(actor, locked)
+    if locked.state not in DECIDABLE:
+        raise ValidationError(
+            _("%(unit)s không có đề nghị đang chờ quyết định (tiến độ: %(state)s).")
+            % {"unit": locked.unit.name, "state": UnitReviewState(locked.state).label}
+        )
+    ratings = decidable_ratings(locked)
+    if unit_level and not any(r.subject == Subject.ORGANISATION and r.unit_id == locked.unit_id for r in ratings):
+        unit_rating = Rating.objects.create(unit_review=locked, subject=Subject.ORGANISATION, unit=locked.unit)
+        audit_log(actor=actor, action="rating.created", obj=unit_rating, after={"subject": Subject.ORGANISATION.value})
+        ratings.append(unit_rating)
+        decisions = {**(decisions or {}), unit_rating.pk: Decision(unit_level, unit_reason)}
+    planned = _plan(locked, ratings, decisions or {})
+    exception_reason = " ".join(quota_exception_reason.split())
+    broken = _check_quota(locked, ratings, planned, exception_reason)
+    broken_keys = set()
+    if broken:
+        codes = quota.rating_codes(ratings, locked.root_id)
+        grouping = quota.Grouping(
+            locked.cycle.rules(), QuotaGroup.objects.filter(root_id=locked.root_id, committee=locked.unit.parent)
+        )
+        broken_keys = {
+            r.pk
+            for r in ratings
+            if planned[r.pk].level == quota.EXCELLENT
+            and grouping.key(r.subject, codes.get(r.pk, ""))[0] in {g.key for g in broken}
+        }
+    now, user = timezone.now(), _user(actor)
+    for rating in ratings:
+        decision = planned[rating.pk]
+        before = {name: getattr(rating, name) for name in DECISION_FIELDS}
+        rating.decided_level = decision.level
+        rating.decision_reason = decision.reason
+        rating.quota_exception_reason = exception_reason if rating.pk in broken_keys else ""
+        rating.decided_by, rating.decided_at = user, now
+        rating.save(update_fields=[*DECISION_FIELDS, "decided_by", "decided_at", "updated_at"])
+        after = {name: getattr(rating, name) for name in DECISION_FIELDS}
+        action = "rating.quota_exception" if rating.pk in broken_keys else "rating.decided"
+        audit_log(actor=actor, action=action, obj=rating, before=before, after=after)
+    _close_round(locked, RoundOutcome.APPROVED, actor=actor)
+    review_transition(locked, UnitReviewState.APPROVED, actor=actor, action="unit_review.approved")
+    return locked
+
+
+@transaction.atomic
+def proposals_return(*, actor: Actor, review: UnitReview, reason: str, revision: int | None = None) -> UnitReview:
+    """Send a unit's proposals back with a reason: the cell corrects and resubmits; both rounds are kept."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(_("Trả lại đề nghị cần ghi rõ lý do để chi bộ sửa."))
+    locked = review_lock(review, revision=revision)
+    _require_superior(actor, locked)
+    _close_round(locked, RoundOutcome.RETURNED, actor=actor, reason=reason)
+    review_transition(locked, UnitReviewState.RETURNED, actor=actor, action="unit_review.returned", note=reason)
+    return locked
+
+
+@transaction.atomic
+def review_reopen(*, actor: Actor, review: UnitReview, reason: str, revision: int | None = None) -> UnitReview:
+    """A superior reopens an approved unit with a recorded reason: the cell may correct and submit again.
+    The decided levels stay on record (and in the audit log) until the next decision replaces them."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(_("Mở lại kết quả đã phê duyệt cần ghi rõ lý do."))
+    locked = review_lock(review, revision=revision)
+    _require_superior(actor, locked)
+    if locked.state != UnitReviewState.APPROVED:
+        # The table also lets a cell withdraw what it sent (submitted → in progress): that is not a reopening.
+        raise ValidationError(
+            _("Chỉ mở lại được kết quả đã phê duyệt (tiến độ của %(unit)s: %(state)s).")
+            % {"unit": locked.unit.name, "state": UnitReviewState(locked.state).label}
+        )
+    review_transition(locked, UnitReviewState.IN_PROGRESS, actor=actor, action="unit_review.reopened", note=reason)
+    return locked
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    unit: str
+    approved: bool
+    message: str = ""
+
+
+def proposals_approve_many(
+    *, actor: Actor, reviews: Sequence[tuple[int, int | None]], quota_exception_reason: str = ""
+) -> list[BulkResult]:
+    """Approve many units' proposals as they are, each in its own transaction and each still checked (state,
+    right, quota in the order given, conflicts): one refusal does not stop the others."""
+    results = []
+    for pk, revision in reviews:
+        review = UnitReview.objects.select_related("unit").filter(pk=pk).first()
+        if review is None:
+            continue
+        try:
+            proposals_approve(
+                actor=actor, review=review, revision=revision, quota_exception_reason=quota_exception_reason
+            )
+        except ValidationError as exc:
+            results.append(BulkResult(review.unit.name, False, " ".join(exc.messages)))
+        else:
+            results.append(BulkResult(review.unit.name, True))
+    return results
+
+
+# -- quota groups and the raised ratio ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def quota_raise_record(*, actor: Actor, root: ReviewCycle, unit: PartyUnit, reason: str) -> QuotaRaise:
+    """Record the competent committee's decision to raise the excellent ratio for ``unit`` (2025: ≤ 25%)."""
+    require_actor(actor, Perm.APPROVE, unit)
+    reason = " ".join((reason or "").split())
+    rules = root.rules()
+    if rules.raised_quota_ratio is None:
+        raise ValidationError(
+            _("Theo %(guidance)s không được nâng tỷ lệ hoàn thành xuất sắc nhiệm vụ.") % {"guidance": rules.guidance}
+        )
+    if not reason:
+        raise ValidationError(_("Nâng tỷ lệ hoàn thành xuất sắc nhiệm vụ cần nêu lý do (kết quả nổi bật)."))
+    if QuotaRaise.objects.filter(root=root, unit=unit).exists():
+        raise ValidationError(_("%(unit)s đã được nâng tỷ lệ trong kỳ này.") % {"unit": unit.name})
+    raised = QuotaRaise.objects.create(root=root, unit=unit, reason=reason, decided_by=_user(actor))
+    audit_log(
+        actor=actor,
+        action="quota.raised",
+        obj=raised,
+        after={"unit": unit.name, "ratio": str(rules.raised_quota_ratio), "reason": reason},
+    )
+    return raised
+
+
+@transaction.atomic
+def quota_group_define(
+    *, actor: Actor, root: ReviewCycle, committee: PartyUnit, subject: str, name: str, codes: Sequence[str]
+) -> QuotaGroup:
+    """A committee defines a group of similar subjects for the cycle (from 2023)."""
+    require_actor(actor, Perm.APPROVE, committee)
+    name = " ".join((name or "").split())
+    codes = sorted({code.strip() for code in codes if code.strip()})
+    if not name or not codes:
+        raise ValidationError(_("Nhóm đối tượng cần có tên và ít nhất một mẫu hoặc loại tổ chức."))
+    if subject not in {s.value for s in Subject}:
+        raise ValidationError(_("Đối tượng không hợp lệ."))
+    taken = QuotaGroup.objects.filter(root=root, committee=committee, subject=subject)
+    for other in taken:
+        overlap = set(other.codes) & set(codes)
+        if overlap:
+            raise ValidationError(
+                _("%(codes)s đã thuộc nhóm «%(group)s».") % {"codes": ", ".join(sorted(overlap)), "group": other.name}
+            )
+    try:
+        with transaction.atomic():
+            group = QuotaGroup.objects.create(
+                root=root, committee=committee, subject=subject, name=name, codes=codes, created_by=_user(actor)
+            )
+    except IntegrityError:
+        raise ValidationError(_("Đã có nhóm tên «%(name)s».") % {"name": name}) from None
+    audit_log(
+        actor=actor, action="quota_group.defined", obj=group, after={"subject": subject, "name": name, "codes": codes}
+    )
+    return group
+
+
+# -- ratings from before the system -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def past_rating_record(
+    *,
+    actor: Actor,
+    year: int,
+    level: str,
+    member: Member | None = None,
+    unit: PartyUnit | None = None,
+    note: str = "",
+    source: str = PastRatingSource.ENTERED,
+) -> PastRating:
+    """Enter (or correct) a member's or a unit's final rating of a year before the system."""
+    if (member is None) == (unit is None):
+        raise ValueError("Exactly one of member and unit.")
+    require_actor(actor, Perm.MANAGE_MEMBERS, member if member is not None else unit)
+    if level not in LEVELS:
+        raise ValidationError(_("Mức xếp loại không hợp lệ."))
+    this_year = timezone.localdate().year
+    if not 1930 <= year <= this_year:
+        raise ValidationError(_("Năm phải từ 1930 đến %(year)s.") % {"year": this_year})
+    lookup = {"member": member} if member is not None else {"unit": unit}
+    found = PastRating.objects.select_for_update().filter(year=year, **lookup).first()
+    before = {"level": found.level, "note": found.note} if found else None
+    if found is None:
+        found = PastRating(year=year, **lookup)
+    found.level, found.note, found.source, found.recorded_by = level, note.strip(), source, _user(actor)
+    found.save()
+    audit_log(
+        actor=actor,
+        action="past_rating.recorded",
+        obj=found,
+        before=before,
+        after={"year": year, "level": level, "note": found.note, "source": source},
+    )
+    return found
