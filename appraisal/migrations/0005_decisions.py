@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appraisal', '0003_notifications'),
+        ('appraisal', '0004_self_review_fields'),
         ('members', '0002_name_key_canonical_tones'),
         ('party_units', '0002_drop_redundant_path_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
