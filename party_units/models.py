@@ -19,6 +19,13 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value or "").strip()
 
 
+def fold(value: str) -> str:
+    """Lower case without diacritics, single spaces, as people type on phones: "Quyết Thắng" → "quyet thang"."""
+    decomposed = unicodedata.normalize("NFD", nfc(value).casefold().replace("đ", "d"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.split())
+
+
 class UnitKind(models.TextChoices):
     COMMITTEE = "committee", _("Cấp ủy (có tổ chức đảng trực thuộc)")
     CELL = "cell", _("Chi bộ")
@@ -68,6 +75,9 @@ class PartyUnit(models.Model):
     # which serves the LIKE 'prefix%' of subtree queries under any collation.
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The name folded (no tone marks, lower case) so "quyet thang" finds "Quyết Thắng" with a plain LIKE on
+    # PostgreSQL and SQLite alike; kept by save(), set it yourself in a bulk_create.
+    search_name = models.CharField(max_length=400, default="", editable=False)
 
     objects = PartyUnitQuerySet.as_manager()
 
@@ -82,6 +92,9 @@ class PartyUnit(models.Model):
     def save(self, *args, **kwargs) -> None:
         for field in ("name", "short_name", "abbreviation", "place_name", "level_label"):
             setattr(self, field, nfc(getattr(self, field)))
+        self.search_name = fold(f"{self.name} {self.short_name}")
+        if kwargs.get("update_fields") is not None and {"name", "short_name"} & set(kwargs["update_fields"]):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
         with transaction.atomic():
             if self.pk is None:
                 self.path = f"tmp-{id(self)}"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 
 from .access import Perm, access_for
-from .models import PartyUnit
+from .models import PATH_STEP, PartyUnit, fold
 
 
 @dataclass
@@ -19,7 +23,8 @@ class TreeNode:
 
 
 def unit_tree(user, *, root: PartyUnit | None = None) -> list[TreeNode]:
-    """The units the user may see (or those under `root`), as a forest, each with its member counts.
+    """The units the user may see (or those under `root`), as a forest, each with its member counts: the whole
+    subtree, for the Excel export (pages show one level at a time through ``unit_rows``).
 
     Two queries whatever the depth or size: the units by path prefix, annotated with their current official
     members (the reverse relation `memberships` comes from the members app); subtree totals are summed here.
@@ -60,3 +65,75 @@ def flatten(forest: list[TreeNode]) -> list[TreeNode]:
         out.append(node)
         stack.extend(reversed(node.children))
     return out
+
+
+@dataclass
+class UnitRow:
+    """One unit shown on a page, with the size of its subtree: current official members and active units below."""
+
+    unit: PartyUnit
+    members: int = 0
+    units_below: int = 0
+
+    @property
+    def has_children(self) -> bool:
+        return self.units_below > 0
+
+
+def _common_prefix(paths: list[str]) -> str:
+    """The deepest ancestor path shared by ``paths`` (whole steps only): one indexed prefix covers them all."""
+    prefix = os.path.commonprefix(paths)
+    return prefix[: len(prefix) - len(prefix) % PATH_STEP]
+
+
+def unit_rows(units: Iterable[PartyUnit]) -> list[UnitRow]:
+    """``units`` (none inside another's subtree) with their subtree counts, computed in the database.
+
+    Two grouped queries per distinct depth among ``units`` (siblings or the roots of one user: one depth), each
+    over one indexed path prefix and grouped by the first ``len(path)`` characters of the path, whatever the
+    number of units or members below.
+    """
+    rows = [UnitRow(unit=unit) for unit in units]
+    by_width: dict[int, dict[str, UnitRow]] = defaultdict(dict)
+    for row in rows:
+        by_width[len(row.unit.path)][row.unit.path] = row
+    for width, wanted in by_width.items():
+        prefix = _common_prefix(list(wanted))
+        active = PartyUnit.objects.filter(path__startswith=prefix, is_active=True).annotate(
+            branch=Substr("path", 1, width)
+        )
+        if len(wanted) < 50:  # a few units under a wide prefix (a user's roots): name them
+            active = active.filter(branch__in=list(wanted))
+        for branch, n in active.values_list("branch").annotate(n=Count("id")).order_by():
+            if branch in wanted:
+                wanted[branch].units_below = n - 1
+        members = active.filter(memberships__end_date__isnull=True, memberships__kind="official")
+        for branch, n in members.values_list("branch").annotate(n=Count("memberships")).order_by():
+            if branch in wanted:
+                wanted[branch].members = n
+    return rows
+
+
+def root_units(user) -> QuerySet[PartyUnit]:
+    """The top-most active units the user may see (a superuser: the top of every tree)."""
+    access = access_for(user)
+    if access.is_superuser:
+        roots = PartyUnit.objects.filter(parent__isnull=True)
+    else:
+        roots = PartyUnit.objects.filter(path__in=access.root_paths(Perm.VIEW))
+    return roots.filter(is_active=True).order_by("path")
+
+
+def children_of(units: Iterable[PartyUnit]) -> QuerySet[PartyUnit]:
+    return PartyUnit.objects.filter(parent__in=list(units), is_active=True).order_by("path")
+
+
+def search_units(user, text: str) -> QuerySet[PartyUnit]:
+    """Units in the user's scope whose name holds every word of ``text``, tone marks and case ignored."""
+    words = fold(text).split()
+    units = access_for(user).units(Perm.VIEW).filter(is_active=True)
+    if not words:
+        return units.none()
+    for word in words:
+        units = units.filter(search_name__contains=word)
+    return units.select_related("parent").order_by("path")

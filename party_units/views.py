@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from .access import Perm, access_for, get_unit_or_deny
 from .panels import home_panels
-from .selectors import flatten, unit_tree
+from .selectors import children_of, root_units, search_units, unit_rows
+
+SEARCH_PAGE_SIZE = 50
 
 
 @login_required
@@ -18,26 +21,36 @@ def home(request):
         if member is not None and not panels:
             return redirect("members:detail", pk=member.pk)
         return render(request, "party_units/home_no_role.html", {"panels": panels})
-    nodes = flatten(unit_tree(request.user))
-    roots = [n for n in nodes if n.unit.path in set(access.root_paths(Perm.VIEW))] or nodes[:1]
+    roots = unit_rows(root_units(request.user))
     return render(request, "party_units/home.html", {"roots": roots, "kinds": access.kinds(), "panels": panels})
 
 
 @login_required
 def tree(request):
+    """The user's top units and the level below them, with counts; or the units found by name (?q=)."""
     access = access_for(request.user)
     if not access.has_roles:
         # A member account has no units to see; do not reveal the tree.
         return render(request, "party_units/home_no_role.html", status=403)
-    return render(request, "party_units/tree.html", {"nodes": flatten(unit_tree(request.user))})
+    query = request.GET.get("q", "").strip()
+    if query:
+        page = Paginator(search_units(request.user, query), SEARCH_PAGE_SIZE).get_page(request.GET.get("trang"))
+        return render(request, "party_units/tree.html", {"query": query, "page": page})
+    roots = list(root_units(request.user))
+    children: dict[int, list] = {}
+    for row in unit_rows(children_of(roots)):
+        children.setdefault(row.unit.parent_id, []).append(row)
+    sections = [(row, children.get(row.unit.pk, [])) for row in unit_rows(roots)]
+    return render(request, "party_units/tree.html", {"query": "", "sections": sections})
 
 
 @login_required
 def unit_detail(request, pk: int):
+    """A unit and the units directly under it, with counts; each opens on its own page."""
     unit = get_unit_or_deny(request.user, pk, Perm.VIEW)
-    nodes = flatten(unit_tree(request.user, root=unit))
+    (row,) = unit_rows([unit])
     return render(
         request,
         "party_units/unit_detail.html",
-        {"unit": unit, "nodes": nodes, "ancestors": unit.ancestors(), "node": nodes[0] if nodes else None},
+        {"unit": unit, "row": row, "rows": unit_rows(children_of([unit])), "ancestors": unit.ancestors()},
     )

@@ -7,12 +7,21 @@ from party_units.tests.personas import make_member, make_unit
 pytestmark = pytest.mark.django_db
 
 
+def shown(response) -> dict:
+    """The units a tree page shows (its roots and the level below), by name."""
+    rows = {}
+    for root, children in response.context["sections"]:
+        rows[root.unit.name] = root
+        rows.update({row.unit.name: row for row in children})
+    return rows
+
+
 def test_tree_shows_units_under_the_user_with_member_counts(personas, client_for):
     response = client_for(personas.staff_a).get(reverse("party_units:tree"))
-    nodes = {n.unit.name: n for n in response.context["nodes"]}
+    nodes = shown(response)
     assert set(nodes) == {"Đảng ủy phường A", "Chi bộ A1", "Chi bộ A2"}
-    assert nodes["Chi bộ A1"].direct_members == 3
-    assert nodes["Đảng ủy phường A"].total_members == 5
+    assert nodes["Chi bộ A1"].members == 3
+    assert nodes["Đảng ủy phường A"].members == 5 and nodes["Đảng ủy phường A"].units_below == 2
 
 
 def test_transferred_member_counts_only_in_the_current_cell(personas, client_for):
@@ -27,8 +36,8 @@ def test_transferred_member_counts_only_in_the_current_cell(personas, client_for
         member=personas.member_record_a1, unit=personas.cell_a2, start_date=datetime.date(2024, 7, 1)
     )
     response = client_for(personas.staff_a).get(reverse("party_units:tree"))
-    nodes = {n.unit.name: n for n in response.context["nodes"]}
-    assert nodes["Chi bộ A1"].direct_members == 2 and nodes["Chi bộ A2"].direct_members == 3
+    nodes = shown(response)
+    assert nodes["Chi bộ A1"].members == 2 and nodes["Chi bộ A2"].members == 3
 
 
 def grow(personas, wards: int, cells: int, members: int) -> None:
@@ -40,9 +49,9 @@ def grow(personas, wards: int, cells: int, members: int) -> None:
                 make_member(f"Đảng viên {w} {c} {m}", cell)
 
 
-@pytest.mark.parametrize("url_name", ["home", "party_units:tree", "party_units:detail"])
+@pytest.mark.parametrize(("url_name", "bound"), [("home", 8), ("party_units:tree", 10), ("party_units:detail", 10)])
 def test_page_query_count_does_not_grow_with_units_or_members(
-    personas, client_for, django_assert_max_num_queries, url_name
+    personas, client_for, django_assert_max_num_queries, url_name, bound
 ):
     client = client_for(personas.higher)
     url = reverse(url_name, args=[personas.city.pk]) if url_name.endswith("detail") else reverse(url_name)
@@ -55,7 +64,7 @@ def test_page_query_count_does_not_grow_with_units_or_members(
     grow(personas, wards=3, cells=4, members=3)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
-    assert len(small.captured_queries) <= 8
+    assert len(small.captured_queries) <= bound
 
 
 def test_user_names_are_shown_in_vietnamese_order(personas, client_for):
