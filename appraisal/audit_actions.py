@@ -5,11 +5,19 @@ A new concern (self-reviews, meetings, ratings…) adds its own ``register(...)`
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 
 from audit.labels import register
 
-from .models import CycleState, PeriodKind
+from .models import CycleState, PastRatingSource, PeriodKind, RoundOutcome, UnitReviewState
+from .rules import Level, Subject, format_percent
+
+
+def _level(value: str) -> str:
+    return Level(value).label if value in {level.value for level in Level} else value
+
 
 register(
     {
@@ -52,4 +60,47 @@ register(
         "report_due": _("hạn báo cáo"),
     },
     values={"state": CycleState, "period_kind": PeriodKind},
+)
+# The committee's decisions (issue 10).
+register(
+    {
+        "rating.created": _("Thêm mục xếp loại"),
+        "rating.decided": _("Quyết định xếp loại"),
+        "rating.quota_exception": _("Quyết định xếp loại vượt tỷ lệ (ngoại lệ)"),
+        "proposal_round.approved": _("Phê duyệt lần gửi đề nghị"),
+        "proposal_round.returned": _("Trả lại lần gửi đề nghị"),
+        "unit_review.approved": _("Phê duyệt kết quả xếp loại"),
+        "unit_review.returned": _("Trả lại đề nghị xếp loại"),
+        "unit_review.reopened": _("Mở lại kết quả đã phê duyệt"),
+        "quota.raised": _("Nâng tỷ lệ hoàn thành xuất sắc nhiệm vụ"),
+        "quota_group.defined": _("Xác định nhóm đối tượng tính tỷ lệ"),
+        "past_rating.recorded": _("Ghi xếp loại những năm trước"),
+    },
+    fields={
+        "subject": _("đối tượng"),
+        "decided_level": _("cấp ủy quyết định"),
+        "decision_reason": _("lý do điều chỉnh"),
+        "quota_exception_reason": _("lý do vượt tỷ lệ"),
+        "outcome": _("kết quả"),
+        "outcome_reason": _("lý do"),
+        "state": _("tiến độ"),
+        "unit": _("đơn vị"),
+        "ratio": _("tỷ lệ"),
+        "reason": _("lý do"),
+        "name": _("tên nhóm"),
+        "codes": _("mẫu hoặc loại tổ chức"),
+        "year": _("năm"),
+        "level": _("xếp loại"),
+        "note": _("ghi chú"),
+        "source": _("nguồn"),
+    },
+    values={
+        "subject": lambda v: Subject(v).label if v in {s.value for s in Subject} else v,
+        "decided_level": _level,
+        "level": _level,
+        "outcome": RoundOutcome,
+        "state": UnitReviewState,
+        "source": PastRatingSource,
+        "ratio": lambda v: format_percent(Decimal(v), 0),
+    },
 )
