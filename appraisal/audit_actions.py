@@ -19,6 +19,14 @@ def _level(value: str) -> str:
     return Level(value).label if value in {level.value for level in Level} else value
 
 
+def _unfinished(value) -> str:
+    """{"not_started": 3, "submitted": 1} → "Chưa bắt đầu: 3, Đã gửi đề nghị: 1"."""
+    if not isinstance(value, dict):
+        return str(value)
+    labels = dict(UnitReviewState.choices)
+    return ", ".join(f"{labels.get(state, state)}: {count}" for state, count in value.items())
+
+
 register(
     {
         "guidance_document.created": _("Thêm văn bản hướng dẫn"),
@@ -38,6 +46,7 @@ register(
         "review_cycle.opened": _("Triển khai kỳ đánh giá"),
         "review_cycle.scope_synced": _("Cập nhật phạm vi kỳ đánh giá"),
         "review_cycle.closed": _("Kết thúc kỳ đánh giá"),
+        "review_cycle.reopened": _("Mở lại kỳ đánh giá đã kết thúc"),
     },
     fields={
         "title": _("tên kỳ"),
@@ -58,8 +67,10 @@ register(
         "proposals_due": _("hạn gửi đề nghị"),
         "decisions_due": _("hạn quyết định"),
         "report_due": _("hạn báo cáo"),
+        "unfinished": _("đơn vị chưa hoàn thành"),
+        "reason": _("lý do"),
     },
-    values={"state": CycleState, "period_kind": PeriodKind},
+    values={"state": CycleState, "period_kind": PeriodKind, "unfinished": _unfinished},
 )
 # The committee's decisions (issue 10).
 register(

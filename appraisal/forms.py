@@ -208,3 +208,12 @@ class CycleEditForm(forms.Form):
         for name, _label in DEADLINE_FIELDS:
             kwargs[name] = data.get(name)
         return kwargs
+
+
+class CycleReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do mở lại"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ví dụ: Chi bộ Khu dân cư số 3 chưa tổ chức hội nghị kiểm điểm; cấp ủy cho phép hoàn thành."),
+    )

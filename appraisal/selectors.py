@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, Substr
 
 from party_units.models import PATH_STEP, PartyUnit
 
@@ -167,3 +167,38 @@ def higher_documents(unit: PartyUnit) -> QuerySet[GuidanceDocument]:
 
 def reviews_of_any(units: list[PartyUnit]) -> QuerySet[UnitReview]:
     return UnitReview.objects.filter(unit__in=units).order_by("-cycle__start_date", "unit__path")
+
+
+@dataclass
+class Unfinished:
+    """The work items of one state that are not approved: how many, and the first units by the tree's order."""
+
+    state: str
+    label: str
+    count: int
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.names)
+
+
+def unfinished_units(cycle: ReviewCycle, *, first: int = 5) -> list[Unfinished]:
+    """What is not finished in the part of the cascade ``cycle`` governs (its issuer's subtree): the work items
+    not approved, by state, with counts and the first ``first`` unit names. One query (window functions)."""
+    ranked = (
+        UnitReview.objects.filter(root_id=cycle.root_id_or_self, unit__path__startswith=cycle.issuing_unit.path)
+        .exclude(state=UnitReviewState.APPROVED)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("state")], order_by=F("unit__path").asc()),
+            total=Window(Count("id"), partition_by=[F("state")]),
+        )
+        .filter(rank__lte=first)
+        .order_by("unit__path")
+        .values_list("state", "unit__name", "total")
+    )
+    found: dict[str, Unfinished] = {}
+    for state, name, total in ranked:
+        entry = found.setdefault(state, Unfinished(state, UnitReviewState(state).label, total))
+        entry.names.append(name)
+    return [found[state.value] for state in STATES if state.value in found]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("ky/<int:pk>/mo/", views.cycle_open, name="cycle_open"),
     path("ky/<int:pk>/cap-nhat-pham-vi/", views.cycle_sync, name="cycle_sync"),
     path("ky/<int:pk>/ket-thuc/", views.cycle_close, name="cycle_close"),
+    path("ky/<int:pk>/mo-lai/", views.cycle_reopen, name="cycle_reopen"),
     path("ky/<int:cycle_pk>/don-vi/<int:unit_pk>/", views.unit_review, name="unit_review"),
     path(
         "ky/<int:cycle_pk>/don-vi/<int:unit_pk>/van-ban/<int:document_pk>/",

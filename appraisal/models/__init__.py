@@ -11,11 +11,14 @@
 
 from .cycles import (
     DEADLINE_FIELDS,
+    PHASE_DONE,
     CycleState,
+    DeadlineRow,
     PeriodKind,
     ReviewCycle,
     UnitReview,
     UnitReviewState,
+    deadline_rows,
     quarter_dates,
 )
 from .decisions import PastRating, PastRatingSource, QuotaGroup, QuotaRaise
@@ -31,6 +34,9 @@ __all__ = [
     "QuotaGroup",
     "QuotaRaise",
     "DEADLINE_FIELDS",
+    "PHASE_DONE",
+    "DeadlineRow",
+    "deadline_rows",
     "LEVEL_CHOICES",
     "PERSON_SUBJECTS",
     "SUBJECT_CHOICES",

@@ -7,6 +7,8 @@ its rule set and the per-cycle options, and ``ReviewCycle.rules()`` builds the p
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -284,6 +286,47 @@ class UnitReviewState(models.TextChoices):
     APPROVED = "approved", _("Đã phê duyệt")
 
 
+# The work-item states in which each phase of a cycle is done for a unit: a deadline is missed ("quá hạn") when
+# its day has passed and the unit is in none of them. Self-reviews and the meeting come before the proposals, so
+# a unit that sent its proposals (even if they came back) has done them; proposals are done once sent and not
+# returned; the decision and the report once approved.
+_S = UnitReviewState
+_MET = frozenset({_S.SUBMITTED, _S.RETURNED, _S.RESUBMITTED, _S.APPROVED})
+PHASE_DONE: dict[str, frozenset[str]] = {
+    "self_review_due": _MET,
+    "meetings_due": _MET,
+    "proposals_due": frozenset({_S.SUBMITTED, _S.RESUBMITTED, _S.APPROVED}),
+    "decisions_due": frozenset({_S.APPROVED}),
+    "report_due": frozenset({_S.APPROVED}),
+}
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """A phase's deadline as a page shows it, with the number of units that missed it (0: on time or not due)."""
+
+    name: str
+    label: str
+    day: datetime.date | None
+    late: int = 0
+
+    @property
+    def overdue(self) -> bool:
+        return self.late > 0
+
+
+def deadline_rows(cycle: ReviewCycle, today: datetime.date, state_counts: Mapping[str, int]) -> list[DeadlineRow]:
+    """The cycle's deadlines, each with how many of the units counted in ``state_counts`` (state → number of work
+    items) missed it. Only an open cycle has missed deadlines: a draft has no work yet, a closed one is over."""
+    rows = []
+    for name, label, day in cycle.deadlines():
+        late = 0
+        if cycle.is_open and day is not None and day < today:
+            late = sum(n for state, n in state_counts.items() if state not in PHASE_DONE[name])
+        rows.append(DeadlineRow(name, label, day, late))
+    return rows
+
+
 class UnitReview(models.Model):
     """The work of one unit (a cell or a committee) in one review: its meeting, proposals, approval.
 
@@ -320,3 +363,7 @@ class UnitReview(models.Model):
     @property
     def access_unit(self) -> PartyUnit:
         return self.unit
+
+    def deadline_rows(self, today: datetime.date) -> list[DeadlineRow]:
+        """The governing cycle's deadlines, each marked when this unit missed it (needs ``cycle`` loaded)."""
+        return deadline_rows(self.cycle, today, {self.state: 1})

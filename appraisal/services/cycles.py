@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log, diff, snapshot
-from party_units.access import Perm, require_actor
+from party_units.access import Actor, Perm, require_actor
 from party_units.models import PartyUnit
 
 from ..models import (
@@ -26,6 +26,7 @@ from ..models import (
     ReviewCycle,
     UnitReview,
 )
+from ..selectors import unfinished_units
 
 CYCLE_FIELDS = [
     "title",
@@ -46,7 +47,7 @@ BULK_BATCH = 1000
 
 def cycle_create(
     *,
-    actor,
+    actor: Actor,
     issuing_unit: PartyUnit,
     title: str,
     year: int,
@@ -131,7 +132,7 @@ def _check_documents(cycle: ReviewCycle, documents: list[GuidanceDocument]) -> N
             )
 
 
-def _lock(cycle: ReviewCycle, actor) -> ReviewCycle:
+def _lock(cycle: ReviewCycle, actor: Actor) -> ReviewCycle:
     require_actor(actor, Perm.MANAGE_CYCLES, cycle)
     return ReviewCycle.objects.select_for_update(of=("self",)).select_related("issuing_unit", "parent").get(pk=cycle.pk)
 
@@ -141,7 +142,7 @@ EDITABLE_FIELDS = ["title", *[name for name, _label in DEADLINE_FIELDS]]
 
 def cycle_update(
     *,
-    actor,
+    actor: Actor,
     cycle: ReviewCycle,
     title: str,
     guidance_documents: Iterable[GuidanceDocument] = (),
@@ -174,7 +175,7 @@ def cycle_update(
     return locked
 
 
-def cycle_open(*, actor, cycle: ReviewCycle) -> int:
+def cycle_open(*, actor: Actor, cycle: ReviewCycle) -> int:
     """Open a draft cycle: the work item of every active cell and committee in the issuer's subtree, in one
     bulk insert. Returns the number of work items the cycle now governs."""
     with transaction.atomic():
@@ -202,7 +203,7 @@ def cycle_open(*, actor, cycle: ReviewCycle) -> int:
     return created + adopted
 
 
-def cycle_sync_scope(*, actor, cycle: ReviewCycle) -> int:
+def cycle_sync_scope(*, actor: Actor, cycle: ReviewCycle) -> int:
     """Add the work items of units founded since the cycle opened. Returns how many were added."""
     with transaction.atomic():
         locked = _lock(cycle, actor)
@@ -265,8 +266,11 @@ def _join_lower_cycles(cycle: ReviewCycle, root_id: int) -> None:
     UnitReview.objects.filter(root_id__in=joined).update(root_id=root_id)
 
 
-def cycle_close(*, actor, cycle: ReviewCycle) -> None:
-    """Close an open cycle. Lower levels finish before higher ones: refused while a lower cycle is open."""
+def cycle_close(*, actor: Actor, cycle: ReviewCycle) -> None:
+    """Close an open cycle. Lower levels finish before higher ones: refused while a lower cycle is open.
+
+    The page asks for confirmation first, listing what is unfinished (``selectors.unfinished_units``); the audit
+    entry keeps how many work items were left in each state."""
     with transaction.atomic():
         locked = _lock(cycle, actor)
         if locked.state != CycleState.OPEN:
@@ -285,11 +289,44 @@ def cycle_close(*, actor, cycle: ReviewCycle) -> None:
         locked.state = CycleState.CLOSED
         locked.closed_at = timezone.now()
         locked.save(update_fields=["state", "closed_at"])
+        unfinished = {entry.state: entry.count for entry in unfinished_units(locked, first=1)}
         audit_log(
             actor=actor,
             action="review_cycle.closed",
             obj=locked,
             before=before,
-            after=snapshot(locked, ["state", "closed_at"]),
+            after=snapshot(locked, ["state", "closed_at"]) | ({"unfinished": unfinished} if unfinished else {}),
+        )
+    cycle.state, cycle.closed_at = locked.state, locked.closed_at
+
+
+def cycle_reopen(*, actor: Actor, cycle: ReviewCycle, reason: str) -> None:
+    """The issuing committee (or one above it) reopens a closed cycle with a recorded reason. Refused while the
+    higher cycle it cascades is closed: lower levels finish before higher ones, so reopen that one first."""
+    reason = " ".join((reason or "").split())
+    with transaction.atomic():
+        locked = _lock(cycle, actor)
+        if locked.state != CycleState.CLOSED:
+            raise ValidationError(
+                _("Chỉ mở lại được kỳ đánh giá đã kết thúc; kỳ này đang ở trạng thái «%(state)s».")
+                % {"state": locked.get_state_display()}
+            )
+        if not reason:
+            raise ValidationError({"reason": _("Mở lại kỳ đánh giá đã kết thúc cần ghi rõ lý do.")})
+        if locked.parent is not None and locked.parent.state == CycleState.CLOSED:
+            raise ValidationError(
+                _("Kỳ đánh giá cấp trên «%(title)s» đã kết thúc: cấp trên cần mở lại kỳ đó trước.")
+                % {"title": locked.parent.title}
+            )
+        before = snapshot(locked, ["state", "closed_at"])
+        locked.state = CycleState.OPEN
+        locked.closed_at = None
+        locked.save(update_fields=["state", "closed_at"])
+        audit_log(
+            actor=actor,
+            action="review_cycle.reopened",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, ["state", "closed_at"]) | {"reason": reason},
         )
     cycle.state, cycle.closed_at = locked.state, locked.closed_at

@@ -83,7 +83,7 @@ def test_staff_open_and_close_a_cycle_with_post(personas, client_for):
     assert UnitReview.objects.filter(cycle=made).count() == 3
     response = client.post(reverse("appraisal:cycle_open", args=[made.pk]), follow=True)
     assert "Chỉ mở được kỳ đánh giá đang soạn" in response.content.decode()
-    client.post(reverse("appraisal:cycle_close", args=[made.pk]))
+    client.post(reverse("appraisal:cycle_close", args=[made.pk]), {"xac_nhan": "1"})
     made.refresh_from_db()
     assert made.state == CycleState.CLOSED
 

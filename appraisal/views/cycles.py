@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,8 +19,8 @@ from party_units.models import PartyUnit
 
 from .. import selectors, services
 from ..eligibility import cell_eligibility
-from ..forms import CycleEditForm, CycleForm, DocumentForm, add_errors
-from ..models import GuidanceDocument, ReviewCycle
+from ..forms import CycleEditForm, CycleForm, CycleReopenForm, DocumentForm, add_errors
+from ..models import GuidanceDocument, ReviewCycle, deadline_rows
 
 
 @login_required
@@ -104,6 +105,7 @@ def _cycle_queryset():
 def cycle_detail(request, pk: int):
     cycle = get_object_or_deny(request.user, _cycle_queryset(), Perm.VIEW, pk=pk)
     parent = cycle.parent
+    progress = selectors.cascade_progress(cycle.root_id_or_self, cycle.issuing_unit)
     return render(
         request,
         "appraisal/cycle_detail.html",
@@ -111,7 +113,8 @@ def cycle_detail(request, pk: int):
             "cycle": cycle,
             "unit": cycle.issuing_unit,
             "documents": selectors.cycle_documents(cycle),
-            "progress": selectors.cascade_progress(cycle.root_id_or_self, cycle.issuing_unit),
+            "deadlines": deadline_rows(cycle, timezone.localdate(), progress.totals),
+            "progress": progress,
             "rules": cycle.rules(),
             "can_manage": can(request.user, Perm.MANAGE_CYCLES, cycle),
             "can_view_parent": parent is not None and can(request.user, Perm.VIEW, parent),
@@ -145,10 +148,47 @@ def cycle_sync(request, pk: int):
     return _transition(request, pk, services.cycle_sync_scope, _("Đã cập nhật phạm vi: thêm %(count)s đơn vị."))
 
 
-@require_POST
 @login_required
 def cycle_close(request, pk: int):
-    return _transition(request, pk, services.cycle_close, _("Đã kết thúc kỳ đánh giá «%(title)s»."))
+    """Closing asks first: the page lists the units not yet approved, by state; only the confirmed form closes."""
+    cycle = get_object_or_deny(request.user, _cycle_queryset(), Perm.MANAGE_CYCLES, pk=pk)
+    if request.method == "POST":
+        if request.POST.get("xac_nhan") == "1":
+            return _transition(request, pk, services.cycle_close, _("Đã kết thúc kỳ đánh giá «%(title)s»."))
+        return redirect("appraisal:cycle_close", pk=cycle.pk)
+    if not cycle.is_open:
+        messages.error(request, _("Chỉ kết thúc được kỳ đánh giá đang triển khai."))
+        return redirect("appraisal:cycle_detail", pk=cycle.pk)
+    unfinished = selectors.unfinished_units(cycle)
+    return render(
+        request,
+        "appraisal/cycle_close.html",
+        {
+            "cycle": cycle,
+            "unit": cycle.issuing_unit,
+            "unfinished": unfinished,
+            "unfinished_total": sum(entry.count for entry in unfinished),
+        },
+    )
+
+
+@login_required
+def cycle_reopen(request, pk: int):
+    """The issuing committee (or one above) reopens a closed cycle with a reason."""
+    cycle = get_object_or_deny(request.user, _cycle_queryset(), Perm.MANAGE_CYCLES, pk=pk)
+    if not cycle.is_closed:
+        messages.error(request, _("Chỉ mở lại được kỳ đánh giá đã kết thúc."))
+        return redirect("appraisal:cycle_detail", pk=cycle.pk)
+    form = CycleReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_reopen(actor=request.user, cycle=cycle, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã mở lại kỳ đánh giá «%(title)s».") % {"title": cycle.title})
+            return redirect("appraisal:cycle_detail", pk=cycle.pk)
+    return render(request, "appraisal/cycle_reopen.html", {"cycle": cycle, "unit": cycle.issuing_unit, "form": form})
 
 
 def _review_or_deny(request, cycle_pk: int, unit_pk: int):
@@ -170,6 +210,7 @@ def unit_review(request, cycle_pk: int, unit_pk: int):
             "unit": unit,
             "cycle": cycle,
             "documents": selectors.cycle_documents(cycle),
+            "deadlines": review.deadline_rows(timezone.localdate()),
             "eligibility": cell_eligibility(unit, cycle) if unit.is_cell else None,
             "progress": None if unit.is_cell else selectors.cascade_progress(review.root_id, unit),
             "can_view_cycle": can(request.user, Perm.VIEW, cycle),
