@@ -45,6 +45,7 @@ from .forms import (
 from .levels import Grade, Level, cap, worst
 from .outcomes import Cap, Eligibility, FormVariant, Outcome, QuotaResult, format_percent
 from .registry import RULE_SET_CHOICES, RULE_SETS, UnknownRuleSet, get_rule_set, rule_set_code_for_year, rule_set_name
+from .summary import proposal_summary
 from .versions import Hd21RuleSet, Hd25RuleSet, Hd43RuleSet
 
 __all__ = [
@@ -76,6 +77,7 @@ __all__ = [
     "Hd25RuleSet",
     "Hd43RuleSet",
     "Level",
+    "proposal_summary",
     "MemberFacts",
     "NotRated",
     "Outcome",

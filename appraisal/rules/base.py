@@ -276,8 +276,13 @@ class RuleSet(ABC):
     # elsewhere needs the host cell's comment; every yearly review needs the place of residence's comment.
     old_cell_comment_months: ClassVar[int] = 6
 
+    # A cell with at least this many full members has its own committee (chi ủy, RULES.md "Words"): its
+    # meeting then also rates the leadership collective and each leading individual (if ``rated_subjects``
+    # names them).
+    cell_committee_min_full_members: ClassVar[int] = 9
+
     # Options a cycle may override; every other field must keep its default.
-    configurable: ClassVar[frozenset[str]] = frozenset({"vote_thresholds"})
+    configurable: ClassVar[frozenset[str]] = frozenset({"vote_thresholds", "quorum"})
 
     sick_leave_cap: bool = False
     vote_thresholds: VoteThresholds | None = None
@@ -285,10 +290,17 @@ class RuleSet(ABC):
     # "completed" (one task of twenty unfinished) steps down to "not completed". Not confirmed by the 2025
     # text (RULES.md): off by default, so only a not-completed trigger (a cap) makes such a member not completed.
     missed_condition_steps_down: bool = False
+    # The share of the cell's full members who must be present for the meeting to be valid; below it the
+    # meeting is warned, not refused (the record keeps what happened).
+    quorum: Fraction = Fraction(1, 2)
 
     def __post_init__(self) -> None:
         if isinstance(self.vote_thresholds, Mapping):
             object.__setattr__(self, "vote_thresholds", VoteThresholds.from_setting(self.vote_thresholds))
+        quorum = Fraction(str(self.quorum))
+        if not 0 < quorum <= 1:
+            raise ValueError(f"Tỷ lệ có mặt tối thiểu phải lớn hơn 0 và không quá 1, nhận được {quorum}.")
+        object.__setattr__(self, "quorum", quorum)
         for field in dataclasses.fields(self):
             if field.name not in self.configurable and getattr(self, field.name) != field.default:
                 raise ValueError(f"Bộ quy tắc {self.code} không cho phép thay đổi tùy chọn «{field.name}».")
@@ -496,6 +508,11 @@ class RuleSet(ABC):
             level = level_below(level)
         return Outcome(level, tuple(reasons))
 
+    def score_outcome(self, assessment: ScoreAssessment) -> Outcome:
+        """The level the points and hard conditions allow, with the reasons that lowered (or kept) it."""
+        self._require(RatingMethod.SCORE_100)
+        return self._score_outcome(assessment)
+
     def level_from_score(
         self, general: Decimal | int | str, tasks: Decimal | int | str, conditions: ScoreConditions
     ) -> Level:
@@ -561,6 +578,10 @@ class RuleSet(ABC):
         return QuotaResult(ok, limit, ratio, message)
 
     # -- votes ----------------------------------------------------------------------------------------------
+
+    def quorum_met(self, present: int, full_members: int) -> bool:
+        """Whether ``present`` full members reach the quorum share of ``full_members``."""
+        return full_members == 0 or Fraction(present, full_members) >= self.quorum
 
     def votes_allow(self, level: Level, votes_for: int, official_members: int) -> bool:
         """Whether the tally allows proposing ``level``; always true while vote thresholds are off."""

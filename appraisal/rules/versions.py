@@ -74,7 +74,7 @@ class Hd25RuleSet(RuleSet):
     quota_base: ClassVar[QuotaBase] = QuotaBase.SIMILAR_SUBJECTS
 
     # The sources do not confirm the sick-leave cap for 2023: keep the 2019 rule, let a cycle turn it off.
-    configurable: ClassVar[frozenset[str]] = frozenset({"vote_thresholds", "sick_leave_cap"})
+    configurable: ClassVar[frozenset[str]] = frozenset({"vote_thresholds", "quorum", "sick_leave_cap"})
     sick_leave_cap: bool = True
 
     def form_for(self, facts: MemberFacts) -> FormVariant:
@@ -114,7 +114,7 @@ class Hd43RuleSet(RuleSet):
     quota_base: ClassVar[QuotaBase] = QuotaBase.SIMILAR_SUBJECTS
     raised_quota_ratio: ClassVar[Decimal | None] = Decimal("0.25")
 
-    configurable: ClassVar[frozenset[str]] = frozenset({"vote_thresholds", "missed_condition_steps_down"})
+    configurable: ClassVar[frozenset[str]] = frozenset({"vote_thresholds", "quorum", "missed_condition_steps_down"})
 
     score_rules: ClassVar[ScoreRules | None] = ScoreRules(
         general_max=Decimal(30),
