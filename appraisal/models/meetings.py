@@ -11,6 +11,7 @@ from members.models import Member
 from party_units.models import PartyUnit
 
 from .cycles import UnitReview
+from .documents import GuidanceDocument
 
 
 class VoteMethod(models.TextChoices):
@@ -36,6 +37,10 @@ class ReviewMeeting(models.Model):
         _("hình thức biểu quyết"), max_length=16, choices=VoteMethod.choices, default=VoteMethod.SECRET_BALLOT
     )
     conclusions = models.TextField(_("kết luận của hội nghị"), blank=True)
+    # The guidance the meeting follows (among the cycle's documents): "Hội nghị đã thông qua Công văn số 163-CV/ĐU".
+    guidance_documents = models.ManyToManyField(
+        GuidanceDocument, verbose_name=_("văn bản hướng dẫn"), blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -46,6 +46,10 @@ class Rating(models.Model):
     votes = models.JSONField(_("kết quả biểu quyết"), default=dict, blank=True)  # {level value: count}
     proposed_level = models.CharField(_("chi bộ đề nghị"), max_length=8, choices=LEVEL_CHOICES, blank=True)
     proposal_ground = models.TextField(_("căn cứ đề nghị ngoại lệ"), blank=True)
+    # The 100-point method (2025): the points and task counts the meeting agreed on, when entered —
+    # {"general", "tasks", "tasks_total", "tasks_done", "tasks_on_time", "tasks_exceeding",
+    #  "shortcomings_total", "shortcomings_fixed"}; they bound the proposal through the hard conditions.
+    assessment = models.JSONField(_("điểm và điều kiện"), default=dict, blank=True)
     # Stage 3: the superior committee's decision.
     decided_level = models.CharField(_("cấp ủy quyết định"), max_length=8, choices=LEVEL_CHOICES, blank=True)
     decision_reason = models.TextField(_("lý do điều chỉnh"), blank=True)
