@@ -27,6 +27,13 @@ from .decisions import (
     review_reopen,
 )
 from .documents import DOCUMENT_FIELDS, document_create
+from .meetings import (
+    meeting_save,
+    meeting_sheet,
+    meeting_summary_line,
+    proposals_submit,
+    proposals_withdraw,
+)
 from .notifications import email_notices, notification_mark_read, notify, unread_notices
 from .progress import CELL_EDITABLE, TRANSITIONS, ConflictError, review_lock, review_touch, review_transition
 
@@ -40,6 +47,11 @@ __all__ = [
     "quota_group_define",
     "quota_raise_record",
     "review_reopen",
+    "meeting_save",
+    "meeting_sheet",
+    "meeting_summary_line",
+    "proposals_submit",
+    "proposals_withdraw",
     "CELL_EDITABLE",
     "TRANSITIONS",
     "ConflictError",

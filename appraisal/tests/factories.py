@@ -177,3 +177,24 @@ def propose_everywhere(root_id: int, under, *, pattern=("httnv", "httnv", "httnv
     SelfReview.objects.bulk_create(self_reviews, batch_size=1000)
     Rating.objects.bulk_create(ratings, batch_size=1000)
     UnitReview.objects.filter(pk__in=[r.pk for r in reviews.values()]).update(state="submitted")
+
+
+def add_members(cell: PartyUnit, count: int, *, prefix: str = "Thành viên", start=None, **fields) -> list[Member]:
+    """``count`` full members of ``cell`` written in bulk (names sort in creation order)."""
+    start = start or datetime.date(2015, 1, 1)
+    fields.setdefault("admitted_on", datetime.date(2010, 1, 1))
+    fields.setdefault("full_member_on", datetime.date(2011, 1, 1))
+    made = []
+    for i in range(count):
+        member = Member(full_name=f"{prefix} {cell.pk} Số{i:03d}", **fields)
+        member.normalise()
+        made.append(member)
+    Member.objects.bulk_create(made)
+    Membership.objects.bulk_create(Membership(member=m, unit=cell, start_date=start) for m in made)
+    return made
+
+
+def review_of(cycle_: ReviewCycle, unit: PartyUnit):
+    from ..models import UnitReview
+
+    return UnitReview.objects.select_related("cycle", "unit").get(root_id=cycle_.root_id or cycle_.pk, unit=unit)
