@@ -17,12 +17,16 @@ from .cycles import (
     unit_review,
     unit_review_document,
 )
+from .meetings import meeting, meeting_submit, meeting_withdraw
 from .notifications import notification_list, notification_read, notification_read_all
 
 __all__ = [
     "notification_list",
     "notification_read",
     "notification_read_all",
+    "meeting",
+    "meeting_submit",
+    "meeting_withdraw",
     "cycle_close",
     "cycle_create",
     "cycle_detail",

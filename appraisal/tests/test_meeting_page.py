@@ -1,0 +1,288 @@
+"""The meeting's fast-entry page: access, one-request saving of a whole cell in a fixed number of queries,
+the spreadsheet paste path, errors that keep everything typed."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from appraisal.models import Attendance, Rating, ReviewMeeting
+from appraisal.services import meetings as svc
+from appraisal.tests import factories as f
+from audit.models import AuditEntry
+
+
+def setup(personas, extra: int = 0):
+    cycle = f.cycle(personas.ward_a, year=2021, rule_set="hd21-2019", opened=True)
+    if extra:
+        f.add_members(personas.cell_a1, extra)
+    return f.review_of(cycle, personas.cell_a1)
+
+
+def url(review, name="meeting"):
+    return reverse(f"appraisal:{name}", args=[review.cycle_id, review.unit_id])
+
+
+def post_data(review, *, level="httnv", votes=None) -> dict[str, str]:
+    sheet = svc.meeting_sheet(review)
+    present = len(sheet.members)
+    data = {
+        "revision": str(review.revision),
+        "held_on": "16/11/2021",
+        "starts_at": "14:00",
+        "ends_at": "17:00",
+        "place": "Phòng họp nhà trường",
+        "vote_method": "secret_ballot",
+        "guest-0-full_name": "Nguyễn Hải An",
+        "guest-0-title": "Thành ủy viên, Bí thư Đảng ủy phường Quyết Thắng",
+        "guest-0-unit_name": "",
+    }
+    for row in sheet.members:
+        data[f"a{row.member.pk}-present"] = "1"
+    for subject in sheet.subjects:
+        data[f"{subject.key}-votes-{level}"] = str(votes if votes is not None else present)
+        data[f"{subject.key}-proposed_level"] = level
+    return data
+
+
+def state():
+    return (
+        ReviewMeeting.objects.count(),
+        Attendance.objects.count(),
+        list(Rating.objects.values_list("proposed_level", flat=True).order_by("pk")),
+        AuditEntry.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+def test_the_secretary_opens_the_page_with_a_labelled_row_per_member(personas, client_for):
+    review = setup(personas)
+    response = client_for(personas.sec_a1).get(url(review))
+    assert response.status_code == 200
+    html = response.content.decode()
+    member = personas.member_record_a1
+    for name in (f"a{member.pk}-present", f"m{member.pk}-votes-htxsnv", f"m{member.pk}-proposed_level", "o-comments"):
+        assert f'<label class="visually-hidden" for="id_{name}">' in html
+    assert 'class="table-responsive"><table class="table table-sm align-middle meeting-table"' in html
+    assert "<script>" not in html and "js/meeting.js" in html
+    assert "Đối với chi bộ chưa có đề nghị xếp loại" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["sec_a2", "sec_b1", "member_a1", "staff_b", "outsider"])
+def test_the_wrong_people_get_404_and_nothing_changes(personas, client_for, who):
+    review = setup(personas)
+    client = client_for(getattr(personas, who))
+    before = state()
+    assert client.get(url(review)).status_code == 404
+    assert client.post(url(review), post_data(review)).status_code == 404
+    assert client.post(url(review, "meeting_submit"), {}).status_code == 404
+    assert client.post(url(review, "meeting_withdraw"), {}).status_code == 404
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_ward_staff_see_the_meeting_but_may_not_enter_it(personas, client_for):
+    review = setup(personas)
+    client = client_for(personas.staff_a)
+    response = client.get(url(review))
+    assert response.status_code == 200
+    assert "Lưu kết quả hội nghị" not in response.content.decode()
+    before = state()
+    assert client.post(url(review), post_data(review)).status_code == 403
+    assert client.post(url(review, "meeting_submit"), {}).status_code == 403
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(personas, client):
+    review = setup(personas)
+    assert client.get(url(review)).status_code == 302
+
+
+def saving_queries(client, review) -> int:
+    data = post_data(review)
+    ContentType.objects.clear_cache()  # each measure pays the same content-type lookups
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url(review), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_a_40_member_meeting_is_saved_in_one_request_with_as_many_queries_as_a_10_member_one(personas, client_for):
+    small = setup(personas, extra=7)  # 10 members
+    client = client_for(personas.sec_a1)
+    small_first = saving_queries(client, small)
+    big_cycle = f.cycle(personas.ward_b, year=2021, rule_set="hd21-2019", opened=True)
+    f.add_members(personas.cell_b1, 38)  # 40 members
+    big = f.review_of(big_cycle, personas.cell_b1)
+    big_first = saving_queries(client_for(personas.sec_b1), big)
+    assert big_first == small_first
+    assert Rating.objects.filter(unit_review=big, subject="member", proposed_level="httnv").count() == 40
+    assert Attendance.objects.filter(meeting__unit_review=big, present=True).count() == 40
+    # Saving changes again: updates in bulk, still the same number of queries for both.
+    for review in (small, big):
+        review.refresh_from_db()
+    client = client_for(personas.sec_a1)
+    data_small = post_data(small, level="htxsnv")
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connection) as q_small:
+        assert client.post(url(small), data_small).status_code == 302
+    client = client_for(personas.sec_b1)
+    data_big = post_data(big, level="htxsnv")
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connection) as q_big:
+        assert client.post(url(big), data_big).status_code == 302
+    assert len(q_big) == len(q_small)
+    assert Rating.objects.filter(unit_review=big, proposed_level="htxsnv").count() == 42  # 40, cell, collective
+
+
+@pytest.mark.django_db
+def test_the_page_query_count_does_not_grow_with_members(personas, client_for, django_assert_max_num_queries):
+    review = setup(personas, extra=7)
+    client = client_for(personas.sec_a1)
+    client.post(url(review), post_data(review))
+    with CaptureQueriesContext(connection) as small:
+        client.get(url(review))
+    f.add_members(personas.cell_a1, 50, prefix="Nữa")
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(url(review)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_error_keeps_everything_typed_and_names_member_and_column(personas, client_for):
+    review = setup(personas)
+    data = post_data(review)
+    member = personas.member_record_a1
+    data[f"m{member.pk}-votes-httnv"] = "ba"
+    data[f"m{member.pk}-comments"] = "Cần mạnh dạn hơn trong phê bình"
+    data["o-proposed_level"] = "htxsnv"
+    before = state()
+    response = client_for(personas.sec_a1).post(url(review), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nguyễn Văn An – Số phiếu «Hoàn thành tốt nhiệm vụ»: «ba» không phải số nguyên không âm." in html
+    assert 'value="ba"' in html
+    assert "Cần mạnh dạn hơn trong phê bình</textarea>" in html
+    assert 'value="htxsnv" selected' in html
+    assert 'value="16/11/2021"' in html and "Thành ủy viên, Bí thư Đảng ủy phường Quyết Thắng" in html
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_a_domain_error_also_keeps_what_was_typed(personas, client_for):
+    review = setup(personas)
+    data = post_data(review, votes=9)
+    before = state()
+    response = client_for(personas.sec_a1).post(url(review), data)
+    html = response.content.decode()
+    assert "Tổng số phiếu (9) nhiều hơn số đảng viên có mặt (3)." in html
+    assert 'value="9"' in html
+    assert state() == before
+
+
+PASTED = (
+    "STT\tHọ và tên\tHTXSNV\tHTTNV\tHTNV\tKHTNV\tĐề nghị\r\n"
+    "1\tNguyễn Văn An\t3\t0\t0\t0\tHTXSNV\r\n"
+    "2\tTrần Thị Bình\t0\t3\t0\t0\tHoàn thành tốt nhiệm vụ\r\n"
+    "3\tLê Văn Cường\t\t2\t1\t\thttnv\r\n"
+    "4\tChi bộ\t3\t\t\t\tHTXSNV\r\n"
+)
+
+
+@pytest.mark.django_db
+def test_a_table_pasted_from_a_spreadsheet_is_saved_like_typed_input(personas, client_for):
+    review = setup(personas)
+    data = post_data(review)
+    for key in [k for k in data if "-votes-" in k or k.endswith("-proposed_level")]:
+        del data[key]
+    data["paste"] = PASTED
+    response = client_for(personas.sec_a1).post(url(review), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    ratings = {
+        r.member.full_name if r.member else "cell": (r.proposed_level, r.votes)
+        for r in Rating.objects.select_related("member")
+    }
+    assert ratings == {
+        "Nguyễn Văn An": ("htxsnv", {"htxsnv": 3}),
+        "Trần Thị Bình": ("httnv", {"httnv": 3}),
+        "Lê Văn Cường": ("httnv", {"httnv": 2, "htnv": 1}),
+        "cell": ("htxsnv", {"htxsnv": 3}),
+    }
+
+
+@pytest.mark.django_db
+def test_a_broken_paste_names_line_and_column_and_writes_nothing(personas, client_for):
+    review = setup(personas)
+    data = post_data(review)
+    data["paste"] = (
+        "Nguyễn Văn An\t3\tba\t0\t0\tHTXSNV\n"
+        "Không Có Ai\t1\t1\t1\t0\n"
+        "Trần Thị Bình\t3\t0\n"
+        "Lê Văn Cường\t0\t3\t0\t0\tTốt lắm\n"
+        "Chi bộ\t3\t1\t0\t0\tHTXSNV\n"
+    )
+    before = state()
+    response = client_for(personas.sec_a1).post(url(review), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        "Dòng 1 của bảng dán (Nguyễn Văn An) – Số phiếu «Hoàn thành tốt nhiệm vụ»: «ba» không phải số nguyên "
+        "không âm." in html
+    )
+    assert "Dòng 2 của bảng dán: không có «Không Có Ai» trong danh sách xếp loại của chi bộ." in html
+    assert "Dòng 3 của bảng dán: cần ít nhất 5 cột" in html
+    assert "Dòng 4 của bảng dán (Lê Văn Cường) – Chi bộ đề nghị xếp loại: «Tốt lắm» không phải mức xếp loại" in html
+    # Checked like typed input: the pasted tally of the cell exceeds the members present.
+    assert "Chi bộ A1 – Kết quả biểu quyết: Tổng số phiếu (4) nhiều hơn số đảng viên có mặt (3)." in html
+    assert "Không Có Ai\t1\t1\t1\t0" in html  # the pasted text is kept
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_submit_and_withdraw_from_the_page(personas, client_for):
+    review = setup(personas)
+    client = client_for(personas.sec_a1)
+    assert client.post(url(review), post_data(review)).status_code == 302
+    review.refresh_from_db()
+    response = client.post(url(review, "meeting_submit"), {"revision": review.revision}, follow=True)
+    assert "Đã gửi đề nghị xếp loại lên cấp ủy cấp trên." in response.content.decode()
+    review.refresh_from_db()
+    assert review.state == "submitted"
+    html = client.get(url(review)).content.decode()
+    assert "Rút lại đề nghị để sửa" in html and "Lưu kết quả hội nghị" not in html
+    response = client.post(url(review, "meeting_withdraw"), {"revision": review.revision}, follow=True)
+    assert "Đã rút lại đề nghị xếp loại" in response.content.decode()
+    review.refresh_from_db()
+    assert review.state == "in_progress"
+
+
+@pytest.mark.django_db
+def test_submit_problems_are_shown_as_messages(personas, client_for):
+    review = setup(personas)
+    client = client_for(personas.sec_a1)
+    data = post_data(review)
+    data.pop("o-proposed_level")
+    data.pop("o-votes-httnv")
+    client.post(url(review), data)
+    review.refresh_from_db()
+    response = client.post(url(review, "meeting_submit"), {"revision": review.revision}, follow=True)
+    assert "Chưa có đề nghị xếp loại: Chi bộ A1." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_stale_form_keeps_what_was_typed(personas, client_for):
+    review = setup(personas)
+    client = client_for(personas.sec_a1)
+    client.post(url(review), post_data(review))
+    data = post_data(review, level="htxsnv")
+    data["revision"] = "0"
+    response = client.post(url(review), data)
+    html = response.content.decode()
+    assert "Người khác vừa thay đổi phần việc của Chi bộ A1" in html
+    assert 'value="htxsnv" selected' in html
+    assert not Rating.objects.filter(proposed_level="htxsnv").exists()

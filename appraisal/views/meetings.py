@@ -1,0 +1,123 @@
+"""The cell's review meeting: the fast-entry page, submitting and withdrawing the proposals. Thin: one access
+check, the form, one service, a message, a redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from party_units.access import Perm, can, get_object_or_deny, require
+
+from .. import selectors
+from ..meeting_forms import MeetingForm
+from ..models import ReviewCycle, UnitReviewState
+from ..services import meetings as service
+from ..services.progress import ConflictError
+
+
+def _review(request, cycle_pk: int, unit_pk: int, perm: Perm = Perm.VIEW):
+    cycle = get_object_or_404(ReviewCycle.objects.only("pk", "root_id"), pk=cycle_pk)
+    review = get_object_or_deny(request.user, selectors.review_for(cycle, unit_pk), Perm.VIEW)
+    if not review.unit.is_cell:
+        raise Http404
+    if perm != Perm.VIEW:
+        require(request.user, perm, review)
+    return review
+
+
+def _url(review):
+    return redirect("appraisal:meeting", cycle_pk=review.cycle_id, unit_pk=review.unit_id)
+
+
+@login_required
+def meeting(request, cycle_pk: int, unit_pk: int):
+    """The meeting's record and every subject's tally and proposal on one page (GET shows, POST saves)."""
+    perm = Perm.HOLD_MEETING if request.method == "POST" else Perm.VIEW
+    review = _review(request, cycle_pk, unit_pk, perm)
+    sheet = service.meeting_sheet(review)
+    form = MeetingForm(sheet, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.errors:
+            # Unreadable cells: show them with every other check, keep everything typed, write nothing.
+            try:
+                service.check_meeting(sheet, form.data)
+            except ValidationError as exc:
+                form.add_errors(exc.message_dict)
+        else:
+            try:
+                result = service.meeting_save(actor=request.user, review=review, data=form.data, revision=form.revision)
+            except ConflictError as exc:
+                form.add_errors({"__all__": exc.messages})
+                form.revision = type(review).objects.values_list("revision", flat=True).get(pk=review.pk)
+            except ValidationError as exc:
+                form.add_errors(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+            else:
+                for warning in result.warnings:
+                    messages.warning(request, warning)
+                messages.success(request, _("Đã lưu kết quả hội nghị kiểm điểm."))
+                return _url(review)
+    can_edit = sheet.editable and can(request.user, Perm.HOLD_MEETING, review)
+    return render(
+        request,
+        "appraisal/meetings/meeting.html",
+        {
+            "review": review,
+            "unit": review.unit,
+            "cycle": review.cycle,
+            "sheet": sheet,
+            "form": form,
+            "header": form.header(),
+            "guest_rows": form.guest_rows(),
+            "lines": form.lines(),
+            "other_lines": form.other_lines(),
+            "levels": service.LEVELS,
+            "score_fields": service.SCORE_FIELDS,
+            "can_edit": can_edit,
+            "can_submit": can_edit and sheet.meeting is not None,
+            "can_withdraw": review.state in (UnitReviewState.SUBMITTED, UnitReviewState.RESUBMITTED)
+            and can(request.user, Perm.HOLD_MEETING, review),
+            "summary": sheet.summary_line(),
+            "full_members": sheet.full_members(),
+            "rounds": list(review.rounds.order_by("-number")[:5]),
+        },
+    )
+
+
+def _revision(request) -> int | None:
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def meeting_submit(request, cycle_pk: int, unit_pk: int):
+    review = _review(request, cycle_pk, unit_pk, Perm.HOLD_MEETING)
+    try:
+        service.proposals_submit(actor=request.user, review=review, revision=_revision(request))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã gửi đề nghị xếp loại lên cấp ủy cấp trên."))
+    return _url(review)
+
+
+@login_required
+@require_POST
+def meeting_withdraw(request, cycle_pk: int, unit_pk: int):
+    review = _review(request, cycle_pk, unit_pk, Perm.HOLD_MEETING)
+    try:
+        service.proposals_withdraw(actor=request.user, review=review, revision=_revision(request))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã rút lại đề nghị xếp loại: chi bộ có thể sửa kết quả hội nghị."))
+    return _url(review)
