@@ -44,6 +44,7 @@ from ..models import (
     fmt,
 )
 from ..rules import Cap, CollectiveFacts, Level, RuleSet, ScoreAssessment, ScoreConditions, Subject, proposal_summary
+from ..rules.base import STAYS_COMPLETED_REASON
 from ..rules.levels import _LEVEL_ORDER
 from .progress import CELL_EDITABLE, review_lock, review_touch, review_transition
 
@@ -594,7 +595,8 @@ def _fraction(share) -> str:
 
 def _check_score(errors: Errors, sheet: MeetingSheet, subject: SubjectRow, entry: SubjectEntry, level: Level) -> bool:
     """Check ``level`` against the 100-point method and its hard conditions; True when the proposal is the
-    allowed exception (points in the "completed" band, a condition of "completed" missed: ground required)."""
+    allowed exception (50 points or more, a condition of "completed" missed, the cycle keeps such a member
+    "completed": ground required)."""
     rules, who = sheet.rules, subject.name
     if rules.score_rules is None:
         errors.add(
@@ -630,23 +632,15 @@ def _check_score(errors: Errors, sheet: MeetingSheet, subject: SubjectRow, entry
             )
             return False
     try:
-        band, outcome = rules.score_outcome(
-            ScoreAssessment(values["general"], values["tasks"], ScoreConditions(**counts))
-        )
+        outcome = rules.score_outcome(ScoreAssessment(values["general"], values["tasks"], ScoreConditions(**counts)))
     except ValueError as exc:
         errors.add(subject_field(subject.key, "general"), str(exc), who=who, column=_("Điểm"))
         return False
     if level.rank >= outcome.level.rank:
-        return False
-    # Points in the completed band or above, and only the conditions of "completed" missed: RULES.md leaves it
-    # open whether that is "not completed"; the rule set may let the cell keep "completed" with its ground.
-    if (
-        rules.completed_conditions_exception
-        and level is Level.COMPLETED
-        and outcome.level is Level.NOT_COMPLETED
-        and band.rank <= Level.COMPLETED.rank
-    ):
-        return True
+        # 50 points or more and a condition of "completed" missed: RULES.md leaves open whether that is "not
+        # completed"; under the cycle's default reading the member stays "completed" — an exception the cell
+        # keeps only with its ground recorded.
+        return level is Level.COMPLETED and STAYS_COMPLETED_REASON in outcome.reasons
     errors.add(
         subject_field(subject.key, "proposed_level"),
         _("Không thể đề nghị «%(level)s»: %(rule)s — mức cao nhất là «%(max)s».")

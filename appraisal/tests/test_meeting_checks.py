@@ -186,6 +186,18 @@ def test_2025_completed_despite_a_missed_condition_needs_its_ground_recorded(per
 
 
 @pytest.mark.django_db
+def test_2025_completed_with_a_missed_condition_is_refused_where_the_cycle_steps_such_members_down(personas):
+    review = setup(personas, year=2025, rule_set="hd43-2025", rule_options={"missed_condition_steps_down": True})
+    data = full_input(review, held_on=D(2025, 11, 20))
+    entry = scored(data, personas.member_record_a1, C, general=20, tasks=40, tasks_total=20, tasks_done=19)
+    entry.proposal_ground = "Nhiệm vụ chưa xong do chuyển công tác"
+    errors = refused(personas, review, data)
+    (message,) = errors[key(personas.member_record_a1, "proposed_level")]
+    assert "Chưa đủ điều kiện hoàn thành nhiệm vụ: chưa hoàn thành 100% nhiệm vụ" in message
+    assert message.endswith("mức cao nhất là «Không hoàn thành nhiệm vụ».")
+
+
+@pytest.mark.django_db
 def test_a_ground_is_refused_where_no_exception_is_needed(personas):
     review = setup(personas)
     data = full_input(review)

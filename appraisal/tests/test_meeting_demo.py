@@ -45,9 +45,6 @@ def test_the_2021_meeting_follows_the_article(demo):
     assert ProposalRound.objects.get(unit_review=review).outcome == "pending"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the members demo shows 16 members in the cell in 2021 until its history fix lands"
-)
 def test_the_2021_meeting_has_the_articles_19_members_and_its_summary_line(demo):
     meeting = ReviewMeeting.objects.get(
         unit_review__unit__name="Chi bộ Trường Tiểu học Mạc Đĩnh Chi", unit_review__cycle__year=2021
