@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.labels import register
 
-from .models import CycleState, PastRatingSource, PeriodKind, RoundOutcome, UnitReviewState
+from .models import CycleState, PastRatingSource, PeriodKind, RoundOutcome, UnitReviewState, VoteMethod
 from .rules import Level, Subject, format_percent
 
 
@@ -114,4 +114,46 @@ register(
         "source": PastRatingSource,
         "ratio": lambda v: format_percent(Decimal(v), 0),
     },
+)
+register(
+    {
+        "meeting.created": _("Ghi kết quả hội nghị kiểm điểm"),
+        "meeting.updated": _("Sửa thông tin hội nghị kiểm điểm"),
+        "meeting.attendance": _("Điểm danh hội nghị kiểm điểm"),
+    },
+    fields={
+        "held_on": _("ngày họp"),
+        "starts_at": _("bắt đầu lúc"),
+        "ends_at": _("kết thúc lúc"),
+        "place": _("địa điểm"),
+        "vote_method": _("hình thức biểu quyết"),
+        "conclusions": _("kết luận"),
+        "guests": _("đại biểu dự"),
+        "guidance_documents": _("văn bản hướng dẫn"),
+    },
+    values={"vote_method": VoteMethod},
+)
+register(
+    {"rating.proposed": _("Chi bộ đề nghị xếp loại")},
+    fields={
+        "self_level": _("tự đề xuất"),
+        "comments": _("ý kiến góp ý, phê bình"),
+        "shortcomings": _("hạn chế cần khắc phục"),
+        "votes": _("kết quả biểu quyết"),
+        "proposed_level": _("chi bộ đề nghị"),
+        "proposal_ground": _("căn cứ ngoại lệ"),
+        "assessment": _("điểm và điều kiện"),
+    },
+    values={"self_level": _level, "proposed_level": _level},
+)
+register(
+    {
+        "unit_review.submitted": _("Chi bộ gửi đề nghị xếp loại"),
+        "unit_review.resubmitted": _("Chi bộ gửi lại đề nghị xếp loại"),
+        "unit_review.withdrawn": _("Chi bộ rút lại đề nghị xếp loại"),
+        "proposal_round.submitted": _("Lần gửi đề nghị xếp loại"),
+        "proposal_round.withdrawn": _("Rút lại lần gửi đề nghị"),
+    },
+    fields={"state": _("tiến độ"), "proposals": _("đề nghị đã gửi"), "outcome": _("kết quả"), "outcome_at": _("lúc")},
+    values={"state": UnitReviewState, "outcome": RoundOutcome},
 )

@@ -886,13 +886,13 @@ def proposals_submit(*, actor: Actor, review: UnitReview, revision: int | None =
             review,
             to,
             actor=actor,
-            action="proposals.resubmitted" if to == UnitReviewState.RESUBMITTED else "proposals.submitted",
+            action="unit_review.resubmitted" if to == UnitReviewState.RESUBMITTED else "unit_review.submitted",
             note=sheet.summary_line(),
         )
         AuditEntry.objects.bulk_create(
             [
                 audit_entry(
-                    actor=actor, action="proposals.round", obj=round_, before=None, after={"proposals": proposals}
+                    actor=actor, action="proposal_round.submitted", obj=round_, before=None, after={"proposals": proposals}
                 )
             ]
         )
@@ -915,12 +915,12 @@ def proposals_withdraw(*, actor: Actor, review: UnitReview, revision: int | None
         round_.outcome_at = timezone.now()
         round_.outcome_by = actor if getattr(actor, "is_authenticated", False) else None
         round_.save(update_fields=["outcome", "outcome_at", "outcome_by"])
-        review_transition(review, UnitReviewState.IN_PROGRESS, actor=actor, action="proposals.withdrawn")
+        review_transition(review, UnitReviewState.IN_PROGRESS, actor=actor, action="unit_review.withdrawn")
         AuditEntry.objects.bulk_create(
             [
                 audit_entry(
                     actor=actor,
-                    action="proposals.round_withdrawn",
+                    action="proposal_round.withdrawn",
                     obj=round_,
                     before=before,
                     after=snapshot(round_, ["outcome", "outcome_at"]),

@@ -33,7 +33,7 @@ def test_submit_sends_a_round_with_every_proposal_and_locks_the_entries(personas
     assert sorted(p["name"] for p in round_.proposals) == sorted(
         ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Chi bộ A1"]
     )
-    entry = AuditEntry.objects.get(action="proposals.submitted")
+    entry = AuditEntry.objects.get(action="unit_review.submitted")
     assert (entry.before, entry.after) == ({"state": "in_progress"}, {"state": "submitted"})
     assert entry.note.startswith("Đối với chi bộ đề nghị xếp loại hoàn thành tốt nhiệm vụ; đối với đảng viên 03/03")
 
@@ -90,7 +90,7 @@ def test_withdraw_reopens_the_entries_and_records_the_round_as_withdrawn(persona
     assert review.state == UnitReviewState.IN_PROGRESS
     round_ = ProposalRound.objects.get(unit_review=review)
     assert round_.outcome == RoundOutcome.WITHDRAWN and round_.outcome_by == personas.sec_a1
-    entry = AuditEntry.objects.get(action="proposals.withdrawn")
+    entry = AuditEntry.objects.get(action="unit_review.withdrawn")
     assert (entry.before, entry.after) == ({"state": "submitted"}, {"state": "in_progress"})
     # Editable again, and a second submission is round 2.
     svc.meeting_save(actor=personas.sec_a1, review=review, data=full_input(review, level="htxsnv", votes={}))
@@ -127,7 +127,7 @@ def test_after_a_return_the_cell_edits_and_resubmits(personas):
     svc.proposals_submit(actor=personas.sec_a1, review=review)
     review.refresh_from_db()
     assert review.state == UnitReviewState.RESUBMITTED
-    assert AuditEntry.objects.filter(action="proposals.resubmitted").exists()
+    assert AuditEntry.objects.filter(action="unit_review.resubmitted").exists()
     # A resubmission may be withdrawn too while the committee has not acted.
     svc.proposals_withdraw(actor=personas.sec_a1, review=review)
     review.refresh_from_db()
