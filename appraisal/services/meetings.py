@@ -890,11 +890,7 @@ def proposals_submit(*, actor: Actor, review: UnitReview, revision: int | None =
             note=sheet.summary_line(),
         )
         AuditEntry.objects.bulk_create(
-            [
-                audit_entry(
-                    actor=actor, action="proposal_round.submitted", obj=round_, before=None, after={"proposals": proposals}
-                )
-            ]
+            [audit_entry(actor=actor, action="proposal_round.submitted", obj=round_, after={"proposals": proposals})]
         )
         return round_
 

@@ -120,7 +120,7 @@ def test_withdraw_is_refused_when_nothing_is_pending(personas):
 def test_after_a_return_the_cell_edits_and_resubmits(personas):
     review = submitted(personas)
     locked = review_lock(review)
-    review_transition(locked, UnitReviewState.RETURNED, actor=personas.staff_a, action="proposals.returned")
+    review_transition(locked, UnitReviewState.RETURNED, actor=personas.staff_a, action="unit_review.returned")
     ProposalRound.objects.update(outcome=RoundOutcome.RETURNED)
     review.refresh_from_db()
     svc.meeting_save(actor=personas.sec_a1, review=review, data=full_input(review, level="htnv", votes={}))
