@@ -5,10 +5,11 @@ import contextlib
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.forms import IdChoiceField, IdMultipleChoiceField
+from members.forms import add_errors as add_errors  # the one helper, re-exported for appraisal's views
 from party_units.models import PartyUnit
 
 from .models import DEADLINE_FIELDS, CycleState, GuidanceDocument, PeriodKind, ReviewCycle
@@ -34,15 +35,6 @@ def document_label(document: GuidanceDocument) -> str:
     return f"{document} — {summary}"
 
 
-def add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form: to its field when the form has one."""
-    if hasattr(exc, "error_dict"):
-        for name, messages in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class DocumentForm(forms.Form):
     code = forms.CharField(label=_("Số, ký hiệu"), max_length=60, help_text=_("Ví dụ: 163-CV/ĐU, 159-KH/QU."))
     issued_on = forms.DateField(label=_("Ngày ban hành"), widget=date_input())
@@ -58,7 +50,7 @@ class DocumentForm(forms.Form):
         help_text=_("PDF hoặc Word (.docx), tối đa 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
     )
-    implements = forms.ModelChoiceField(
+    implements = IdChoiceField(
         label=_("Thực hiện văn bản cấp trên"), queryset=GuidanceDocument.objects.none(), required=False
     )
 
@@ -114,10 +106,10 @@ class CycleForm(forms.Form):
         ],
         required=False,
     )
-    parent = forms.ModelChoiceField(
+    parent = IdChoiceField(
         label=_("Triển khai kỳ đánh giá của cấp trên"), queryset=ReviewCycle.objects.none(), required=False
     )
-    guidance_documents = forms.ModelMultipleChoiceField(
+    guidance_documents = IdMultipleChoiceField(
         label=_("Văn bản hướng dẫn"),
         queryset=GuidanceDocument.objects.none(),
         required=False,
@@ -178,7 +170,7 @@ class CycleEditForm(forms.Form):
     """What may still change once a cycle exists: its title, documents and deadlines."""
 
     title = forms.CharField(label=_("Tên kỳ đánh giá"), max_length=300)
-    guidance_documents = forms.ModelMultipleChoiceField(
+    guidance_documents = IdMultipleChoiceField(
         label=_("Văn bản hướng dẫn"),
         queryset=GuidanceDocument.objects.none(),
         required=False,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .dates import validate_activity_date, validate_birth_date
 from .importing import MAX_FILE_BYTES
 from .models import Member, MemberStatus, StatusKind
 from .services import STATUS_FIELDS
@@ -16,7 +18,53 @@ DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yy
 
 
 def date_field(label, *, required=True, help_text="") -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DATE_WIDGET, help_text=help_text)
+    """A dd/mm/yyyy date of a member's activity (membership, transfer, status): members.dates' range."""
+    return forms.DateField(
+        label=label, required=required, widget=DATE_WIDGET, help_text=help_text, validators=[validate_activity_date]
+    )
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has one, else on the form."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+# Ids a database column can hold (a signed 64-bit integer); a larger number typed into a choice is no choice.
+ID_MIN, ID_MAX = -(2**63), 2**63 - 1
+
+
+def _out_of_range(value) -> bool:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return False  # not a number: the field's own check answers
+    return not ID_MIN <= number <= ID_MAX
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice of one record by id that answers an id beyond any database integer with the usual form error."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _out_of_range(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several records by id; an id beyond any database integer is a form error, not a 500
+    (SQLite raises OverflowError for it, which Django's own field does not catch)."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            if _out_of_range(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": str(pk)[:30]}
+                )
+        return super()._check_values(value)
 
 
 class CrispyMixin:
@@ -53,6 +101,10 @@ class MemberForm(CrispyMixin, forms.ModelForm):
         ]
         widgets = {"date_of_birth": DATE_WIDGET, "admitted_on": DATE_WIDGET, "full_member_on": DATE_WIDGET}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].validators.append(validate_birth_date)
+
     def clean_full_name(self):
         return no_formula(self.cleaned_data["full_name"])
 
@@ -75,7 +127,7 @@ class AccountLinkForm(CrispyMixin, forms.Form):
     )
 
 
-class CellChoiceField(forms.ModelChoiceField):
+class CellChoiceField(IdChoiceField):
     """A cell named with its committee ("Chi bộ 1 – ĐU phường A"): city staff choose among hundreds of cells
     whose names repeat from ward to ward. The choices come from `selectors.manageable_cells`/`viewable_cells`,
     ordered by path (each ward's cells stand together) with the parent joined."""
@@ -139,6 +191,11 @@ class StatusForm(CrispyMixin, forms.ModelForm):
             "months": _("Bắt buộc với nghỉ ốm dài ngày: tổng số tháng nghỉ."),
             "decision_ref": _("Ví dụ: 15-QĐ/ĐU."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("start_date", "end_date"):
+            self.fields[name].validators.append(validate_activity_date)
 
     def clean_decision_ref(self):
         return no_formula(self.cleaned_data["decision_ref"])

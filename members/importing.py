@@ -24,18 +24,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from audit.models import AuditEntry
 from audit.services import audit_entry, audit_log, snapshot
 from party_units.access import Perm, access_for, can
 from party_units.models import PartyUnit, nfc
 
+from .dates import activity_date_error, member_date_errors
 from .models import Gender, Member, Membership, MembershipKind, PartyPost, name_key
 from .text import card_key, fold, looks_like_formula
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # a .xlsx is a zip: refuse zip bombs before opening it
+# A .xlsx is a zip: its declared sizes and the first sheet's declared dimensions are checked before any parsing
+# (a roster of 10,000 rows expands to about 8 MB; a "decompression bomb" to hundreds).
+MAX_UNCOMPRESSED_BYTES = 30 * 1024 * 1024
+MAX_ZIP_ENTRIES = 2000
+MAX_COLUMNS = 100
 MAX_ROWS = 10_000
 MAX_CELL_CHARS = 1000
 HEADER_SEARCH_ROWS = 10
@@ -259,15 +264,83 @@ def _read_csv(data: bytes) -> list[tuple[int, list[Any]]]:
     return rows
 
 
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
+_REL = re.compile(rb"<Relationship\b[^>]*>")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
+XML_HEAD_BYTES = 64 * 1024  # the dimension element comes before the sheet's data
+
+
+def _head(archive: zipfile.ZipFile, name: str, size: int = XML_HEAD_BYTES) -> bytes:
+    """The first bytes of a member, decompressing no more than that."""
+    with archive.open(name) as handle:
+        return handle.read(size)
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str | None:
+    """The path of the workbook's first sheet (the one the import reads), from workbook.xml and its relations."""
+    names = set(archive.namelist())
+    try:
+        match = _SHEET.search(_head(archive, "xl/workbook.xml", 1024 * 1024))
+        rels = _head(archive, "xl/_rels/workbook.xml.rels", 1024 * 1024)
+    except KeyError:
+        match, rels = None, b""
+    if match:
+        for rel in _REL.findall(rels):
+            if f'Id="{match.group(1).decode()}"'.encode() in rel:
+                target = re.search(rb'Target="([^"]+)"', rel)
+                if target:
+                    path = target.group(1).decode().lstrip("/")
+                    path = path if path.startswith("xl/") else f"xl/{path}"
+                    if path in names:
+                        return path
+    sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    return sheets[0] if sheets else None
+
+
+def check_xlsx_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse, before any parsing, a .xlsx that would expand too much: the sizes its zip directory declares
+    (the zip reader never inflates a member past its declared size) and the first sheet's declared dimensions."""
+    infos = archive.infolist()
+    total = sum(i.file_size for i in infos)
+    if len(infos) > MAX_ZIP_ENTRIES or total > MAX_UNCOMPRESSED_BYTES:
+        raise ImportFileError(
+            _(
+                "Tệp Excel khi giải nén quá lớn (%(mb)s MB, tối đa %(max)s MB): tệp có thể chứa dữ liệu thừa hoặc "
+                "bị làm giả. Hãy sao chép bảng danh sách sang một tệp mới, hoặc chia thành nhiều tệp."
+            )
+            % {"mb": max(1, total // (1024 * 1024)), "max": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}
+        )
+    sheet = _first_sheet(archive)
+    if sheet is None:
+        return
+    match = _DIMENSION.search(_head(archive, sheet))
+    if not match:
+        return
+    last_col, last_row = (match.group(3) or match.group(1)).decode(), int(match.group(4) or match.group(2))
+    columns = column_index_from_string(last_col)
+    if last_row > MAX_ROWS + HEADER_SEARCH_ROWS + 1000 or columns > MAX_COLUMNS:
+        raise ImportFileError(_too_many_cells(last_row, columns))
+
+
+def _too_many_cells(rows: int, columns: int) -> str:
+    return _(
+        "Trang tính đầu tiên của tệp có %(rows)s dòng × %(cols)s cột, quá giới hạn %(max)s dòng, %(maxcols)s cột: "
+        "hãy xóa các dòng, cột thừa (kể cả ô trống đã định dạng) hoặc chia thành nhiều tệp."
+    ) % {
+        "rows": f"{rows:,}".replace(",", "."),
+        "cols": columns,
+        "max": f"{MAX_ROWS:,}".replace(",", "."),
+        "maxcols": MAX_COLUMNS,
+    }
+
+
 def _read_xlsx(data: bytes) -> tuple[list[tuple[int, list[Any]]], list[tuple[int, int, str]]]:
     from openpyxl import load_workbook
 
     bad = _("Không đọc được tệp Excel (.xlsx): tệp bị hỏng hoặc không phải định dạng .xlsx.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            if len(infos) > 2000 or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
-                raise ImportFileError(_("Tệp Excel khi giải nén quá lớn: hãy chia thành nhiều tệp."))
+            check_xlsx_archive(archive)
     except ImportFileError:
         raise
     except Exception:  # BadZipFile, NotImplementedError (odd versions), ValueError, EOFError…: all "broken"
@@ -275,6 +348,8 @@ def _read_xlsx(data: bytes) -> tuple[list[tuple[int, list[Any]]], list[tuple[int
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=False)
         sheet = workbook.worksheets[0]
+        if sheet.max_row > MAX_ROWS + HEADER_SEARCH_ROWS + 1000 or sheet.max_column > MAX_COLUMNS:
+            raise ImportFileError(_too_many_cells(sheet.max_row, sheet.max_column))  # a sheet that declared none
         merged = [(r.min_row, r.max_row, r.coord) for r in sheet.merged_cells.ranges]
         rows: list[tuple[int, list[Any]]] = []
         for row in sheet.iter_rows():
@@ -526,20 +601,17 @@ def _check_dates(row: RowPlan, columns: dict[int, Column], error) -> None:
     def fail(key: str, message: str) -> None:
         error(COLUMN_BY_KEY[key], where.get(key), message)
 
-    if v.get("date_of_birth") and v["date_of_birth"] >= today:
-        fail("date_of_birth", _("Ngày sinh phải trước ngày hôm nay."))
-    admitted = v.get("admitted_on")
-    if admitted:
-        if admitted > today:
-            fail("admitted_on", _("Ngày vào Đảng không được sau ngày hôm nay."))
-        elif admitted < datetime.date(1930, 2, 3):
-            fail("admitted_on", _("Ngày vào Đảng không được trước ngày thành lập Đảng (03/02/1930)."))
-        elif v.get("date_of_birth") and admitted <= v["date_of_birth"]:
-            fail("admitted_on", _("Ngày vào Đảng phải sau ngày sinh."))
-    if v.get("full_member_on") and admitted and v["full_member_on"] < admitted:
-        fail("full_member_on", _("Ngày chính thức không được trước ngày vào Đảng."))
+    for key, message in member_date_errors(
+        date_of_birth=v.get("date_of_birth"),
+        admitted_on=v.get("admitted_on"),
+        full_member_on=v.get("full_member_on"),
+        today=today,
+    ).items():
+        fail(key, message)
     if v.get("start_date") and v["start_date"] > today:
         fail("start_date", _("Ngày bắt đầu sinh hoạt không được sau ngày hôm nay."))
+    elif v.get("start_date") and (message := activity_date_error(v["start_date"], today)):
+        fail("start_date", message)
 
 
 def _match(plan: ImportPlan, scope: _Scope, where: dict[str, str]) -> None:

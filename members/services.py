@@ -17,10 +17,10 @@ from audit.services import audit_log, diff, snapshot
 from party_units.access import Actor, Perm, require_actor
 from party_units.models import PartyUnit
 
+from .dates import activity_date_error, member_date_errors
 from .models import Member, Membership, MembershipKind, MemberStatus, StatusKind
 from .text import looks_like_formula
 
-PARTY_FOUNDED = datetime.date(1930, 2, 3)
 MEMBER_FIELDS = [
     "full_name",
     "date_of_birth",
@@ -56,6 +56,13 @@ def _require_cell(unit: PartyUnit, field: str = "unit") -> None:
         raise ValidationError({field: _("Chỉ có thể sinh hoạt ở một chi bộ đang hoạt động.")})
 
 
+def _check_activity_dates(**dates: datetime.date | None) -> None:
+    """Refuse activity dates outside the sane range (members.dates), keyed by the form field's name."""
+    errors = {field: message for field, value in dates.items() if (message := activity_date_error(value))}
+    if errors:
+        raise ValidationError(errors)
+
+
 def current_official(member: Member) -> Membership | None:
     return member.memberships.filter(kind=MembershipKind.OFFICIAL, end_date__isnull=True).select_related("unit").first()
 
@@ -70,20 +77,14 @@ def validate_member(member: Member, *, today: datetime.date | None = None) -> No
     for field in TEXT_FIELDS:
         if looks_like_formula(getattr(member, field) or ""):
             errors[field] = _("Không được bắt đầu bằng dấu =, +, -, @ như một công thức bảng tính.")
-    if member.date_of_birth and member.date_of_birth >= today:
-        errors["date_of_birth"] = _("Ngày sinh phải trước ngày hôm nay.")
-    if member.admitted_on:
-        if member.admitted_on > today:
-            errors["admitted_on"] = _("Ngày vào Đảng không được sau ngày hôm nay.")
-        elif member.admitted_on < PARTY_FOUNDED:
-            errors["admitted_on"] = _("Ngày vào Đảng không được trước ngày thành lập Đảng (03/02/1930).")
-        elif member.date_of_birth and member.admitted_on <= member.date_of_birth:
-            errors["admitted_on"] = _("Ngày vào Đảng phải sau ngày sinh.")
-    if member.full_member_on:
-        if not member.admitted_on:
-            errors["full_member_on"] = _("Cần có ngày vào Đảng trước khi ghi ngày chính thức.")
-        elif member.full_member_on < member.admitted_on:
-            errors["full_member_on"] = _("Ngày chính thức không được trước ngày vào Đảng.")
+    errors |= member_date_errors(
+        date_of_birth=member.date_of_birth,
+        admitted_on=member.admitted_on,
+        full_member_on=member.full_member_on,
+        today=today,
+    )
+    if member.full_member_on and not member.admitted_on:
+        errors["full_member_on"] = _("Cần có ngày vào Đảng trước khi ghi ngày chính thức.")
     others = Member.objects.exclude(pk=member.pk)
     if member.card_number and others.filter(card_number=member.card_number).exists():
         errors["card_number"] = _("Số thẻ đảng viên này đã được cấp cho một đảng viên khác.")
@@ -109,6 +110,7 @@ def member_create(*, actor: Actor, cell: PartyUnit, start_date: datetime.date, *
     _require_cell(cell, "cell")
     member = Member(**fields)
     validate_member(member)
+    _check_activity_dates(start_date=start_date)
     if member.admitted_on and start_date < member.admitted_on:
         raise ValidationError({"start_date": _("Ngày bắt đầu sinh hoạt không được trước ngày vào Đảng.")})
     member.save()
@@ -223,6 +225,7 @@ def member_transfer(
     _require_cell(to_unit, "to_unit")
     if to_unit.pk == current.unit_id:
         raise ValidationError({"to_unit": _("Đảng viên đang sinh hoạt ở chi bộ này.")})
+    _check_activity_dates(on_date=on_date)
     if on_date <= current.start_date:
         raise ValidationError(
             {
@@ -263,6 +266,7 @@ def membership_temporary_add(
     current = current_official(member)
     if current is not None and current.unit_id == unit.pk:
         raise ValidationError({"unit": _("Đây là chi bộ sinh hoạt chính thức của đảng viên.")})
+    _check_activity_dates(start_date=start_date, end_date=end_date)
     if end_date and end_date < start_date:
         raise ValidationError({"end_date": _("Ngày kết thúc không được trước ngày bắt đầu.")})
     overlapping = member.memberships.filter(kind=MembershipKind.TEMPORARY, unit=unit).overlapping(
@@ -289,6 +293,7 @@ def membership_end(*, actor: Actor, membership: Membership, end_date: datetime.d
     require_actor(actor, Perm.MANAGE_MEMBERS, member)
     if membership.kind != MembershipKind.TEMPORARY:
         raise ValidationError({"end_date": _("Sinh hoạt chính thức chỉ kết thúc khi chuyển sinh hoạt.")})
+    _check_activity_dates(end_date=end_date)
     if end_date < membership.start_date:
         raise ValidationError({"end_date": _("Ngày kết thúc không được trước ngày bắt đầu.")})
     before = snapshot(membership, MEMBERSHIP_FIELDS)
@@ -319,8 +324,10 @@ def validate_status(status: MemberStatus) -> None:
         status.months = None
     if looks_like_formula(status.decision_ref or "") or looks_like_formula(status.note or ""):
         errors["decision_ref"] = _("Không được bắt đầu bằng dấu =, +, -, @ như một công thức bảng tính.")
-    if status.start_date and status.start_date > timezone.localdate() + datetime.timedelta(days=366):
-        errors["start_date"] = _("Ngày bắt đầu quá xa trong tương lai.")
+    for field in ("start_date", "end_date"):
+        message = activity_date_error(getattr(status, field))
+        if message:
+            errors[field] = message
     if errors:
         raise ValidationError(errors)
 

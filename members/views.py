@@ -38,6 +38,7 @@ from .forms import (
     StatusForm,
     TemporaryForm,
     TransferForm,
+    add_errors,
 )
 from .importing import COLUMNS, MAX_ROWS, digest_of, import_members, plan_from_bytes
 from .models import Member, Membership, MemberStatus
@@ -54,15 +55,6 @@ IMPORT_MAX_AGE = 2 * 3600  # seconds a preview stays confirmable
 ROSTER_PAGE_SIZE = 200
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form (unknown keys become non-field errors)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _form_page(request, form, *, member, title, save, done: str, extra: dict | None = None):
     """The shape every member form shares: on a valid POST call one service (`save(cleaned_data)`), show its
     ValidationError on the form, or redirect to the member's page with `done`; otherwise render the form."""
@@ -70,7 +62,7 @@ def _form_page(request, form, *, member, title, save, done: str, extra: dict | N
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect("members:detail", pk=member.pk)
@@ -145,7 +137,7 @@ def member_create(request, unit_pk: int):
                 actor=request.user, cell=form.cleaned_data["cell"], start_date=form.cleaned_data["start_date"], **data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm đảng viên %(n)s.") % {"n": member.full_name})
             return redirect("members:detail", pk=member.pk)
@@ -183,7 +175,7 @@ def account_link(request, pk: int):
         try:
             services.member_link_account(actor=request.user, member=member, username=form.cleaned_data["username"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Đã gắn tài khoản đăng nhập với đảng viên."))
             return redirect("members:detail", pk=member.pk)

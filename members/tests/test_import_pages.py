@@ -124,7 +124,7 @@ def _formula(sheet):
 def _bomb() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("xl/worksheets/sheet1.xml", b"0" * (120 * 1024 * 1024))
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (31 * 1024 * 1024))
     return out.getvalue()
 
 
