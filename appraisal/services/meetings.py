@@ -755,7 +755,8 @@ def meeting_save(*, actor: Actor, review: UnitReview, data: MeetingInput, revisi
             )
 
         # Every rated subject's rating.
-        new_ratings, changed_ratings = [], []
+        new_ratings, changed_ratings, changed_fields = [], [], set()
+        now = timezone.now()
         for subject in sheet.subjects:
             if not subject.rated:
                 continue
@@ -788,7 +789,9 @@ def meeting_save(*, actor: Actor, review: UnitReview, data: MeetingInput, revisi
             old_changed, new_changed = _diff(old, snapshot(rating, RATING_FIELDS))
             if not new_changed:
                 continue
+            rating.updated_at = now
             changed_ratings.append(rating)
+            changed_fields.update(new_changed)
             entries.append(
                 audit_entry(
                     actor=actor,
@@ -813,7 +816,8 @@ def meeting_save(*, actor: Actor, review: UnitReview, data: MeetingInput, revisi
                 )
             )
         if changed_ratings:
-            Rating.objects.bulk_update(changed_ratings, [*RATING_FIELDS, "updated_at"])
+            # Only the columns that changed somewhere: each one is a CASE over every row, costly to build.
+            Rating.objects.bulk_update(changed_ratings, [*sorted(changed_fields), "updated_at"])
         if entries:
             AuditEntry.objects.bulk_create(entries)
             review_touch(review)
