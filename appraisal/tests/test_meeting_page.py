@@ -66,7 +66,7 @@ def test_the_secretary_opens_the_page_with_a_labelled_row_per_member(personas, c
     member = personas.member_record_a1
     for name in (f"a{member.pk}-present", f"m{member.pk}-votes-htxsnv", f"m{member.pk}-proposed_level", "o-comments"):
         assert f'<label class="visually-hidden" for="id_{name}">' in html
-    assert 'class="table-responsive"><table class="table table-sm align-middle meeting-table"' in html
+    assert 'class="table-responsive position-relative"><table class="table table-sm align-middle meeting-table"' in html
     assert "<script>" not in html and "js/meeting.js" in html
     assert "Đối với chi bộ chưa có đề nghị xếp loại" in html
 
