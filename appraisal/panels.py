@@ -15,7 +15,30 @@ def notifications_panel(request) -> list[Panel]:
     return [Panel("appraisal/notifications/_panel.html", {"count": count, "notices": notices}, order=10)]
 
 
-PANELS = [notifications_panel]
+def meetings_panel(request) -> list[Panel]:
+    """A secretary's cells whose review meeting is still to be entered, submitted or answered (one query)."""
+    from party_units.access import Perm, access_for
+
+    from .models import CycleState, UnitReview, UnitReviewState
+
+    access = access_for(request.user)
+    if access.is_superuser or not any(Perm.HOLD_MEETING in g.perms for g in access.grants):
+        return []
+    reviews = list(
+        UnitReview.objects.filter(
+            unit__in=access.units(Perm.HOLD_MEETING).filter(kind="cell", is_active=True),
+            cycle__state=CycleState.OPEN,
+        )
+        .exclude(state=UnitReviewState.APPROVED)
+        .select_related("unit", "cycle")
+        .order_by("-cycle__start_date", "unit__path")[:10]
+    )
+    if not reviews:
+        return []
+    return [Panel("appraisal/meetings/_panel.html", {"reviews": reviews}, order=20)]
+
+
+PANELS = [notifications_panel, meetings_panel]
 
 
 def home_panels(request) -> list[Panel]:

@@ -286,3 +286,14 @@ def test_a_stale_form_keeps_what_was_typed(personas, client_for):
     assert "Người khác vừa thay đổi phần việc của Chi bộ A1" in html
     assert 'value="htxsnv" selected' in html
     assert not Rating.objects.filter(proposed_level="htxsnv").exists()
+
+
+@pytest.mark.django_db
+def test_the_home_page_points_the_secretary_to_the_meeting(personas, client_for, django_assert_max_num_queries):
+    review = setup(personas)
+    html = client_for(personas.sec_a1).get(reverse("home")).content.decode()
+    assert "Hội nghị kiểm điểm của chi bộ" in html and url(review) in html
+    # Not for another cell's secretary's cell, nor for ward staff or a member.
+    assert url(review) not in client_for(personas.sec_a2).get(reverse("home")).content.decode()
+    for who in (personas.staff_a, personas.member_a1):
+        assert "Hội nghị kiểm điểm của chi bộ" not in client_for(who).get(reverse("home")).content.decode()
