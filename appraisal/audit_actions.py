@@ -78,6 +78,7 @@ register(
         "rating.created": _("Thêm mục xếp loại"),
         "rating.decided": _("Quyết định xếp loại"),
         "rating.quota_exception": _("Quyết định xếp loại vượt tỷ lệ (ngoại lệ)"),
+        "rating.decision_withdrawn": _("Hủy quyết định xếp loại khi mở lại"),
         "proposal_round.approved": _("Phê duyệt lần gửi đề nghị"),
         "proposal_round.returned": _("Trả lại lần gửi đề nghị"),
         "unit_review.approved": _("Phê duyệt kết quả xếp loại"),

@@ -5,6 +5,14 @@ from . import views
 app_name = "appraisal"
 
 urlpatterns = [
+    path("ky/<int:cycle_pk>/tien-do/", views.dashboard, name="dashboard"),
+    path("ky/<int:cycle_pk>/tien-do/<int:unit_pk>/", views.dashboard, name="dashboard_unit"),
+    path("ky/<int:cycle_pk>/tien-do/<int:unit_pk>/phe-duyet/", views.bulk_approve, name="bulk_approve"),
+    path("ky/<int:cycle_pk>/tien-do/<int:unit_pk>/nang-ty-le/", views.quota_raise, name="quota_raise"),
+    path("ky/<int:cycle_pk>/tien-do/<int:unit_pk>/nhom-doi-tuong/", views.quota_groups, name="quota_groups"),
+    path("ky/<int:cycle_pk>/nhat-ky/", views.cycle_audit, name="cycle_audit"),
+    path("quyet-dinh/<int:pk>/", views.decision, name="decision"),
+    path("xep-loai/<int:pk>/lich-su/", views.rating_history, name="rating_history"),
     path("", views.index, name="index"),
     path("don-vi/<int:unit_pk>/ky/", views.cycle_list, name="cycle_list"),
     path("don-vi/<int:unit_pk>/ky/tao/", views.cycle_create, name="cycle_create"),

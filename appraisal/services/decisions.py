@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from members.models import Member
 from party_units.access import Actor, Perm, require_actor
-from party_units.models import PartyUnit
+from party_units.models import PartyUnit, Role, RoleKind
 
 from ..models import (
     PastRating,
@@ -38,6 +38,7 @@ from ..models import (
 )
 from ..rules import Level, Subject
 from . import quota
+from .notifications import notify
 from .progress import review_lock, review_transition
 
 DECIDABLE = (UnitReviewState.SUBMITTED, UnitReviewState.RESUBMITTED)
@@ -215,6 +216,7 @@ def proposals_approve(
         audit_log(actor=actor, action=action, obj=rating, before=before, after=after)
     _close_round(locked, RoundOutcome.APPROVED, actor=actor)
     review_transition(locked, UnitReviewState.APPROVED, actor=actor, action="unit_review.approved")
+    _notify_approved(locked, ratings, actor=actor)
     return locked
 
 
@@ -228,6 +230,15 @@ def proposals_return(*, actor: Actor, review: UnitReview, reason: str, revision:
     _require_superior(actor, locked)
     _close_round(locked, RoundOutcome.RETURNED, actor=actor, reason=reason)
     review_transition(locked, UnitReviewState.RETURNED, actor=actor, action="unit_review.returned", note=reason)
+    notify(
+        actor=actor,
+        users=_secretaries(locked.unit),
+        kind="proposals.returned",
+        text=_("%(committee)s trả lại đề nghị xếp loại của %(unit)s: %(reason)s")
+        % {"committee": locked.unit.parent.name, "unit": locked.unit.name, "reason": reason},
+        url=_review_url(locked),
+        dedupe_key=f"proposals.returned:{locked.pk}:{locked.revision}",
+    )
     return locked
 
 
@@ -246,7 +257,31 @@ def review_reopen(*, actor: Actor, review: UnitReview, reason: str, revision: in
             _("Chỉ mở lại được kết quả đã phê duyệt (tiến độ của %(unit)s: %(state)s).")
             % {"unit": locked.unit.name, "state": UnitReviewState(locked.state).label}
         )
+    # The decision no longer stands: its levels leave the ratings (they stay in the audit log) until the next
+    # decision, so "decided" always means "approved" for the cell's pages, the counts and the documents.
+    for rating in locked.ratings.exclude(decided_level=""):
+        before = {name: getattr(rating, name) for name in DECISION_FIELDS}
+        rating.decided_level = rating.decision_reason = rating.quota_exception_reason = ""
+        rating.decided_by, rating.decided_at = None, None
+        rating.save(update_fields=[*DECISION_FIELDS, "decided_by", "decided_at", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="rating.decision_withdrawn",
+            obj=rating,
+            before=before,
+            after=dict.fromkeys(DECISION_FIELDS, ""),
+            note=reason,
+        )
     review_transition(locked, UnitReviewState.IN_PROGRESS, actor=actor, action="unit_review.reopened", note=reason)
+    notify(
+        actor=actor,
+        users=_secretaries(locked.unit),
+        kind="proposals.reopened",
+        text=_("%(committee)s mở lại kết quả xếp loại của %(unit)s: %(reason)s")
+        % {"committee": locked.unit.parent.name, "unit": locked.unit.name, "reason": reason},
+        url=_review_url(locked),
+        dedupe_key=f"proposals.reopened:{locked.pk}:{locked.revision}",
+    )
     return locked
 
 
@@ -375,3 +410,67 @@ def past_rating_record(
         after={"year": year, "level": level, "note": found.note, "source": source},
     )
     return found
+
+
+# -- notifications (issue 10, item 7) -----------------------------------------------------------------------
+
+
+def _secretaries(unit: PartyUnit) -> list[int]:
+    return list(Role.objects.filter(unit=unit, kind=RoleKind.SECRETARY).values_list("user_id", flat=True))
+
+
+def _committee_staff(unit: PartyUnit | None) -> list[int]:
+    if unit is None:
+        return []
+    kinds = (RoleKind.WARD_STAFF, RoleKind.HIGHER_STAFF)
+    return list(Role.objects.filter(unit=unit, kind__in=kinds).values_list("user_id", flat=True))
+
+
+def _review_url(review: UnitReview) -> str:
+    from django.urls import reverse
+
+    return reverse("appraisal:unit_review", args=[review.cycle_id, review.unit_id])
+
+
+def _notify_approved(review: UnitReview, ratings: list[Rating], *, actor: Actor) -> None:
+    """The secretary learns the unit's proposals were approved; each member with an account their level."""
+    from django.urls import reverse
+
+    key = f"{review.pk}:{review.revision}"
+    notify(
+        actor=actor,
+        users=_secretaries(review.unit),
+        kind="proposals.approved",
+        text=_("%(committee)s đã phê duyệt kết quả xếp loại của %(unit)s.")
+        % {"committee": review.unit.parent.name, "unit": review.unit.name},
+        url=_review_url(review),
+        dedupe_key=f"proposals.approved:{key}",
+    )
+    for rating in ratings:
+        if rating.subject != Subject.MEMBER or not rating.member.user_id:
+            continue
+        notify(
+            actor=actor,
+            users=[rating.member.user_id],
+            kind="rating.decided",
+            text=_("Kết quả xếp loại của đồng chí trong %(cycle)s: %(level)s.")
+            % {"cycle": review.cycle.title, "level": Level(rating.decided_level).label},
+            url=reverse("members:detail", args=[rating.member_id]),
+            dedupe_key=f"rating.decided:{rating.pk}:{key}",
+        )
+
+
+def notify_proposals_submitted(review: UnitReview, *, actor: Actor) -> None:
+    """Tell the committee's staff that a cell submitted (or resubmitted) its proposals; the meeting's submit
+    service calls this in its transaction."""
+    from django.urls import reverse
+
+    notify(
+        actor=actor,
+        users=_committee_staff(review.unit.parent),
+        kind="proposals.submitted",
+        text=_("%(unit)s đã gửi đề nghị xếp loại (%(state)s).")
+        % {"unit": review.unit.name, "state": UnitReviewState(review.state).label.lower()},
+        url=reverse("appraisal:decision", args=[review.pk]),
+        dedupe_key=f"proposals.submitted:{review.pk}:{review.revision}",
+    )

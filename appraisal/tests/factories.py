@@ -131,8 +131,8 @@ def propose(
 
 
 def propose_everywhere(root_id: int, under, *, pattern=("httnv", "httnv", "httnv", "httnv", "htxsnv"), form_code="02A"):
-    """Bulk: every cell's work item of the cascade under ``under`` gets its members' ratings (levels cycling
-    through ``pattern``), submitted self-reviews, the cell's own rating, and state "submitted"."""
+    """Bulk: every cell's work item not started yet in the cascade under ``under`` gets its members' ratings
+    (levels cycling through ``pattern``), submitted self-reviews, the cell's own rating, and state "submitted"."""
     from django.utils import timezone
 
     from members.models import Membership
@@ -142,7 +142,9 @@ def propose_everywhere(root_id: int, under, *, pattern=("httnv", "httnv", "httnv
 
     reviews = {
         r.unit_id: r
-        for r in UnitReview.objects.filter(root_id=root_id, unit__path__startswith=under.path, unit__kind="cell")
+        for r in UnitReview.objects.filter(
+            root_id=root_id, unit__path__startswith=under.path, unit__kind="cell", state="not_started"
+        )
     }
     memberships = Membership.objects.filter(unit_id__in=reviews, end_date__isnull=True).values_list(
         "unit_id", "member_id"

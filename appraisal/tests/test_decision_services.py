@@ -127,6 +127,10 @@ def test_reopening_needs_a_reason_and_lets_the_cell_work_again(personas, ward_cy
     review.refresh_from_db()
     assert review.state == UnitReviewState.IN_PROGRESS
     assert AuditEntry.objects.get(action="unit_review.reopened").note == "Phát hiện sai sót tại biên bản"
+    # The decision no longer stands on the ratings; its values stay in the audit log.
+    assert not Rating.objects.filter(unit_review=review).exclude(decided_level="").exists()
+    withdrawn = AuditEntry.objects.filter(action="rating.decision_withdrawn")
+    assert withdrawn.count() == 6 and {e.before["decided_level"] for e in withdrawn} == {G}
 
 
 ALL_STATES = [state.value for state in UnitReviewState]

@@ -1,6 +1,7 @@
 """The appraisal pages, one module per concern. Views are thin: one access check through
 ``party_units.access``, a form, one service, a message, a redirect."""
 
+from .audit_trail import cycle_audit, rating_history
 from .cycles import (
     cycle_close,
     cycle_create,
@@ -17,10 +18,18 @@ from .cycles import (
     unit_review,
     unit_review_document,
 )
+from .decisions import bulk_approve, dashboard, decision, quota_groups, quota_raise
 from .meetings import meeting, meeting_submit, meeting_withdraw
 from .notifications import notification_list, notification_read, notification_read_all
 
 __all__ = [
+    "bulk_approve",
+    "cycle_audit",
+    "dashboard",
+    "decision",
+    "quota_groups",
+    "quota_raise",
+    "rating_history",
     "notification_list",
     "notification_read",
     "notification_read_all",

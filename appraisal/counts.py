@@ -1,0 +1,289 @@
+"""Counts of a cycle's progress and levels, in the database, for the committee's dashboard and for the
+documents that summarise them (summary report, statistics). Every function takes a fixed number of queries
+whatever the number of cells and members: rows are grouped by the unit directly under the one shown
+(``Substr`` of the materialised path), so a ward sees its cells and a city its wards' totals.
+
+- ``level_counts(root_id, unit)``: proposed and decided levels, for people (members, leading individuals) and
+  for organisations (and collectives), over ``unit``'s subtree — the numbers a summary report prints;
+- ``dashboard(cycle, unit)``: per branch, the work items' states, self-reviews submitted of members expected,
+  meetings held, level counts and what is late against the governing cycle's deadlines.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from members.models import Membership, MembershipKind
+from party_units.models import PATH_STEP, PartyUnit
+
+from .models import Rating as RatingModel
+from .models import ReviewCycle, ReviewMeeting, SelfReviewState, UnitReview, UnitReviewState
+from .models import SelfReview as SelfReviewModel
+from .rules import Level, Subject, format_percent
+
+LEVELS = [level.value for level in Level]
+PERSON_SUBJECTS = (Subject.MEMBER.value, Subject.LEADING_INDIVIDUAL.value)
+PROPOSED_STATES = (UnitReviewState.SUBMITTED, UnitReviewState.RESUBMITTED, UnitReviewState.APPROVED)
+WAITING_FOR_CELL = (UnitReviewState.NOT_STARTED, UnitReviewState.IN_PROGRESS, UnitReviewState.RETURNED)
+WAITING_FOR_DECISION = (UnitReviewState.SUBMITTED, UnitReviewState.RESUBMITTED)
+PEOPLE, ORGANISATIONS = "people", "organisations"
+
+
+@dataclass
+class LevelCounts:
+    """Proposed (units that submitted) and decided (approved units) counts per level, for one kind of subject."""
+
+    proposed: Counter = field(default_factory=Counter)
+    decided: Counter = field(default_factory=Counter)
+
+    def add(self, other: LevelCounts) -> None:
+        self.proposed.update(other.proposed)
+        self.decided.update(other.decided)
+
+    @property
+    def proposed_total(self) -> int:
+        return sum(self.proposed.values())
+
+    @property
+    def decided_total(self) -> int:
+        return sum(self.decided.values())
+
+    def rows(self) -> list[dict]:
+        """Per level: label, counts and percentages (of those proposed / decided), as reports write them."""
+        rows = []
+        for level in Level:
+            p, d = self.proposed[level.value], self.decided[level.value]
+            rows.append(
+                {
+                    "level": level,
+                    "proposed": p,
+                    "decided": d,
+                    "proposed_pct": _pct(p, self.proposed_total),
+                    "decided_pct": _pct(d, self.decided_total),
+                }
+            )
+        return rows
+
+
+def _pct(part: int, whole: int) -> str:
+    return format_percent(Decimal(part) / Decimal(whole)) if whole else "—"
+
+
+def _branch(unit: PartyUnit, field_path: str):
+    return Substr(field_path, 1, len(unit.path) + PATH_STEP)
+
+
+def _level_aggregates() -> dict:
+    proposed = Q(unit_review__state__in=PROPOSED_STATES)
+    decided = Q(unit_review__state=UnitReviewState.APPROVED)
+    aggregates = {}
+    for level in LEVELS:
+        aggregates[f"p_{level}"] = Count("id", filter=proposed & Q(proposed_level=level))
+        aggregates[f"d_{level}"] = Count("id", filter=decided & Q(decided_level=level))
+    return aggregates
+
+
+def _kind():
+    return Case(
+        When(subject__in=PERSON_SUBJECTS, then=Value(PEOPLE)), default=Value(ORGANISATIONS), output_field=CharField()
+    )
+
+
+def _rows_to_counts(row: dict) -> LevelCounts:
+    counts = LevelCounts()
+    for level in LEVELS:
+        counts.proposed[level] = row[f"p_{level}"]
+        counts.decided[level] = row[f"d_{level}"]
+    return counts
+
+
+def level_counts(root_id: int, unit: PartyUnit) -> dict[str, LevelCounts]:
+    """``{"people": …, "organisations": …}`` over ``unit``'s subtree in the cascade ``root_id`` (one query)."""
+    totals = {PEOPLE: LevelCounts(), ORGANISATIONS: LevelCounts()}
+    rows = (
+        RatingModel.objects.filter(unit_review__root_id=root_id, unit_review__unit__path__startswith=unit.path)
+        .annotate(kind=_kind())
+        .values("kind")
+        .annotate(**_level_aggregates())
+        .order_by()
+    )
+    for row in rows:
+        totals[row["kind"]].add(_rows_to_counts(row))
+    return totals
+
+
+@dataclass
+class Late:
+    self_reviews: bool = False
+    meeting: bool = False
+    proposals: int = 0  # units that have not submitted after the deadline
+    decisions: int = 0  # units waiting for the committee after the deadline
+    missing_at_report: int = 0  # units without approved results when the report upwards is due
+
+    @property
+    def any(self) -> bool:
+        return bool(self.self_reviews or self.meeting or self.proposals or self.decisions or self.missing_at_report)
+
+
+@dataclass
+class Row:
+    """A unit directly under the one shown (or that unit itself): its work items' states and counts."""
+
+    unit: PartyUnit
+    is_self: bool = False
+    states: Counter = field(default_factory=Counter)
+    review: UnitReview | None = None  # the unit's own work item (a cell's, or the committee's own)
+    self_reviews_done: int = 0
+    members_expected: int = 0
+    meetings_held: int = 0
+    levels: dict[str, LevelCounts] = field(
+        default_factory=lambda: {PEOPLE: LevelCounts(), ORGANISATIONS: LevelCounts()}
+    )
+    late: Late = field(default_factory=Late)
+
+    @property
+    def total(self) -> int:
+        return sum(self.states.values())
+
+    @property
+    def single(self) -> bool:
+        """A cell (or the committee's own line): one work item, shown by its state."""
+        return self.is_self or self.unit.is_cell
+
+    def state_counts(self) -> list[tuple[str, str, int]]:
+        return [(s.value, s.label, self.states[s.value]) for s in UnitReviewState if self.states[s.value]]
+
+
+@dataclass
+class Dashboard:
+    cycle: ReviewCycle  # the cycle that governs the unit shown (its deadlines apply)
+    unit: PartyUnit
+    rows: list[Row]
+    states: Counter
+    levels: dict[str, LevelCounts]
+    today: datetime.date
+
+    @property
+    def total(self) -> int:
+        return sum(self.states.values())
+
+    def state_counts(self) -> list[tuple[str, str, int, str]]:
+        total = self.total
+        return [(s.value, s.label, self.states[s.value], _pct(self.states[s.value], total)) for s in UnitReviewState]
+
+    @property
+    def late_units(self) -> int:
+        return sum(row.late.missing_at_report for row in self.rows)
+
+
+def _passed(day: datetime.date | None, today: datetime.date) -> bool:
+    return day is not None and day < today
+
+
+def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | None = None) -> Dashboard:
+    """The progress of ``unit``'s subtree in ``cycle``'s cascade, one row per unit directly under it (eight
+    queries whatever the number of cells and members)."""
+    today = today or timezone.localdate()
+    root_id = cycle.root_id_or_self
+    own = UnitReview.objects.filter(root_id=root_id, unit=unit).select_related("cycle").first()
+    governing = own.cycle if own is not None else cycle
+    rows: dict[str, Row] = {unit.path: Row(unit=unit, is_self=True, review=own)}
+    for child in PartyUnit.objects.filter(parent=unit).order_by("path"):
+        rows[child.path] = Row(unit=child)
+    in_scope = {"root_id": root_id, "unit__path__startswith": unit.path}
+    states: Counter = Counter()
+    reviews = (
+        UnitReview.objects.filter(**in_scope)
+        .annotate(branch=_branch(unit, "unit__path"))
+        .values("branch", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in reviews:
+        target = rows[unit.path] if row["branch"] == unit.path else rows.get(row["branch"])
+        if target is None:
+            continue
+        states[row["state"]] += row["n"]
+        if target.is_self:
+            continue  # the committee's own item is its own line, read below
+        target.states[row["state"]] += row["n"]
+    if own is not None:
+        rows[unit.path].states[own.state] += 1
+    # A cell's own work item, for its link and revision (one query for every cell directly under ``unit``).
+    by_id = {row.unit.pk: row for row in rows.values()}
+    for review in UnitReview.objects.filter(root_id=root_id, unit__parent=unit, unit__kind="cell"):
+        if review.unit_id in by_id:
+            by_id[review.unit_id].review = review
+    scope = {"unit_review__root_id": root_id, "unit_review__unit__path__startswith": unit.path}
+    for row in (
+        SelfReviewModel.objects.filter(**scope, state__in=(SelfReviewState.SUBMITTED, SelfReviewState.RESUBMITTED))
+        .annotate(branch=_branch(unit, "unit_review__unit__path"))
+        .values("branch")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        if row["branch"] in rows and row["branch"] != unit.path:
+            rows[row["branch"]].self_reviews_done = row["n"]
+    end = governing.end_date
+    memberships = (
+        Membership.objects.filter(
+            unit__path__startswith=unit.path, kind=MembershipKind.OFFICIAL, start_date__lte=end, unit__kind="cell"
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=end))
+        .annotate(branch=_branch(unit, "unit__path"))
+        .values("branch")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in memberships:
+        if row["branch"] in rows and row["branch"] != unit.path:
+            rows[row["branch"]].members_expected = row["n"]
+    for row in (
+        ReviewMeeting.objects.filter(**scope, held_on__isnull=False)
+        .annotate(branch=_branch(unit, "unit_review__unit__path"))
+        .values("branch")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        if row["branch"] in rows:
+            rows[row["branch"]].meetings_held = row["n"]
+    totals = {PEOPLE: LevelCounts(), ORGANISATIONS: LevelCounts()}
+    for row in (
+        RatingModel.objects.filter(**scope)
+        .annotate(branch=_branch(unit, "unit_review__unit__path"), kind=_kind())
+        .values("branch", "kind")
+        .annotate(**_level_aggregates())
+        .order_by()
+    ):
+        counts = _rows_to_counts(row)
+        totals[row["kind"]].add(counts)
+        if row["branch"] in rows:
+            rows[row["branch"]].levels[row["kind"]].add(counts)
+    for row in rows.values():
+        _mark_late(row, governing, today)
+    ordered = [rows.pop(unit.path)] + [r for r in rows.values() if r.total or r.unit.is_active]
+    if not ordered[0].total:
+        ordered = ordered[1:]
+    return Dashboard(cycle=governing, unit=unit, rows=ordered, states=states, levels=totals, today=today)
+
+
+def _mark_late(row: Row, cycle: ReviewCycle, today: datetime.date) -> None:
+    late = row.late
+    if row.unit.is_cell and not row.is_self:
+        late.self_reviews = _passed(cycle.self_review_due, today) and row.self_reviews_done < row.members_expected
+        late.meeting = _passed(cycle.meetings_due, today) and not row.meetings_held
+    waiting_cell = sum(row.states[s] for s in WAITING_FOR_CELL)
+    waiting_decision = sum(row.states[s] for s in WAITING_FOR_DECISION)
+    if _passed(cycle.proposals_due, today):
+        late.proposals = waiting_cell
+    if _passed(cycle.decisions_due, today):
+        late.decisions = waiting_decision
+    if _passed(cycle.report_due, today):
+        late.missing_at_report = row.total - row.states[UnitReviewState.APPROVED]

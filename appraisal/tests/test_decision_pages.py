@@ -1,0 +1,219 @@
+"""The committee's pages: dashboard, decision, bulk approval, raise, groups, audit trail. Wrong personas are
+refused and change nothing; query counts do not grow with cells or members."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from appraisal.models import QuotaGroup, QuotaRaise, Rating, UnitReview, UnitReviewState
+from appraisal.rules import Subject
+from appraisal.services import cycle_open, cycle_sync_scope, proposals_approve
+from audit.models import AuditEntry
+
+from .factories import cycle as make_cycle
+from .factories import grow_ward, propose, propose_everywhere
+
+pytestmark = pytest.mark.django_db
+E, G, C = "htxsnv", "httnv", "htnv"
+
+
+@pytest.fixture
+def setup(personas):
+    cycle = make_cycle(personas.ward_a, year=2021, rule_set="hd21-2019", opened=True)
+    review = propose(UnitReview.objects.get(root=cycle, unit=personas.cell_a1), levels=[E, G, G, G, G])
+    return cycle, review
+
+
+def test_ward_staff_see_their_cells_progress_levels_and_chart(personas, setup, client_for):
+    cycle, review = setup
+    page = client_for(personas.staff_a).get(reverse("appraisal:dashboard", args=[cycle.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Chi bộ A1" in text and "Chi bộ A2" in text
+    assert reverse("appraisal:decision", args=[review.pk]) in text
+    assert "<svg" in text and "<script" not in text.split("</main>")[0].split("<main")[1]
+    assert "Đã gửi đề nghị: 1" in text  # the state counts
+
+
+@pytest.mark.parametrize("who", ["sec_a1", "staff_b", "member_a1", "outsider"])
+def test_the_wrong_persona_cannot_see_the_wards_dashboard(personas, setup, client_for, who):
+    cycle, _review = setup
+    page = client_for(getattr(personas, who)).get(reverse("appraisal:dashboard", args=[cycle.pk]))
+    assert page.status_code == 404
+
+
+def test_the_decision_page_is_for_the_committee_above(personas, setup, client_for):
+    _cycle, review = setup
+    url = reverse("appraisal:decision", args=[review.pk])
+    assert client_for(personas.staff_a).get(url).status_code == 200
+    assert client_for(personas.higher).get(url).status_code == 200
+    assert client_for(personas.sec_a1).get(url).status_code == 403  # may see the cell, not decide it
+    for who in ("staff_b", "sec_b1", "member_b1", "outsider"):
+        assert client_for(getattr(personas, who)).get(url).status_code == 404
+    response = client_for(personas.sec_a1).post(url, {"action": "approve", "revision": review.revision})
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert review.state == UnitReviewState.SUBMITTED
+    assert not AuditEntry.objects.filter(action__startswith="rating.").exists()
+
+
+def test_approving_from_the_page_with_an_adjusted_level(personas, setup, client_for):
+    _cycle, review = setup
+    url = reverse("appraisal:decision", args=[review.pk])
+    target = Rating.objects.get(unit_review=review, subject=Subject.MEMBER, proposed_level=E)
+    client = client_for(personas.staff_a)
+    page = client.post(url, {"action": "approve", "revision": review.revision, f"level_{target.pk}": C})
+    text = page.content.decode()
+    assert page.status_code == 200 and "cần ghi rõ lý do" in text
+    assert 'value="htnv" selected' in text  # what was typed is kept
+    assert not Rating.objects.exclude(decided_level="").exists()
+    page = client.post(
+        url,
+        {
+            "action": "approve",
+            "revision": review.revision,
+            f"level_{target.pk}": C,
+            f"reason_{target.pk}": "Chưa đạt chỉ tiêu",
+        },
+        follow=True,
+    )
+    assert "Đã phê duyệt" in page.content.decode()
+    target.refresh_from_db()
+    assert (target.decided_level, target.decision_reason) == (C, "Chưa đạt chỉ tiêu")
+
+
+def test_the_check_button_recounts_the_quota_with_the_typed_levels_without_saving(personas, setup, client_for):
+    _cycle, review = setup
+    url = reverse("appraisal:decision", args=[review.pk])
+    target = Rating.objects.filter(unit_review=review, subject=Subject.MEMBER, proposed_level=G).first()
+    page = client_for(personas.staff_a).post(
+        url, {"action": "check", "revision": review.revision, f"level_{target.pk}": E}
+    )
+    assert "Vượt tỷ lệ 20%: 2/3" in page.content.decode()
+    assert not AuditEntry.objects.filter(action__startswith="rating.").exists()
+
+
+def test_the_second_person_gets_a_conflict_and_sees_the_first_decision(personas, setup, client_for):
+    _cycle, review = setup
+    stale = review.revision
+    proposals_approve(actor=personas.higher, review=review, quota_exception_reason="Ngoại lệ")
+    page = client_for(personas.staff_a).post(
+        reverse("appraisal:decision", args=[review.pk]),
+        {"action": "return", "revision": stale, "reason": "Xem lại"},
+        follow=True,
+    )
+    text = page.content.decode()
+    assert "Người khác vừa thay đổi" in text
+    assert "Đã phê duyệt" in text and "Ngoại lệ vượt tỷ lệ" in text
+    review.refresh_from_db()
+    assert review.state == UnitReviewState.APPROVED
+
+
+def test_returning_from_the_page(personas, setup, client_for):
+    _cycle, review = setup
+    url = reverse("appraisal:decision", args=[review.pk])
+    client = client_for(personas.staff_a)
+    page = client.post(url, {"action": "return", "revision": review.revision, "reason": ""})
+    assert "lý do" in page.content.decode()
+    client.post(url, {"action": "return", "revision": review.revision, "reason": "Thiếu biên bản"})
+    review.refresh_from_db()
+    assert review.state == UnitReviewState.RETURNED
+
+
+def test_bulk_approval_from_the_dashboard(personas, setup, client_for):
+    cycle, review = setup
+    other = propose(UnitReview.objects.get(root=cycle, unit=personas.cell_a2), levels=[G] * 10)
+    url = reverse("appraisal:bulk_approve", args=[cycle.pk, personas.ward_a.pk])
+    picks = [f"{other.pk}:{other.revision}", f"{review.pk}:{review.revision}"]
+    assert client_for(personas.sec_a1).post(url, {"review": picks}).status_code == 404
+    page = client_for(personas.staff_a).post(url, {"review": picks}, follow=True)
+    assert "Đã phê duyệt 2 đơn vị" in page.content.decode()
+    assert set(UnitReview.objects.filter(pk__in=[review.pk, other.pk]).values_list("state", flat=True)) == {
+        UnitReviewState.APPROVED
+    }
+
+
+def test_raising_the_ratio_and_defining_groups_from_the_pages(personas, client_for):
+    cycle = make_cycle(personas.ward_a, year=2025, rule_set="hd43-2025", opened=True)
+    raise_url = reverse("appraisal:quota_raise", args=[cycle.pk, personas.ward_a.pk])
+    groups_url = reverse("appraisal:quota_groups", args=[cycle.pk, personas.ward_a.pk])
+    assert client_for(personas.sec_a1).post(raise_url, {"reason": "x"}).status_code == 404
+    assert client_for(personas.staff_b).get(groups_url).status_code == 404
+    client = client_for(personas.staff_a)
+    page = client.post(raise_url, {"reason": ""}, follow=True)
+    assert "nêu lý do" in page.content.decode() and not QuotaRaise.objects.exists()
+    client.post(raise_url, {"reason": "Kết quả nổi bật"})
+    assert QuotaRaise.objects.get().reason == "Kết quả nổi bật"
+    page = client.post(groups_url, {"name": "Cán bộ", "subject": "member", "codes": "2A"}, follow=True)
+    assert page.status_code == 200 and QuotaGroup.objects.get().codes == ["2A"]
+
+
+def test_the_cycle_audit_trail_is_filtered_paginated_and_readable(personas, setup, client_for):
+    cycle, review = setup
+    proposals_approve(actor=personas.staff_a, review=review, quota_exception_reason="Ngoại lệ")
+    url = reverse("appraisal:cycle_audit", args=[cycle.pk])
+    client = client_for(personas.staff_a)
+    text = client.get(url).content.decode()
+    assert "Quyết định xếp loại" in text and "Phê duyệt kết quả xếp loại" in text
+    assert "Hoàn thành tốt nhiệm vụ" in text  # values shown by their labels
+    only = client.get(url, {"hanh_dong": "unit_review.approved"}).content.decode()
+    assert "1 mục" in only and "<td>Phê duyệt kết quả xếp loại" in only and "<td>Quyết định xếp loại" not in only
+    nobody = client.get(url, {"nguoi": "không ai có tên này"}).content.decode()
+    assert "0 mục" in nobody
+    bad = client.get(url, {"tu_ngay": "31/02/2021"}).content.decode()
+    assert "không phải ngày" in bad
+    assert client_for(personas.staff_b).get(url).status_code == 404
+    assert client_for(personas.sec_a1).get(url).status_code == 404
+
+
+def test_a_ratings_history_page(personas, setup, client_for):
+    _cycle, review = setup
+    proposals_approve(actor=personas.staff_a, review=review, quota_exception_reason="Ngoại lệ")
+    rating = Rating.objects.filter(unit_review=review, decided_level=E).first()
+    url = reverse("appraisal:rating_history", args=[rating.pk])
+    text = client_for(personas.staff_a).get(url).content.decode()
+    assert "Quyết định xếp loại vượt tỷ lệ (ngoại lệ)" in text and "Ngoại lệ" in text
+    assert client_for(personas.staff_b).get(url).status_code == 404
+
+
+def _grow(personas, cycle_root, wards: int, cells: int, members: int, tag: str):
+    for w in range(wards):
+        ward = grow_ward(personas.city, name=f"P{tag}{w}", cells=cells, members_per_cell=members)
+        propose_everywhere(cycle_root.pk, ward)
+
+
+def test_the_ward_dashboard_keeps_its_query_count_as_cells_and_members_grow(
+    personas, client_for, django_assert_max_num_queries
+):
+    client = client_for(personas.higher)
+    counts = []
+    for cells, members in ((3, 2), (12, 6)):
+        ward = grow_ward(personas.city, name=f"Phường {cells}", cells=cells, members_per_cell=members)
+        cycle = make_cycle(ward, year=2021, rule_set="hd21-2019", opened=True)
+        propose_everywhere(cycle.pk, ward)
+        with django_assert_max_num_queries(20) as captured:
+            page = client.get(reverse("appraisal:dashboard", args=[cycle.pk]))
+        assert page.status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_city_dashboard_keeps_its_query_count_as_wards_grow(personas, client_for, django_assert_max_num_queries):
+    client = client_for(personas.higher)
+    cycle = make_cycle(personas.city, year=2021, rule_set="hd21-2019")
+    counts = []
+    for tag, wards in (("a", 1), ("b", 4)):
+        _grow(personas, cycle, wards, 3, 2, tag)
+        if cycle.is_draft:
+            cycle_open(actor=None, cycle=cycle)
+        else:
+            cycle_sync_scope(actor=None, cycle=cycle)
+        propose_everywhere(cycle.pk, personas.city)
+        with django_assert_max_num_queries(20) as captured:
+            page = client.get(reverse("appraisal:dashboard", args=[cycle.pk]))
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "Pa0" in text and "Chi bộ 1" not in text  # the wards' totals, not every cell
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]

@@ -1,0 +1,293 @@
+"""The committee's pages: the progress dashboard of a cycle, deciding a unit's proposals (approve, adjust,
+return, reopen), bulk approval, the quota's groups and raised ratio. Thin: one access check, one service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny, require
+from party_units.models import PartyUnit
+
+from .. import counts, services
+from ..models import ProposalRound, QuotaGroup, QuotaRaise, ReviewCycle, UnitReview, UnitReviewState
+from ..rules import Level, Subject
+from ..services import quota
+from ..services.decisions import DECIDABLE, Decision, decidable_ratings
+from ..services.progress import ConflictError
+
+LEVEL_CHOICES = [(level.value, level.label) for level in Level]
+
+
+def _cycle_or_404(pk: int) -> ReviewCycle:
+    return get_object_or_404(ReviewCycle.objects.select_related("issuing_unit"), pk=pk)
+
+
+@login_required
+def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
+    """A committee's progress in a cycle: every unit directly under it, its state, late items, the levels
+    proposed and decided (with a chart). A ward sees its cells, a city its wards' totals (drill down)."""
+    cycle = _cycle_or_404(cycle_pk)
+    unit = get_unit_or_deny(request.user, unit_pk or cycle.issuing_unit_id, Perm.VIEW)
+    if unit.is_cell or not unit.is_within(cycle.issuing_unit):
+        raise Http404
+    board = counts.dashboard(cycle, unit)
+    can_approve = can(request.user, Perm.APPROVE, unit)
+    raise_record = QuotaRaise.objects.filter(root_id=cycle.root_id_or_self, unit=unit).first()
+    rules = board.cycle.rules()
+    return render(
+        request,
+        "appraisal/decisions/dashboard.html",
+        {
+            "cycle": cycle,
+            "board": board,
+            "unit": unit,
+            "ancestors": [a for a in unit.ancestors() if a.is_within(cycle.issuing_unit)],
+            "can_approve": can_approve,
+            "decidable": DECIDABLE,
+            "chart": _chart(board.levels),
+            "quota_raise": raise_record,
+            "may_raise": can_approve and rules.raised_quota_ratio is not None and raise_record is None,
+            "rules": rules,
+        },
+    )
+
+
+BAR_MAX = 240  # px of the longest bar
+
+
+def _chart(levels: dict[str, counts.LevelCounts]) -> list[dict]:
+    """Bars for the SVG chart (drawn in the template, no script): per kind of subject, per level, the
+    proposed and decided counts scaled to the largest."""
+    peak = max([1, *[max([*c.proposed.values(), *c.decided.values(), 0]) for c in levels.values()]])
+    groups = []
+    for kind, title in ((counts.PEOPLE, _("Đảng viên")), (counts.ORGANISATIONS, _("Tổ chức đảng, tập thể"))):
+        data = levels[kind]
+        bars = []
+        for i, level in enumerate(Level):
+            p, d = data.proposed[level.value], data.decided[level.value]
+            bars.append(
+                {
+                    "label": level.short,
+                    "title": level.label,
+                    "proposed": p,
+                    "decided": d,
+                    "proposed_w": round(BAR_MAX * p / peak),
+                    "decided_w": round(BAR_MAX * d / peak),
+                    "y": 10 + i * 44,
+                }
+            )
+        groups.append({"title": title, "bars": bars, "height": 10 + len(bars) * 44})
+    return groups
+
+
+def _review_or_deny(request, pk: int) -> UnitReview:
+    """The unit's work item, visible to the user, and the right to decide it (the committee above)."""
+    review = get_object_or_deny(
+        request.user, UnitReview.objects.select_related("unit__parent", "cycle", "root"), Perm.VIEW, pk=pk
+    )
+    if review.unit.parent is None or not can(request.user, Perm.APPROVE, review.unit.parent):
+        raise PermissionDenied
+    return review
+
+
+def _typed_decisions(request, ratings) -> tuple[dict[int, Decision], dict[int, dict]]:
+    decisions, typed = {}, {}
+    for rating in ratings:
+        level = request.POST.get(f"level_{rating.pk}", "") or rating.proposed_level
+        reason = request.POST.get(f"reason_{rating.pk}", "")
+        typed[rating.pk] = {"level": level, "reason": reason}
+        decisions[rating.pk] = Decision(level, reason)
+    return decisions, typed
+
+
+@login_required
+def decision(request, pk: int):
+    """Decide one unit's proposals: every stage side by side, the quota per group shown with the levels in the
+    form ("Kiểm tra tỷ lệ" recounts them without saving), approve / return / reopen."""
+    review = _review_or_deny(request, pk)
+    ratings = decidable_ratings(review)
+    typed: dict[int, dict] = {}
+    levels: dict[int, str] = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        decisions, typed = _typed_decisions(request, ratings)
+        levels = {pk_: d.level for pk_, d in decisions.items()}
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            revision = -1
+        try:
+            if action == "approve":
+                services.proposals_approve(
+                    actor=request.user,
+                    review=review,
+                    revision=revision,
+                    decisions=decisions,
+                    unit_level=request.POST.get("unit_level", ""),
+                    unit_reason=request.POST.get("unit_reason", ""),
+                    quota_exception_reason=request.POST.get("quota_exception_reason", ""),
+                )
+                messages.success(request, _("Đã phê duyệt kết quả xếp loại của %(unit)s.") % {"unit": review.unit})
+                return redirect("appraisal:decision", pk=review.pk)
+            if action == "return":
+                services.proposals_return(
+                    actor=request.user, review=review, revision=revision, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("Đã trả lại đề nghị của %(unit)s.") % {"unit": review.unit})
+                return redirect("appraisal:decision", pk=review.pk)
+            if action == "reopen":
+                services.review_reopen(
+                    actor=request.user, review=review, revision=revision, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("Đã mở lại kết quả của %(unit)s.") % {"unit": review.unit})
+                return redirect("appraisal:decision", pk=review.pk)
+        except ConflictError as exc:
+            # The other person's decision is what the page now shows.
+            messages.error(request, exc.messages[0])
+            return redirect("appraisal:decision", pk=review.pk)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    rules = review.cycle.rules()
+    groups = quota.tallies(
+        root_id=review.root_id,
+        base=review.unit.parent,
+        rules=rules,
+        deciding=review,
+        deciding_levels=levels,
+        deciding_ratings=ratings,
+    )
+    rows = [
+        {
+            "rating": rating,
+            "typed": typed.get(rating.pk, {"level": rating.decided_level or rating.proposed_level, "reason": ""}),
+            "votes": _votes(rating),
+        }
+        for rating in ratings
+    ]
+    has_unit_rating = any(r.subject == Subject.ORGANISATION and r.unit_id == review.unit_id for r in ratings)
+    return render(
+        request,
+        "appraisal/decisions/decision.html",
+        {
+            "review": review,
+            "unit": review.unit,
+            "cycle": review.cycle,
+            "rows": rows,
+            "groups": groups,
+            "rules": rules,
+            "rounds": ProposalRound.objects.filter(unit_review=review).select_related("submitted_by", "outcome_by"),
+            "level_choices": LEVEL_CHOICES,
+            "decidable": review.state in DECIDABLE,
+            "approved": review.state == UnitReviewState.APPROVED,
+            "has_unit_rating": has_unit_rating,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+    )
+
+
+def _votes(rating) -> str:
+    """The tally as reports write it: "HTXSNV 15/19, HTTNV 4/19" (the level's short name, then the count)."""
+    votes = rating.votes or {}
+    total = sum(v for v in votes.values() if isinstance(v, int))
+    parts = []
+    for level in Level:
+        count = votes.get(level.value)
+        if isinstance(count, int) and count:
+            parts.append(f"{level.short} {count:02d}/{total:02d}")
+    return ", ".join(parts)
+
+
+@require_POST
+@login_required
+def bulk_approve(request, cycle_pk: int, unit_pk: int):
+    """Approve the ticked units' proposals as they are; each is still checked, refusals are listed."""
+    cycle = _cycle_or_404(cycle_pk)
+    unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
+    require(request.user, Perm.APPROVE, unit)
+    picked = []
+    for value in request.POST.getlist("review"):
+        pk, _sep, revision = value.partition(":")
+        if pk.isdigit() and revision.isdigit():
+            picked.append((int(pk), int(revision)))
+    allowed = set(
+        UnitReview.objects.filter(
+            root_id=cycle.root_id_or_self, unit__parent=unit, pk__in=[pk for pk, _r in picked]
+        ).values_list("pk", flat=True)
+    )
+    picked = [(pk, revision) for pk, revision in picked if pk in allowed]
+    if not picked:
+        messages.error(request, _("Chưa chọn đơn vị nào để phê duyệt."))
+    else:
+        results = services.proposals_approve_many(actor=request.user, reviews=picked)
+        done = [r.unit for r in results if r.approved]
+        if done:
+            messages.success(
+                request, _("Đã phê duyệt %(n)s đơn vị: %(units)s.") % {"n": len(done), "units": ", ".join(done)}
+            )
+        for result in results:
+            if not result.approved:
+                messages.error(request, f"{result.unit}: {result.message}")
+    return redirect("appraisal:dashboard_unit", cycle_pk=cycle.pk, unit_pk=unit.pk)
+
+
+@require_POST
+@login_required
+def quota_raise(request, cycle_pk: int, unit_pk: int):
+    cycle = _cycle_or_404(cycle_pk)
+    unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
+    require(request.user, Perm.APPROVE, unit)
+    root = cycle if cycle.root_id is None else cycle.root
+    try:
+        services.quota_raise_record(actor=request.user, root=root, unit=unit, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã ghi nhận quyết định nâng tỷ lệ cho %(unit)s.") % {"unit": unit})
+    return redirect("appraisal:dashboard_unit", cycle_pk=cycle.pk, unit_pk=unit.pk)
+
+
+@login_required
+def quota_groups(request, cycle_pk: int, unit_pk: int):
+    """The committee's groups of similar subjects for the cycle (from 2023), and a form to add one."""
+    cycle = _cycle_or_404(cycle_pk)
+    unit: PartyUnit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
+    require(request.user, Perm.APPROVE, unit)
+    root = cycle if cycle.root_id is None else cycle.root
+    posted = {}
+    if request.method == "POST":
+        posted = request.POST
+        try:
+            services.quota_group_define(
+                actor=request.user,
+                root=root,
+                committee=unit,
+                subject=request.POST.get("subject", ""),
+                name=request.POST.get("name", ""),
+                codes=request.POST.get("codes", "").replace(";", ",").split(","),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Đã thêm nhóm đối tượng."))
+            return redirect("appraisal:quota_groups", cycle_pk=cycle.pk, unit_pk=unit.pk)
+    return render(
+        request,
+        "appraisal/decisions/quota_groups.html",
+        {
+            "cycle": cycle,
+            "unit": unit,
+            "groups": QuotaGroup.objects.filter(root=root, committee=unit),
+            "subjects": [(s.value, s.label) for s in Subject],
+            "rules": root.rules(),
+            "posted": posted,
+        },
+    )
