@@ -170,6 +170,17 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker killed mid-task leaves its message unacknowledged: it is delivered again (acks_late with
+# reject_on_worker_lost on the report task). Redis redelivers an unacknowledged message after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Official documents (reports/documents): where the serif family is (unset: Liberation Serif 2, Times New Roman,
+# else the pip-installed Noto Serif, made static once into the cache folder), and when a job still queued or
+# running is taken for dead (far longer than any render: the page then shows it failed and offers it again).
+DOCUMENT_FONT_DIR = os.environ.get("DOCUMENT_FONT_DIR", "")
+DOCUMENT_FONT_CACHE = Path(os.environ.get("DOCUMENT_FONT_CACHE", BASE_DIR / "var" / "fonts"))
+REPORTS_STALE_AFTER = int(os.environ.get("REPORTS_STALE_AFTER", "900"))
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)

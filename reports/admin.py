@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ReportJob
+from .models import CommitteeTerm, IssuedNumber, ReportJob
 
 
 @admin.register(ReportJob)
@@ -9,3 +9,29 @@ class ReportJobAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status")
     list_select_related = ("unit", "requested_by")
     readonly_fields = [f.name for f in ReportJob._meta.fields]
+
+
+@admin.register(CommitteeTerm)
+class CommitteeTermAdmin(admin.ModelAdmin):
+    list_display = ("unit", "label", "starts_on", "ends_on")
+    list_select_related = ("unit",)
+    raw_id_fields = ("unit",)
+
+
+@admin.register(IssuedNumber)
+class IssuedNumberAdmin(admin.ModelAdmin):
+    """The register is read-only here: numbers are given by issuing a document and never edited or deleted."""
+
+    list_display = ("code", "title", "unit", "issued_on", "issued_by")
+    list_filter = ("doc_type",)
+    list_select_related = ("unit", "issued_by")
+    readonly_fields = [f.name for f in IssuedNumber._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

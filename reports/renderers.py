@@ -7,12 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from party_units.models import PartyUnit
+from party_units.models import PartyUnit, nfc
 from party_units.selectors import flatten, unit_tree
+
+from .documents import docx, pdf
+from .documents import minutes as minutes_doc
+from .documents.model import OfficialDocument
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -64,6 +69,39 @@ def unit_tree_xlsx(unit: PartyUnit, params: dict) -> Rendered:  # noqa: ARG001 -
     return Rendered(buffer.getvalue(), f"to-chuc-dang-{unit.pk}.xlsx", XLSX)
 
 
-RENDERERS: dict[str, tuple[str, Callable[[PartyUnit, dict], Rendered]]] = {
-    "unit_tree_xlsx": ("Danh sách tổ chức đảng và số đảng viên (Excel)", unit_tree_xlsx),
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ZIP = "application/zip"
+CONTENT_TYPES = {"pdf": PDF, "docx": DOCX, "xlsx": XLSX, "zip": ZIP}
+
+
+def ascii_slug(text: str) -> str:
+    """A file name from Vietnamese text: "Chi bộ Đoàn Kết" → "chi-bo-doan-ket"."""
+    return slugify(nfc(text).replace("đ", "d").replace("Đ", "D")) or "van-ban"
+
+
+def official(document: OfficialDocument, fmt: str, stem: str) -> Rendered:
+    """One official document as PDF or .docx: the same data, the same layout."""
+    content = docx.render(document) if fmt == "docx" else pdf.render(document)
+    return Rendered(content, f"{ascii_slug(stem)}.{fmt}", CONTENT_TYPES[fmt])
+
+
+def minutes(unit: PartyUnit, params: dict) -> Rendered:
+    from .selectors import minutes_data
+
+    data = minutes_data(int(params["review"]))
+    return official(minutes_doc.build(data), params.get("format", "pdf"), f"bien-ban-{data.unit_name}")
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    produce: Callable[[PartyUnit, dict], Rendered]
+    formats: tuple[str, ...] = ("pdf", "docx")
+    needs: tuple[str, ...] = ()  # the records a request names: "review", "cycle", "member"
+
+
+RENDERERS: dict[str, Kind] = {
+    "unit_tree_xlsx": Kind("Danh sách tổ chức đảng và số đảng viên (Excel)", unit_tree_xlsx, ("xlsx",)),
+    "minutes": Kind("Biên bản hội nghị kiểm điểm", minutes, needs=("review",)),
 }

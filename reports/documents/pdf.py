@@ -1,0 +1,299 @@
+"""``OfficialDocument`` → PDF bytes with reportlab's platypus, in the layout of ``layout.Layout``.
+
+Output is byte-for-byte reproducible (reportlab's invariant mode and the document's own ``created``), so
+rendering the same data twice stores one file, not two.
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import Table as RLTable
+
+from . import fonts
+from .layout import DEFAULT_LAYOUT, MM, Layout
+from .model import BarChart, OfficialDocument, Para, Run, Signature, Table, nfc
+
+ALIGN = {"justify": TA_JUSTIFY, "left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+SERIES_COLOURS = (colors.HexColor("#b71c1c"), colors.HexColor("#1565c0"), colors.HexColor("#2e7d32"))
+
+
+class RuledLine(Flowable):
+    """A centred line of bold capitals with a solid rule under it as long as the words (ĐẢNG CỘNG SẢN VIỆT NAM)."""
+
+    def __init__(self, text: str, font: str, size: float):
+        super().__init__()
+        self.text, self.font, self.size = nfc(text), font, size
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        return available_width, self.size * 1.6
+
+    def draw(self):
+        canvas = self.canv
+        words = stringWidth(self.text, self.font, self.size)
+        left = (self.width - words) / 2
+        baseline = self.size * 0.55
+        canvas.setFont(self.font, self.size)
+        canvas.drawString(left, baseline, self.text)
+        canvas.setLineWidth(0.8)
+        canvas.line(left, baseline - 4, left + words, baseline - 4)
+
+
+class Styles:
+    def __init__(self, layout: Layout, family: fonts.FontFamily):
+        self.layout, self.family = layout, family
+        # A table names a font for its cells even when they hold paragraphs: ours, not the unembedded Helvetica.
+        self.table_font = ("FONTNAME", (0, 0), (-1, -1), family.face())
+
+        def style(name, size, *, bold=False, italic=False, align=TA_LEFT, **kw):
+            kw.setdefault("leading", size * layout.leading)
+            return ParagraphStyle(
+                name, fontName=family.face(bold=bold, italic=italic), fontSize=size, alignment=align, **kw
+            )
+
+        self.superior = style("superior", layout.superior_size, align=TA_CENTER)
+        self.issuer = style("issuer", layout.issuer_size, bold=True, align=TA_CENTER)
+        self.number = style("number", layout.number_size, align=TA_CENTER)
+        self.date = style("date", layout.date_size, italic=True, align=TA_CENTER)
+        self.doc_type = style("type", layout.type_size, bold=True, align=TA_CENTER, spaceBefore=layout.type_size)
+        self.summary = style("summary", layout.summary_size, bold=True, align=TA_CENTER)
+        self.body = {
+            align: style(f"body-{align}", layout.body_size, align=ALIGN[align], spaceBefore=3) for align in ALIGN
+        }
+        self.cell = {
+            align: style(f"cell-{align}", layout.table_size, align=ALIGN[align], leading=layout.table_size * 1.15)
+            for align in ALIGN
+        }
+        self.cell_bold = {
+            align: style(
+                f"cellb-{align}", layout.table_size, bold=True, align=ALIGN[align], leading=layout.table_size * 1.15
+            )
+            for align in ALIGN
+        }
+        self.signature = style("signature", layout.signature_size, bold=True, align=TA_CENTER)
+        self.signature_note = style("signature-note", layout.signature_size - 1, italic=True, align=TA_CENTER)
+        self.recipients_title = style("recipients-title", layout.recipients_title_size, bold=True, italic=True)
+        self.recipients = style("recipients", layout.recipients_size)
+
+
+def markup(runs: tuple[Run, ...]) -> str:
+    parts = []
+    for run in runs:
+        text = escape(nfc(run.text)).replace("\n", "<br/>")
+        if run.bold:
+            text = f"<b>{text}</b>"
+        if run.italic:
+            text = f"<i>{text}</i>"
+        parts.append(text)
+    return "".join(parts)
+
+
+def _header(document: OfficialDocument, st: Styles, width: float) -> list:
+    head = document.header
+    left_width = width * st.layout.header_left_share
+    left = []
+    if head.superior:
+        left.append(Paragraph(escape(nfc(head.superior.upper())), st.superior))
+    left += [
+        Paragraph(escape(nfc(head.issuer.upper())), st.issuer),
+        Paragraph("*", st.issuer),
+        Paragraph(escape(nfc(head.number_text)), st.number),
+    ]
+    right = [
+        RuledLine("ĐẢNG CỘNG SẢN VIỆT NAM", st.family.face(bold=True), st.layout.national_size),
+        Spacer(1, 6),
+        Paragraph(escape(head.date_text), st.date),
+    ]
+    table = RLTable([[left, right]], colWidths=[left_width, width - left_width])
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), st.table_font])
+    )
+    story = [table, Paragraph(escape(nfc(document.doc_type.upper())), st.doc_type)]
+    story += [Paragraph(escape(nfc(line)), st.summary) for line in document.summary]
+    story.append(Spacer(1, st.layout.body_size * 0.8))
+    return story
+
+
+def _para(block: Para, st: Styles) -> Paragraph:
+    style = st.body[block.align]
+    if block.indent or block.size or block.space_before:
+        style = ParagraphStyle(
+            f"{style.name}+",
+            parent=style,
+            firstLineIndent=10 * MM if block.indent else 0,
+            fontSize=block.size or style.fontSize,
+            leading=(block.size or style.fontSize) * st.layout.leading,
+            spaceBefore=style.spaceBefore + block.space_before,
+        )
+    return Paragraph(markup(block.runs), style)
+
+
+def _table(block: Table, st: Styles, width: float) -> RLTable:
+    aligns = block.align or ("left",) * len(block.widths)
+    widths = [width * share for share in block.widths]
+    data = []
+    for row in block.header:
+        data.append([Paragraph(escape(nfc(text)), st.cell_bold["center"]) for text in row])
+    for index, row in enumerate(block.rows):
+        cells = st.cell_bold if index in block.bold_rows else st.cell
+        data.append([Paragraph(escape(nfc(text)), cells[align]) for text, align in zip(row, aligns, strict=True)])
+    table = RLTable(data, colWidths=widths, repeatRows=len(block.header))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                st.table_font,
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
+
+
+def _chart(block: BarChart, st: Styles, width: float) -> Drawing:
+    height = 200
+    drawing = Drawing(width, height + 40)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 40, 40, width - 60, height - 40
+    chart.data = [list(values) for _name, values in block.series]
+    chart.categoryAxis.categoryNames = [nfc(name) for name in block.categories]
+    chart.categoryAxis.labels.fontName = st.family.face()
+    chart.categoryAxis.labels.fontSize = 9
+    chart.valueAxis.labels.fontName = st.family.face()
+    chart.valueAxis.valueMin = 0
+    top = max((max(values) for _name, values in block.series if values), default=0)
+    chart.valueAxis.valueMax = max(10, ((int(top) // 10) + 1) * 10)
+    chart.valueAxis.valueStep = chart.valueAxis.valueMax / 5
+    chart.barLabelFormat = lambda value: f"{value:.1f}".replace(".", ",")
+    chart.barLabels.fontName = st.family.face()
+    chart.barLabels.fontSize = 8
+    chart.barLabels.nudge = 6
+    for index in range(len(block.series)):
+        chart.bars[index].fillColor = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = 40, 14
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.fontName = st.family.face()
+    legend.fontSize = 9
+    legend.colorNamePairs = [
+        (SERIES_COLOURS[i % len(SERIES_COLOURS)], nfc(name)) for i, (name, _v) in enumerate(block.series)
+    ]
+    drawing.add(legend)
+    drawing.add(
+        String(
+            width / 2,
+            height + 24,
+            nfc(block.title),
+            fontName=st.family.face(bold=True),
+            fontSize=12,
+            textAnchor="middle",
+        )
+    )
+    return drawing
+
+
+def _signature(signature: Signature, st: Styles) -> list:
+    cell = [Paragraph(escape(nfc(line.upper())), st.signature) for line in signature.lines]
+    if signature.note:
+        cell.append(Paragraph(escape(nfc(signature.note)), st.signature_note))
+    cell += [Spacer(1, 62), Paragraph(escape(nfc(signature.name)), st.signature)]
+    return cell
+
+
+def _closing(document: OfficialDocument, st: Styles, width: float) -> list:
+    """The signatures at the bottom: minutes put THƯ KÝ left and CHỦ TRÌ right; a letter puts "Nơi nhận:" left
+    and the one signature right."""
+    columns = [_signature(signature, st) for signature in document.signatures]
+    if document.recipients:
+        recipients = [Paragraph("Nơi nhận:", st.recipients_title)]
+        recipients += [Paragraph(escape("- " + nfc(item)), st.recipients) for item in document.recipients]
+        columns.insert(0, recipients)
+    if not columns:
+        return []
+    if len(columns) == 1:
+        columns.insert(0, [])
+    table = RLTable([columns], colWidths=[width / len(columns)] * len(columns))
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), st.table_font])
+    )
+    return [CondPageBreak(150), Spacer(1, 12), KeepTogether([table])]
+
+
+def render(document: OfficialDocument, layout: Layout = DEFAULT_LAYOUT) -> bytes:
+    family = fonts.register()
+    st = Styles(layout, family)
+    buffer = io.BytesIO()
+    page = (layout.page_width_mm * MM, layout.page_height_mm * MM)
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=page,
+        leftMargin=layout.margin_left_mm * MM,
+        rightMargin=layout.margin_right_mm * MM,
+        topMargin=layout.margin_top_mm * MM,
+        bottomMargin=layout.margin_bottom_mm * MM,
+        title=nfc(document.title or document.doc_type),
+        author=nfc(document.author),
+        creator="kiemdiem",
+        producer="kiemdiem",
+        invariant=1,
+        initialFontName=family.face(),  # else every page names Helvetica, a font that is not embedded
+        initialFontSize=layout.body_size,
+    )
+    frame = Frame(
+        template.leftMargin,
+        template.bottomMargin,
+        template.width,
+        template.height,
+        id="text",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+
+    def page_number(canvas, doc):
+        if doc.page >= 2:  # from page 2, centred at the top
+            canvas.setFont(family.face(), layout.page_number_size)
+            canvas.drawCentredString(
+                page[0] / 2 + (template.leftMargin - template.rightMargin) / 2,
+                page[1] - template.topMargin / 2,
+                str(doc.page),
+            )
+
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=page_number)])
+    width = template.width
+    story = _header(document, st, width)
+    for block in document.body:
+        if isinstance(block, Para):
+            story.append(_para(block, st))
+        elif isinstance(block, Table):
+            story += [Spacer(1, 4), _table(block, st, width), Spacer(1, 4)]
+        elif isinstance(block, BarChart):
+            story += [Spacer(1, 6), _chart(block, st, width)]
+    story += _closing(document, st, width)
+    template.build(story)
+    return buffer.getvalue()

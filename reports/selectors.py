@@ -1,0 +1,84 @@
+"""Database → plain document data. Every query a document needs happens here, in a fixed number of queries
+whatever the size of the cell or committee; the renderers in ``reports/documents`` never touch the database."""
+
+from __future__ import annotations
+
+from appraisal.models import Attendance, Rating, ReviewMeeting, UnitReview
+from appraisal.rules import Subject
+from members.selectors import order_members
+
+from .documents.minutes import Absent, Guest, MemberAssessment, MinutesData
+from .models import IssuedNumber
+
+
+def subject_key(kind: str, pk: int) -> str:
+    """What the register records as issued: a document kind and its record's id ("minutes:42")."""
+    return f"{kind}:{pk}"
+
+
+def period_words(review: UnitReview) -> str:
+    """ "năm 2021", "quý 3 năm 2024": the cycle's period in running text."""
+    label = review.cycle.period_label
+    return label[:1].lower() + label[1:]
+
+
+def superior_name(unit) -> str:
+    return unit.parent.name if unit.parent_id else ""
+
+
+def minutes_data(review_id: int) -> MinutesData:
+    """The minutes of the review meeting of one cell's work item (six queries)."""
+    review = UnitReview.objects.select_related("cycle", "unit", "unit__parent").get(pk=review_id)
+    meeting = (
+        ReviewMeeting.objects.select_related("chair", "minute_taker").prefetch_related("guests").get(unit_review=review)
+    )
+    attendance = order_members(Attendance.objects.filter(meeting=meeting).select_related("member"), "member__")
+    ratings = Rating.objects.filter(unit_review=review).select_related("member")
+    by_member = {}
+    unit_rating = None
+    for rating in ratings:
+        if rating.subject == Subject.MEMBER and rating.member_id:
+            by_member[rating.member_id] = rating
+        elif rating.subject == Subject.ORGANISATION and rating.unit_id == review.unit_id:
+            unit_rating = rating
+    members = []
+    for row in attendance:
+        rating = by_member.get(row.member_id)
+        members.append(_assessment(row.member.full_name, rating))
+    issued = IssuedNumber.objects.filter(unit=review.unit, subject=subject_key("minutes", review.pk)).first()
+    unit = review.unit
+    return MinutesData(
+        superior=superior_name(unit),
+        unit_name=unit.name,
+        abbreviation=unit.abbreviation,
+        place_name=unit.place_name,
+        period=period_words(review),
+        held_on=meeting.held_on,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        venue=meeting.place,
+        chair=meeting.chair.full_name if meeting.chair_id else "",
+        minute_taker=meeting.minute_taker.full_name if meeting.minute_taker_id else "",
+        vote_method=meeting.get_vote_method_display(),
+        guests=tuple(Guest(g.full_name, g.title, g.unit_name) for g in meeting.guests.all()),
+        total=len(attendance),
+        present=sum(1 for row in attendance if row.present),
+        absent=tuple(Absent(row.member.full_name, row.absence_reason) for row in attendance if not row.present),
+        members=tuple(members),
+        unit_assessment=_assessment(unit.name, unit_rating) if unit_rating else None,
+        conclusions=meeting.conclusions,
+        number=issued.number if issued else None,
+    )
+
+
+def _assessment(name: str, rating: Rating | None) -> MemberAssessment:
+    if rating is None:
+        return MemberAssessment(name=name)
+    return MemberAssessment(
+        name=name,
+        self_level=rating.self_level,
+        comments=rating.comments,
+        shortcomings=rating.shortcomings,
+        proposed_level=rating.proposed_level,
+        votes=dict(rating.votes or {}),
+    )

@@ -1,0 +1,111 @@
+"""The minutes of a review meeting, from the meeting's records to the exact words of the PDF and the .docx."""
+
+import datetime
+
+import pytest
+
+from reports.documents import docx, minutes, pdf
+from reports.selectors import minutes_data
+from reports.services import number_issue
+
+from .factories import add_members, hold_meeting, opened_cycle
+from .pdftext import docx_text, pdf_fonts, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def review_of(cycle, unit):
+    return cycle.unit_reviews.get(unit=unit) if cycle.unit_reviews.filter(unit=unit).exists() else None
+
+
+@pytest.fixture
+def held(personas):
+    personas.cell_a1.place_name = "Quyết Thắng"
+    personas.cell_a1.save()
+    cycle = opened_cycle(personas.ward_a)
+    review = review_of(cycle, personas.cell_a1)
+    members = sorted(personas.cell_a1.memberships.all(), key=lambda m: m.member_id)
+    members = [m.member for m in members]
+    hold_meeting(review, members, absent={members[2].pk: "đi công tác"})
+    return review, members
+
+
+def test_the_minutes_say_who_came_how_each_voted_and_who_signs(held):
+    review, members = held
+    text = pdf_text(pdf.render(minutes.build(minutes_data(review.pk))))
+    for expected in (
+        "ĐẢNG ỦY PHƯỜNG A",
+        "CHI BỘ A1",
+        "Số -BB/CB",  # a draft: the number comes when the minutes are issued
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Quyết Thắng, ngày 16 tháng 11 năm 2021",
+        "BIÊN BẢN",
+        "Hội nghị kiểm điểm, đánh giá, xếp loại chất lượng năm 2021",
+        "Hồi 14 giờ 00 ngày 16 tháng 11 năm 2021, tại Phòng họp Hội đồng sư phạm, Chi bộ A1",
+        "Dự và chỉ đạo hội nghị: đồng chí Nguyễn Hải An – Thành ủy viên, Bí thư Đảng ủy phường Quyết Thắng.",
+        "Tổng số đảng viên: 03 đ/c; có mặt: 02 đ/c; vắng: 01 đ/c. Vắng: đồng chí Lê Văn Cường (đi công tác).",
+        "Chủ trì: đồng chí Nguyễn Văn An; thư ký: đồng chí Trần Thị Bình.",
+        "(bỏ phiếu kín)",
+        "1. Đồng chí Nguyễn Văn An",
+        "Hội nghị đề nghị xếp loại: Hoàn thành xuất sắc nhiệm vụ, đạt 02/02 phiếu tán thành (100%).",
+        "Hội nghị đề nghị xếp loại: Hoàn thành tốt nhiệm vụ, đạt 01/02 phiếu tán thành (50%).",
+        "Chi bộ đề nghị xếp loại 3 đồng chí đảng viên: Hoàn thành xuất sắc nhiệm vụ: 01/03 đồng chí (33,33%); "
+        "Hoàn thành tốt nhiệm vụ: 02/03 đồng chí (66,67%)",
+        "Chi bộ tự đánh giá, đề nghị xếp loại tổ chức đảng: Hoàn thành tốt nhiệm vụ, đạt 02/02 phiếu tán thành",
+        "Hội nghị kết thúc vào hồi 17 giờ 30 cùng ngày.",
+        "THƯ KÝ",
+        "CHỦ TRÌ",
+    ):
+        assert expected in text, expected
+    assert all(pdf_fonts(pdf.render(minutes.build(minutes_data(review.pk)))).values())
+
+
+def test_issuing_gives_the_minutes_their_number_once(held, personas):
+    review, _members = held
+    issued = number_issue(
+        actor=personas.sec_a1,
+        unit=personas.cell_a1,
+        doc_type="BB",
+        subject=f"minutes:{review.pk}",
+        title="Biên bản hội nghị kiểm điểm",
+        day=datetime.date(2021, 11, 16),
+    )
+    assert issued.code == "01-BB/CB"
+    document = minutes.build(minutes_data(review.pk))
+    assert "Số 01-BB/CB" in pdf_text(pdf.render(document))
+    assert "Số 01-BB/CB" in docx_text(docx.render(document))
+
+
+def test_the_docx_says_the_same(held):
+    review, _members = held
+    text = docx_text(docx.render(minutes.build(minutes_data(review.pk))))
+    for expected in (
+        "CHI BỘ A1",
+        "Quyết Thắng, ngày 16 tháng 11 năm 2021",
+        "BIÊN BẢN",
+        "Tổng số đảng viên: 03 đ/c; có mặt: 02 đ/c; vắng: 01 đ/c. Vắng: đồng chí Lê Văn Cường (đi công tác).",
+        "Hội nghị đề nghị xếp loại: Hoàn thành xuất sắc nhiệm vụ, đạt 02/02 phiếu tán thành (100%).",
+        "THƯ KÝ",
+        "CHỦ TRÌ",
+        "Trần Thị Bình",
+    ):
+        assert expected in text, expected
+
+
+def test_a_60_member_minutes_renders_every_member_in_a_constant_number_of_queries(
+    personas, django_assert_max_num_queries
+):
+    cycle = opened_cycle(personas.ward_a)
+    review = review_of(cycle, personas.cell_a2)
+    existing = [m.member for m in personas.cell_a2.memberships.all()]
+    members = existing + add_members(personas.cell_a2, 58)
+    hold_meeting(review, members)
+    with django_assert_max_num_queries(7):
+        data = minutes_data(review.pk)
+    assert data.total == 60 and data.present == 60
+    content = pdf.render(minutes.build(data))
+    text = pdf_text(content)
+    assert text.count("Thị Ánh Tuyết") >= 58 * 2  # the assessment and the table row of each
+    assert "Chi bộ đề nghị xếp loại 60 đồng chí đảng viên" in text
+    assert "60. Đồng chí" in text
+    assert "Tổng số đảng viên: 60 đ/c; có mặt: 60 đ/c; vắng: 00 đ/c." in text
