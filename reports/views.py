@@ -104,8 +104,4 @@ def job_download(request, pk: int):
     job = get_object_or_deny(request.user, ReportJob.objects.select_related("unit"), Perm.VIEW, pk=pk)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404
-    response = FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=job.content_type
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=job.content_type)
