@@ -30,6 +30,7 @@ from ..eligibility import CellEligibility, MemberRow, cell_eligibility
 from ..models import (
     Attendance,
     CollectiveReport,
+    CycleState,
     GuidanceDocument,
     MeetingGuest,
     ProposalRound,
@@ -144,7 +145,7 @@ class MeetingSheet:
 
     @property
     def editable(self) -> bool:
-        return self.review.state in CELL_EDITABLE
+        return self.review.state in CELL_EDITABLE and self.review.cycle.state != CycleState.CLOSED
 
     @property
     def score_method(self) -> bool:

@@ -362,3 +362,65 @@ def test_the_secretary_of_another_cell_cannot_save_through_the_service(personas)
     with pytest.raises(PermissionDenied):
         svc.meeting_save(actor=personas.sec_a2, review=review, data=full_input(review))
     assert not ReviewMeeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_meeting_header_guests_and_guidance_are_audited_before_and_after(personas):
+    from appraisal.services.meetings import GuestEntry
+    from appraisal.tests.factories import document
+
+    doc = document(personas.ward_a)
+    review = setup(personas, guidance_documents=[doc])
+    data = full_input(review)
+    data.place = "Phòng họp"
+    data.guests = [GuestEntry("Nguyễn Hải An", "Thành ủy viên, Bí thư Đảng ủy phường Quyết Thắng")]
+    save(personas, review, data)
+    created = AuditEntry.objects.get(action="meeting.created")
+    assert created.after["place"] == "Phòng họp"
+    assert created.after["guests"] == ["Nguyễn Hải An – Thành ủy viên, Bí thư Đảng ủy phường Quyết Thắng"]
+    data.place = "Hội trường"
+    data.document_ids = {doc.pk}
+    save(personas, review, data)
+    updated = AuditEntry.objects.get(action="meeting.updated")
+    assert updated.before == {"place": "Phòng họp", "guidance_documents": []}
+    assert updated.after == {"place": "Hội trường", "guidance_documents": [doc.pk]}
+    meeting = ReviewMeeting.objects.get(unit_review=review)
+    assert list(meeting.guidance_documents.all()) == [doc]
+    assert [g.full_name for g in meeting.guests.all()] == ["Nguyễn Hải An"]
+
+
+@pytest.mark.django_db
+def test_only_the_cycles_documents_may_be_named_as_guidance(personas):
+    from appraisal.tests.factories import document
+
+    other = document(personas.ward_b, code="9-CV/ĐU")
+    review = setup(personas)
+    data = full_input(review)
+    data.document_ids = {other.pk}
+    errors = refused(personas, review, data)
+    assert errors["documents"] == ["Văn bản hướng dẫn: Chỉ chọn văn bản hướng dẫn của kỳ đánh giá."]
+
+
+@pytest.mark.django_db
+def test_a_guest_needs_a_name(personas):
+    from appraisal.services.meetings import GuestEntry
+
+    review = setup(personas)
+    data = full_input(review)
+    data.guests = [GuestEntry("", "Đảng ủy viên")]
+    errors = refused(personas, review, data)
+    assert errors["guest-0-full_name"] == ["Đại biểu 1 – Họ và tên: Nhập họ và tên đại biểu."]
+
+
+@pytest.mark.django_db
+def test_a_closed_cycle_takes_no_more_entries(personas):
+    from appraisal.models import ReviewCycle
+
+    review = setup(personas)
+    ReviewCycle.objects.filter(pk=review.cycle_id).update(state="closed")
+    review.refresh_from_db()
+    assert not svc.meeting_sheet(review).editable
+    with pytest.raises(ValidationError) as exc:
+        save(personas, review, full_input(review))
+    assert exc.value.messages == ["Kỳ đánh giá đã kết thúc: không thể thay đổi."]
+    assert not ReviewMeeting.objects.exists()
