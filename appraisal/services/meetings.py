@@ -47,6 +47,7 @@ from ..models import (
 from ..rules import Cap, CollectiveFacts, Level, RuleSet, ScoreAssessment, ScoreConditions, Subject, proposal_summary
 from ..rules.base import STAYS_COMPLETED_REASON
 from ..rules.levels import _LEVEL_ORDER
+from .decisions import notify_proposals_submitted
 from .progress import CELL_EDITABLE, review_lock, review_touch, review_transition
 
 LEVELS = _LEVEL_ORDER  # best first: the order of the tally columns
@@ -897,6 +898,7 @@ def proposals_submit(*, actor: Actor, review: UnitReview, revision: int | None =
         AuditEntry.objects.bulk_create(
             [audit_entry(actor=actor, action="proposal_round.submitted", obj=round_, after={"proposals": proposals})]
         )
+        notify_proposals_submitted(review, actor=actor)  # the superior committee's staff learn of it
         return round_
 
 

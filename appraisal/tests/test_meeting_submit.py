@@ -153,3 +153,13 @@ def test_ward_staff_may_not_submit_for_the_cell(personas):
     with pytest.raises(PermissionDenied):
         svc.proposals_submit(actor=personas.staff_a, review=review)
     assert f.review_of(review.cycle, personas.cell_a1).state == UnitReviewState.IN_PROGRESS
+
+
+@pytest.mark.django_db
+def test_the_ward_staff_are_notified_of_a_submission(personas):
+    from appraisal.models import Notification
+
+    submitted(personas)
+    notice = Notification.objects.get(user=personas.staff_a)
+    assert notice.text == "Chi bộ A1 đã gửi đề nghị xếp loại (đã gửi đề nghị)."
+    assert not Notification.objects.filter(user=personas.staff_b).exists()
