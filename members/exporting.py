@@ -1,7 +1,7 @@
 """Roster export to .xlsx and the blank import template, both with the import's column headers.
 
-Every text written is neutralised against formula injection (a leading quote before =, +, -, @), so a
-roster exported here, opened in a spreadsheet or saved as CSV, never runs what someone typed as a name.
+Every row goes through the one spreadsheet guard (members/spreadsheet.py): a text that looks like a formula is
+an explicit text cell, shown exactly as stored and never run, so exporting then importing changes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from .importing import COLUMNS
 from .models import Membership
-from .text import neutralise_for_spreadsheet
+from .spreadsheet import write_row
 
 DATE_FORMAT = "DD/MM/YYYY"
 EXPORT_HEADERS = ["STT", *[c.label for c in COLUMNS]]
@@ -56,9 +56,9 @@ def roster_xlsx(rows: Iterable[Membership], *, title: str) -> bytes:
             row.unit.name,
             row.start_date,
         ]
-        sheet.append([neutralise_for_spreadsheet(v) if v is not None else None for v in values])
+        written = write_row(sheet, values)
         for col in (3, 6, 7, 11):
-            sheet.cell(row=number + 1, column=col).number_format = DATE_FORMAT
+            sheet.cell(row=written, column=col).number_format = DATE_FORMAT
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

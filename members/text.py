@@ -131,10 +131,3 @@ def looks_like_formula(value: str) -> bool:
     if text[0] in "+-@":
         return bool(_FORMULA_BODY.match(text[1:].lstrip()))
     return False
-
-
-def neutralise_for_spreadsheet(value):
-    """Make a value written to a spreadsheet inert: a leading quote before =, +, -, @, tab or CR."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from members.spreadsheet import write_row
 from party_units.models import PartyUnit, nfc
 from party_units.selectors import flatten, unit_tree
 
@@ -27,13 +28,6 @@ class Rendered:
     content: bytes
     filename: str
     content_type: str
-
-
-def safe_cell(value):
-    """Neutralise spreadsheet formula injection: text starting with = + - @ is stored as text, not a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def unit_tree_xlsx(unit: PartyUnit, params: dict) -> Rendered:  # noqa: ARG001 - same signature for every renderer
@@ -52,15 +46,16 @@ def unit_tree_xlsx(unit: PartyUnit, params: dict) -> Rendered:  # noqa: ARG001 -
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for number, node in enumerate(nodes, start=1):
-        ws.append(
+        write_row(
+            ws,
             [
                 number,
-                safe_cell("    " * (node.unit.depth - unit.depth) + node.unit.name),
-                safe_cell(node.unit.level_label),
-                safe_cell(node.unit.abbreviation),
+                "    " * (node.unit.depth - unit.depth) + node.unit.name,
+                node.unit.level_label,
+                node.unit.abbreviation,
                 node.direct_members,
                 node.total_members,
-            ]
+            ],
         )
     for column, width in zip("ABCDEF", (6, 60, 18, 10, 14, 14), strict=True):
         ws.column_dimensions[column].width = width

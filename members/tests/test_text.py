@@ -3,7 +3,7 @@ import unicodedata
 import pytest
 
 from members.models import name_key
-from members.text import canonical_tones, card_key, fold, looks_like_formula, neutralise_for_spreadsheet, vi_sort_key
+from members.text import canonical_tones, card_key, fold, looks_like_formula, vi_sort_key
 
 # The order of PostgreSQL's ICU collation vi-x-icu (checked against it in test_ordering.py).
 VIETNAMESE_ORDER = [
@@ -94,13 +94,6 @@ def test_card_key_ignores_spaces_and_case():
 )
 def test_looks_like_formula(value, formula):
     assert looks_like_formula(value) is formula
-
-
-def test_neutralise_prefixes_dangerous_leading_characters():
-    assert neutralise_for_spreadsheet("=1+1") == "'=1+1"
-    assert neutralise_for_spreadsheet("@x") == "'@x"
-    assert neutralise_for_spreadsheet("An") == "An"
-    assert neutralise_for_spreadsheet(5) == 5
 
 
 def test_sort_key_places_dang_with_stroke_after_duong_unlike_code_point_order():
