@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from party_units.models import PartyUnit, nfc
 
-from .text import canonical_tones, card_key
+from .text import SORT_KEY_LENGTH, canonical_tones, card_key, fold, sort_key_text
 
 
 def name_key(value: str) -> str:
@@ -38,6 +38,10 @@ class Member(models.Model):
     # Derived from full_name on save; indexed for search and for "the same person" checks.
     name_key = models.CharField(max_length=120, db_index=True, editable=False)
     given_name = models.CharField(max_length=40, editable=False)  # Vietnamese lists sort by the given name
+    # Derived on save (bulk writes call normalise()): the Vietnamese order as an indexed string (text.sort_key_text),
+    # so rosters sort and page in the database; and the name without marks for search ("duc" finds "Đức").
+    sort_key = models.CharField(max_length=SORT_KEY_LENGTH, db_index=True, editable=False, default="")
+    search_key = models.CharField(max_length=120, db_index=True, editable=False, default="")
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices, blank=True)
     card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, blank=True)
@@ -73,7 +77,7 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("đảng viên")
         verbose_name_plural = _("đảng viên")
-        ordering = ["given_name", "name_key", "id"]
+        ordering = ["sort_key", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["card_number"], condition=~Q(card_number=""), name="member_card_number_unique"
@@ -92,6 +96,8 @@ class Member(models.Model):
         self.full_name = " ".join(nfc(self.full_name).split())
         self.name_key = name_key(self.full_name)
         self.given_name = self.name_key.rsplit(" ", 1)[-1][:40] if self.name_key else ""
+        self.sort_key = sort_key_text(self.given_name, self.name_key)
+        self.search_key = fold(self.full_name)[:120]
         self.card_number = card_key(self.card_number)
         for field in ("government_post", "union_post", "workplace"):
             setattr(self, field, nfc(getattr(self, field)))

@@ -8,16 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Collate
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from party_units.access import Perm, access_for
 from party_units.models import PartyUnit
 
 from .models import DisciplineLevel, Member, Membership, MembershipKind, MemberStatus, StatusKind, name_key
-from .text import PG_COLLATION, member_sort_key
+from .text import fold, has_marks
 
 DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
 DISCIPLINE_SEVERITY = {level: i + 1 for i, level in enumerate(DisciplineLevel.values)}  # reprimand=1 … expulsion=4
@@ -209,29 +207,13 @@ def facts_for_period(
 # Vietnamese ordering
 
 
-def uses_icu_collation() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def order_members(queryset: QuerySet, prefix: str = "") -> QuerySet | list:
+def order_members(queryset: QuerySet, prefix: str = "") -> QuerySet:
     """Order members (or rows pointing at a member through ``prefix``, e.g. "member__") the Vietnamese way.
 
-    PostgreSQL sorts in the database with the ICU collation; elsewhere (SQLite) the rows are sorted here with a
-    key that gives the same order, so the result is a list.
+    In the database on every engine: by the stored ``sort_key`` (members/text.py: the order of PostgreSQL's ICU
+    collation ``vi-x-icu`` as a plain string), then the id.
     """
-    if uses_icu_collation():
-        return queryset.order_by(
-            Collate(f"{prefix}given_name", PG_COLLATION), Collate(f"{prefix}name_key", PG_COLLATION), f"{prefix}id"
-        )
-    rows = list(queryset)
-
-    def key(row):
-        member = row
-        for step in filter(None, prefix.split("__")):
-            member = getattr(member, step)
-        return member_sort_key(member.given_name, member.name_key, member.pk)
-
-    return sorted(rows, key=key)
+    return queryset.order_by(f"{prefix}sort_key", f"{prefix}id")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -247,33 +229,20 @@ ROSTER_FILTERS = {
 }
 
 
-def roster(
-    unit: PartyUnit,
-    *,
-    year: int | None = None,
-    status: str = "",
-    search: str = "",
-) -> list[Membership]:
-    """Current official memberships of the cells in the unit's subtree, with member, cell and the statuses
-    held in ``year``, in Vietnamese alphabetical order. Two queries whatever the size.
+def roster_queryset(unit: PartyUnit, *, year: int, status: str = "", search: str = "") -> QuerySet:
+    """Current official memberships of the cells in the unit's subtree with their member and cell, filtered and
+    in Vietnamese alphabetical order — all in the database, so a page of it costs the same for 10 or 100,000.
 
-    ``status``: a StatusKind value (held in the year), "probationary" (not a full member on 31/12 of the year)
-    or "" for everyone. ``search``: part of the name, NFC/NFD and case insensitive.
+    ``status``: a StatusKind value (held in ``year``), "probationary" (not a full member on 31/12 of the year) or
+    "" for everyone. ``search``: part of the name; without marks it matches any marks ("duc" finds "Đức", "hong
+    nhung" finds "Hồng Nhung"), with marks it matches them (NFC/NFD, case and tone placement insensitive).
     """
-    year = year or timezone.localdate().year
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     qs = (
         Membership.objects.current()
         .official()
         .filter(unit__path__startswith=unit.path)
         .select_related("member", "unit")
-        .prefetch_related(
-            Prefetch(
-                "member__statuses",
-                queryset=MemberStatus.objects.in_period(start, end).order_by("start_date", "id"),
-                to_attr="statuses_in_year",
-            )
-        )
     )
     if status in ROSTER_FILTERS:
         held = MemberStatus.objects.in_period(start, end).filter(member=OuterRef("member"), kind=status)
@@ -281,12 +250,35 @@ def roster(
     elif status == "probationary":
         qs = qs.filter(Q(member__full_member_on__isnull=True) | Q(member__full_member_on__gt=end))
     if search.strip():
-        qs = qs.filter(member__name_key__contains=name_key(search))
-    rows = order_members(qs, "member__")
-    rows = list(rows)
+        if has_marks(search):
+            qs = qs.filter(member__name_key__contains=name_key(search))
+        else:
+            qs = qs.filter(member__search_key__contains=fold(search))
+    return order_members(qs, "member__")
+
+
+def with_statuses(rows: list[Membership], year: int) -> list[Membership]:
+    """Attach to the shown rows only the statuses each member held in ``year`` (``member.statuses_in_year``):
+    one query for the page, whatever the size of the roster."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    prefetch_related_objects(
+        rows,
+        Prefetch(
+            "member__statuses",
+            queryset=MemberStatus.objects.in_period(start, end).order_by("start_date", "id"),
+            to_attr="statuses_in_year",
+        ),
+    )
     for row in rows:
         row.member.current_membership = row  # lets Member.access_unit answer without a query
     return rows
+
+
+def roster(unit: PartyUnit, *, year: int | None = None, status: str = "", search: str = "") -> list[Membership]:
+    """The whole roster with the statuses of ``year`` (two queries): for small units and exports; pages use
+    ``roster_queryset`` with a paginator and ``with_statuses`` for the shown rows."""
+    year = year or timezone.localdate().year
+    return with_statuses(list(roster_queryset(unit, year=year, status=status, search=search)), year)
 
 
 def member_page(member: Member) -> dict:

@@ -160,7 +160,7 @@ def member_link_account(*, actor: Actor, member: Member, username: str) -> Membe
     a role on a unit outside the member's cell.
     """
     require_actor(actor, Perm.LINK_ACCOUNTS, member)
-    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    member = Member.objects.select_for_update().get(pk=member.pk)
     username = username.strip()
     if member.user_id:
         raise ValidationError({"username": _("Đảng viên này đã gắn với một tài khoản: hãy bỏ gắn tài khoản đó trước.")})
@@ -193,7 +193,7 @@ def member_link_account(*, actor: Actor, member: Member, username: str) -> Membe
 def member_unlink_account(*, actor: Actor, member: Member) -> Member:
     """Remove the member's link to a login account (the account itself stays)."""
     require_actor(actor, Perm.LINK_ACCOUNTS, member)
-    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    member = Member.objects.select_for_update().get(pk=member.pk)
     if member.user is None:
         raise ValidationError(_("Đảng viên này chưa gắn với tài khoản nào."))
     old = member.user

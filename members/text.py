@@ -73,6 +73,32 @@ def member_sort_key(given_name: str, name_key: str, pk: int | None = 0) -> tuple
     return (vi_sort_key(given_name), vi_sort_key(name_key), pk or 0)
 
 
+# The stored form of the sort key: a string whose plain character order is the order of ``vi_sort_key``, so a
+# database orders (and pages) members by an indexed column, the same way on PostgreSQL and SQLite. Only the
+# characters 0-9 and a-f are used, which every collation orders as their bytes (no punctuation or case to
+# ignore). Each element is fixed-width and never starts with "0"; "0" ends each sequence, so a sequence that is a
+# prefix of another sorts first — exactly as tuples compare.
+_PRIMARY_WIDTH, _PRIMARY_BASE, _PRIMARY_MAX = 4, 0x1000, 0xEFFF
+SORT_KEY_LENGTH = 1000
+
+
+def _encode(key: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]) -> str:
+    primary, tones, cases = key
+    return (
+        "".join(f"{_PRIMARY_BASE + min(value, _PRIMARY_MAX):04x}" for value in primary)
+        + "0"
+        + "".join(str(1 + tone) for tone in tones)
+        + "0"
+        + "".join(str(1 + upper) for upper in cases)
+        + "0"
+    )
+
+
+def sort_key_text(given_name: str, name_key: str) -> str:
+    """``member_sort_key`` (without the id) as an orderable string: see above. At most SORT_KEY_LENGTH long."""
+    return (_encode(vi_sort_key(given_name[:40])) + _encode(vi_sort_key(name_key[:120])))[:SORT_KEY_LENGTH]
+
+
 _TONE_MARKS = frozenset(_TONE_RANK)
 # Old ("hòa", "thủy", "khỏe") and new ("hoà", "thuỷ", "khoẻ") tone placement differ only when a syllable ends in
 # one of these pairs; input methods and habits write either. The new style puts the tone on the last letter.
@@ -97,6 +123,12 @@ def canonical_tones(value: str) -> str:
             word = unicodedata.normalize("NFC", base + tones[0])  # the tone on the final a, e or y
         words.append(word)
     return " ".join(words)
+
+
+def has_marks(value: str) -> bool:
+    """Whether the text carries any Vietnamese mark (a tone, ă â ê ô ơ ư, đ): typed with marks, it is meant so.
+    Without marks, a search compares with ``fold`` (the member's stored search key): "duc" finds "Đức"."""
+    return fold(value) != " ".join(nfc(value).casefold().split())
 
 
 _CARD_SPACES = re.compile(r"\s+")

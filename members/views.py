@@ -84,8 +84,19 @@ def roster(request, unit_pk: int):
         year = form.cleaned_data["nam"] or today.year
         status = form.cleaned_data["tinh_trang"]
         search = form.cleaned_data["q"]
-    rows = selectors.roster(unit, year=year, status=status, search=search)
-    page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("trang"))
+    # Counted and sliced in the database; statuses are read for the shown rows only.
+    rows = selectors.roster_queryset(unit, year=year, status=status, search=search)
+    paginator = Paginator(rows, ROSTER_PAGE_SIZE)
+    number = request.GET.get("trang") or "1"
+    shown = None
+    if number == "1":  # most views (and searches) fit on one page: then its rows are the count, one query in all
+        shown = list(rows[:ROSTER_PAGE_SIZE])
+        if len(shown) < ROSTER_PAGE_SIZE:
+            paginator.count = len(shown)  # a cached_property: no COUNT query
+        else:
+            shown = None
+    page = paginator.get_page(number)
+    page.object_list = selectors.with_statuses(shown if shown is not None else list(page.object_list), year)
     query = request.GET.copy()
     query.pop("trang", None)
     return render(
@@ -93,8 +104,9 @@ def roster(request, unit_pk: int):
         "members/roster.html",
         {
             "unit": unit,
-            "rows": rows,
+            "rows": page.object_list,
             "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "page_query": query.urlencode(),
             "form": form,
             "year": year,
@@ -387,7 +399,7 @@ def import_template(request):
 @login_required
 def export(request, unit_pk: int):
     unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
-    rows = selectors.roster(unit, year=timezone.localdate().year)
+    rows = selectors.roster_queryset(unit, year=timezone.localdate().year).iterator(chunk_size=2000)
     response = HttpResponse(roster_xlsx(rows, title=unit.short_name or unit.name), content_type=XLSX)
     name = slugify(fold(unit.short_name or unit.name)) or "don-vi"
     response["Content-Disposition"] = f'attachment; filename="danh-sach-dang-vien-{name}.xlsx"'

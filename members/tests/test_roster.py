@@ -1,0 +1,74 @@
+"""Rosters page, count and search in the database; statuses are read for the shown rows only."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members.models import StatusKind
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def shown(response) -> list[str]:
+    return [row.member.full_name for row in response.context["rows"]]
+
+
+@pytest.mark.parametrize(
+    "query,found",
+    [
+        ("duc", ["Lê Văn Dục", "Bùi Minh Đức"]),
+        ("DUC", ["Lê Văn Dục", "Bùi Minh Đức"]),
+        ("Đức", ["Bùi Minh Đức"]),  # typed with marks: the marks count
+        ("hong nhung", ["Dương Thị Hồng Nhung"]),
+        ("thi hong", ["Dương Thị Hồng Nhung"]),
+        ("thuy", ["Nguyễn Thị Thuỷ"]),
+        ("Thủy", ["Nguyễn Thị Thuỷ"]),  # the other tone placement
+        ("dang", ["Đặng Văn Hải"]),
+    ],
+)
+def test_search_without_tone_marks_in_one_query(personas, client_for, make, query, found):
+    for name in ["Bùi Minh Đức", "Lê Văn Dục", "Dương Thị Hồng Nhung", "Nguyễn Thị Thuỷ"]:
+        make.member(name, personas.cell_b1)
+    client = client_for(personas.staff_b)
+    url = reverse("members:roster", args=[personas.ward_b.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"q": query})
+    assert shown(response) == found
+    selects = [q["sql"] for q in queries.captured_queries if "members_membership" in q["sql"]]
+    assert len(selects) == 1  # one query finds the rows (with a count when there is more than a page)
+
+
+def test_a_page_reads_the_statuses_of_its_rows_only(personas, client_for, make, monkeypatch):
+    from members import views
+
+    monkeypatch.setattr(views, "ROSTER_PAGE_SIZE", 2)
+    for i in range(6):
+        m = make.member(f"Người Thứ {i}", personas.cell_a2)
+        make.status(m, StatusKind.EXEMPTED, D(2025, 1, 1))
+    client = client_for(personas.staff_a)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("members:roster", args=[personas.ward_a.pk]), {"nam": 2025, "trang": 2})
+    assert response.context["page"].paginator.count == 11 and len(response.context["rows"]) == 2
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert any("COUNT(" in s and "members_membership" in s for s in sql)  # counted by the database
+    rows_query = next(s for s in sql if "members_membership" in s and "LIMIT" in s)
+    assert "ORDER BY" in rows_query and "sort_key" in rows_query
+    status_query = next(s for s in sql if "members_memberstatus" in s and "member_id" in s and " IN (" in s)
+    assert status_query.split(" IN (")[1].split(")")[0].count(",") == 1  # two members' statuses, not eleven
+
+
+def test_the_last_page_of_a_large_roster_is_numbered_and_elided(personas, client_for, make, monkeypatch):
+    from members import views
+
+    monkeypatch.setattr(views, "ROSTER_PAGE_SIZE", 1)
+    for i in range(20):
+        make.member(f"Người Thứ {i:02d}", personas.cell_a2)
+    response = client_for(personas.staff_a).get(reverse("members:roster", args=[personas.ward_a.pk]), {"trang": 25})
+    html = response.content.decode()
+    assert response.context["page"].number == 25 and "…" in html and 'trang=1"' in html
+    assert ">25</td>" in html
