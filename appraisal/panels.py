@@ -38,7 +38,26 @@ def meetings_panel(request) -> list[Panel]:
     return [Panel("appraisal/meetings/_panel.html", {"reviews": reviews}, order=20)]
 
 
-PANELS = [notifications_panel, meetings_panel]
+def self_review_panel(request) -> list[Panel]:
+    """A member's form of the open cycle, one click from the home page, with its state and deadline."""
+    member = getattr(request.user, "member", None) if request.user.is_authenticated else None
+    if member is None:
+        return []
+    from .models import SelfReview
+    from .services.self_reviews import current_unit_review
+
+    unit_review = current_unit_review(member)
+    review = SelfReview.objects.filter(unit_review=unit_review, member=member).first() if unit_review else None
+    return [
+        Panel(
+            "appraisal/self_reviews/_home_panel.html",
+            {"unit_review": unit_review, "review": review, "member": member},
+            order=20,
+        )
+    ]
+
+
+PANELS = [notifications_panel, meetings_panel, self_review_panel]
 
 
 def home_panels(request) -> list[Panel]:

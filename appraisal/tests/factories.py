@@ -200,3 +200,39 @@ def review_of(cycle_: ReviewCycle, unit: PartyUnit):
     from ..models import UnitReview
 
     return UnitReview.objects.select_related("cycle", "unit").get(root_id=cycle_.root_id or cycle_.pk, unit=unit)
+
+
+# -- self-reviews ------------------------------------------------------------------------------------------------
+
+
+def open_review(ward, cell, *, year=2025, rule_set="hd43-2025", self_review_due=None, **kw):
+    """An open cycle issued by ``ward`` and the work item of ``cell`` in it."""
+    from ..models import UnitReview
+
+    made = cycle(ward, year=year, rule_set=rule_set, opened=True, self_review_due=self_review_due, **kw)
+    return UnitReview.objects.select_related("cycle", "unit").get(cycle=made, unit=cell)
+
+
+def form_data(structure, *, grade="tot", task_grade=None, general="25", tasks="60", level="", conditions=None):
+    """Posted fields filling every part of ``structure``: texts, grades (criteria years) or points (2025)."""
+    data = {f"t:{code}": f"Nội dung {code}" for code in structure.text_codes()}
+    for criterion in structure.graded_criteria:
+        data[f"g:{criterion.code}"] = (task_grade or grade) if criterion.task_result else grade
+    for group, value in zip(structure.score_groups, (general, tasks), strict=False):
+        for item in group.items:
+            data[f"s:{item.code}"] = value
+    counts = {
+        "tasks_total": "10",
+        "tasks_done": "10",
+        "tasks_on_time": "10",
+        "tasks_exceeding": "4",
+        "shortcomings_total": "0",
+        "shortcomings_fixed": "0",
+    }
+    counts.update(conditions or {})
+    if structure.score_groups and not structure.collective:
+        data.update({f"c:{name}": value for name, value in counts.items()})
+    if structure.civil_servant_rating:
+        data["cs"] = "httnv"
+    data["proposed_level"] = level
+    return data

@@ -21,6 +21,16 @@ from .cycles import (
 from .decisions import bulk_approve, dashboard, decision, quota_groups, quota_raise
 from .meetings import meeting, meeting_submit, meeting_withdraw
 from .notifications import notification_list, notification_read, notification_read_all
+from .self_reviews import (
+    cell_self_reviews,
+    collective_report,
+    cycle_score_criteria,
+    my_self_review,
+    self_review,
+    self_review_autosave,
+    self_review_reopen,
+    self_review_return,
+)
 
 __all__ = [
     "bulk_approve",
@@ -30,6 +40,14 @@ __all__ = [
     "quota_groups",
     "quota_raise",
     "rating_history",
+    "cell_self_reviews",
+    "collective_report",
+    "cycle_score_criteria",
+    "my_self_review",
+    "self_review",
+    "self_review_autosave",
+    "self_review_reopen",
+    "self_review_return",
     "notification_list",
     "notification_read",
     "notification_read_all",

@@ -1,0 +1,491 @@
+"""Self-review pages: the member's form (save, autosave, submit), the secretary's view of the cell (open,
+return, reopen, remind), the cell's own report, the member's history, the cycle's 2025 criteria list."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.models import Member, Membership
+from party_units.access import Perm, can, get_object_or_deny, require
+
+from ..models import CollectiveReport, Rating, ReviewCycle, SelfReview, SelfReviewState, UnitReview
+from ..rules import Grade, Level, RatingMethod, format_points
+from ..services import self_reviews as service
+from ..services.self_reviews import CONDITION_FIELDS, FILED
+
+# -- presenting a form -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemView:
+    code: str
+    title: str
+    text: str
+    graded: bool = False
+    grade: str = ""
+    leader_only: bool = False
+
+
+@dataclass
+class SectionView:
+    code: str
+    title: str
+    kind: str
+    text: str = ""
+    items: list[ItemView] = field(default_factory=list)
+
+
+def present(structure, content: dict, shortcomings: list[str] | None = None) -> dict:
+    """The form's parts with the typed values in place, for the templates (edit and read-only alike)."""
+    grades = content.get("grades") or {}
+    parts = []
+    for part in structure.parts:
+        sections = []
+        for section in part.sections:
+            view = SectionView(section.code, section.title, section.kind.value, content.get(section.code, ""))
+            for criterion in section.criteria:
+                view.items.append(
+                    ItemView(
+                        criterion.code,
+                        criterion.title,
+                        content.get(criterion.code, ""),
+                        criterion.graded,
+                        grades.get(criterion.code, ""),
+                        criterion.leader_only,
+                    )
+                )
+            sections.append(view)
+        parts.append({"heading": part.heading, "sections": sections})
+    remedies = list(content.get("remedies") or [])
+    known = {r.get("shortcoming") for r in remedies}
+    for text in shortcomings or []:
+        if text not in known:
+            remedies.append({"shortcoming": text, "remedy": ""})
+    scores = content.get("scores") or {}
+    groups = [
+        {
+            "heading": group.heading,
+            "max": format_points(group.max_points),
+            "items": [
+                {
+                    "code": item.code,
+                    "heading": item.heading,
+                    "max": format_points(item.max_points),
+                    "value": scores.get(item.code, ""),
+                    "single": len(group.items) == 1,
+                }
+                for item in group.items
+            ],
+        }
+        for group in structure.score_groups
+    ]
+    typed = content.get("conditions") or {}
+    conditions = [{"name": name, "label": label, "value": typed.get(name, "")} for name, label in CONDITION_FIELDS]
+    if not structure.collective and structure.score_groups and not typed.get("shortcomings_total") and shortcomings:
+        conditions[4]["value"] = str(len(shortcomings))
+    return {
+        "structure": structure,
+        "parts": parts,
+        "remedies": remedies,
+        "groups": groups,
+        "conditions": conditions if not structure.collective else [],
+        "grade_choices": Grade.choices(),
+        "level_choices": Level.choices(),
+        "civil_servant_level": content.get("civil_servant_level", ""),
+        "is_score": structure.method == RatingMethod.SCORE_100.value,
+    }
+
+
+# -- access ----------------------------------------------------------------------------------------------------
+
+
+def _review_and_member(request, ur_pk: int, member_pk: int, perm: Perm = Perm.VIEW):
+    unit_review = get_object_or_404(UnitReview.objects.select_related("cycle", "cycle__issuing_unit", "unit"), pk=ur_pk)
+    member = get_object_or_404(Member, pk=member_pk)
+    if not Membership.objects.filter(member=member, unit=unit_review.unit).exists():
+        raise Http404
+    existing = SelfReview.objects.filter(unit_review=unit_review, member=member).first()
+    require(request.user, perm, existing or service._Target(unit_review, member))
+    return unit_review, member
+
+
+def _is_owner(request, member: Member) -> bool:
+    return member.user_id is not None and member.user_id == request.user.pk
+
+
+# -- the member's form -----------------------------------------------------------------------------------------
+
+
+@login_required
+def my_self_review(request):
+    """This year's form one click from home, and the member's self-reviews and final ratings of past years."""
+    member = getattr(request.user, "member", None)
+    if member is None:
+        raise Http404
+    current = service.current_unit_review(member)
+    reviews = list(
+        SelfReview.objects.filter(member=member)
+        .select_related("unit_review__cycle", "unit_review__unit")
+        .order_by("-unit_review__cycle__end_date")
+    )
+    ratings = {
+        r.unit_review_id: r
+        for r in Rating.objects.filter(member=member, subject="member").select_related("unit_review__cycle")
+    }
+    history = []
+    seen = set()
+    for review in reviews:
+        seen.add(review.unit_review_id)
+        rating = ratings.get(review.unit_review_id)
+        history.append({"unit_review": review.unit_review, "review": review, "rating": rating})
+    for ur_id, rating in ratings.items():
+        if ur_id not in seen:
+            history.append({"unit_review": rating.unit_review, "review": None, "rating": rating})
+    history.sort(key=lambda row: row["unit_review"].cycle.end_date, reverse=True)
+    for row in history:
+        rating = row["rating"]
+        row["final"] = Level(rating.decided_level).label if rating and rating.decided_level else ""
+        row["self_level"] = (
+            Level(row["review"].proposed_level).label if row["review"] and row["review"].proposed_level else ""
+        )
+        row["state"] = SelfReviewState(row["review"].state).label if row["review"] else ""
+    return render(
+        request,
+        "appraisal/self_reviews/my.html",
+        {"member": member, "current": current, "history": history},
+    )
+
+
+def _form_context(request, form: service.MemberForm, *, data=None, errors=None, assessment=None) -> dict:
+    review = form.self_review
+    owner = _is_owner(request, form.member)
+    editable = (
+        owner
+        and form.reviews
+        and (review is None or review.is_editable_by_member)
+        and not form.cycle.is_closed
+        and form.unit_review.state in service.CELL_EDITABLE
+    )
+    content = form.content
+    if data is not None:
+        content, level = service.content_from_data(form.structure, data)
+    else:
+        level = review.proposed_level if review else ""
+    shows_content = owner or (
+        review is not None and (review.state in FILED or review.state == SelfReviewState.RETURNED)
+    )
+    version = None
+    number = request.GET.get("lan")
+    if review is not None and not owner and review.state not in FILED and not number:
+        number = str(review.versions.count())  # others read the last submitted version, not the new draft
+    if review is not None and number and number.isdigit():
+        version = review.versions.filter(number=int(number)).first()
+        if version is not None:
+            content, level = version.content, version.proposed_level
+            editable = False
+    if form.structure is not None and assessment is None and form.row is not None:
+        assessment = service.assess(
+            form.structure, content, rules=form.cycle.rules(), period=form.cycle.period, facts=form.row.facts
+        )
+    cell_manager = can(request.user, Perm.HOLD_MEETING, form.unit_review)
+    return {
+        "form": form,
+        "unit_review": form.unit_review,
+        "cycle": form.cycle,
+        "member": form.member,
+        "review": review,
+        "owner": owner,
+        "editable": editable,
+        "shows_content": shows_content,
+        "view": present(form.structure, content, form.shortcomings) if form.structure and shows_content else None,
+        "proposed_level": level,
+        "assessment": assessment,
+        "errors": errors or [],
+        "versions": list(review.versions.all())
+        if review is not None and (owner or cell_manager or shows_content)
+        else [],
+        "version": version,
+        "deadline_passed": form.deadline_passed(),
+        "can_return": cell_manager and review is not None and review.state in FILED,
+        "can_reopen": cell_manager and form.reviews and (review is None or review.state not in FILED),
+        "storage_key": f"kd-self-review:{form.unit_review.pk}:{form.member.pk}",
+        "confirmed_token": request.session.get(_token_key(form), ""),
+        "today": timezone.localdate(),
+    }
+
+
+def _token_key(form: service.MemberForm) -> str:
+    return f"sr-token:{form.unit_review.pk}:{form.member.pk}"
+
+
+@login_required
+def self_review(request, ur_pk: int, member_pk: int):
+    unit_review, member = _review_and_member(request, ur_pk, member_pk)
+    form = service.member_form(unit_review, member)
+    if request.method == "POST":
+        if not _is_owner(request, member):
+            raise PermissionDenied
+        action = request.POST.get("action", "save")
+        errors: list[str] = []
+        saved = False
+        try:
+            service.self_review_save(actor=request.user, unit_review=unit_review, member=member, data=request.POST)
+            saved = True
+            request.session[_token_key(form)] = request.POST.get("client_token", "")[:80]
+            if action == "submit":
+                service.self_review_submit(actor=request.user, unit_review=unit_review, member=member)
+                messages.success(request, _("Đã nộp bản kiểm điểm. Cảm ơn đồng chí."))
+            else:
+                messages.success(request, _("Đã lưu bản nháp."))
+            return redirect("appraisal:self_review", ur_pk=unit_review.pk, member_pk=member.pk)
+        except ValidationError as exc:
+            errors = exc.messages
+        form = service.member_form(unit_review, member)
+        # What was typed stays on the page even when it could not be stored.
+        context = _form_context(request, form, data=None if saved else request.POST, errors=errors)
+        return render(request, "appraisal/self_reviews/form.html", context)
+    return render(request, "appraisal/self_reviews/form.html", _form_context(request, form))
+
+
+@require_POST
+def self_review_autosave(request, ur_pk: int, member_pk: int):
+    """Save the draft while the member types. JSON always: 401 when the session timed out (the page keeps the
+    text on the device and asks to log in again), 404/403 when not theirs, 409 when the form may no longer be
+    changed, 200 with what the rule set derives so far."""
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {
+                "ok": False,
+                "login": True,
+                "message": _("Phiên đăng nhập đã hết hạn. Nội dung vẫn được giữ trên máy này; hãy đăng nhập lại."),
+                "login_url": f"{reverse('login')}?next={reverse('appraisal:self_review', args=[ur_pk, member_pk])}",
+            },
+            status=401,
+        )
+    try:
+        unit_review, member = _review_and_member(request, ur_pk, member_pk)
+    except Http404:
+        return JsonResponse({"ok": False, "message": _("Không tìm thấy bản kiểm điểm.")}, status=404)
+    except PermissionDenied:
+        return JsonResponse({"ok": False, "message": _("Đồng chí không có quyền sửa bản kiểm điểm này.")}, status=403)
+    if not _is_owner(request, member):
+        return JsonResponse({"ok": False, "message": _("Chỉ người viết mới sửa được bản kiểm điểm.")}, status=403)
+    try:
+        review, assessment = service.self_review_save(
+            actor=request.user, unit_review=unit_review, member=member, data=request.POST, autosave=True
+        )
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "message": " ".join(exc.messages)}, status=409)
+    token = request.POST.get("client_token", "")[:80]
+    request.session[f"sr-token:{unit_review.pk}:{member.pk}"] = token
+    saved = timezone.localtime(review.updated_at)
+    return JsonResponse(
+        {
+            "ok": True,
+            "token": token,
+            "saved_at": saved.isoformat(),
+            "message": _("Đã tự động lưu lúc %(time)s") % {"time": saved.strftime("%H:%M:%S")},
+            "max_level": assessment.max_level.value if assessment.max_level else "",
+            "max_level_label": assessment.max_level.label if assessment.max_level else "",
+            "general": format_points(assessment.general),
+            "tasks": format_points(assessment.tasks),
+            "total": format_points(assessment.total),
+            "problems": assessment.errors[:20],
+        }
+    )
+
+
+# -- the secretary's moves -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def self_review_return(request, pk: int):
+    review = get_object_or_deny(
+        request.user, SelfReview.objects.select_related("unit_review__unit", "member"), Perm.VIEW, pk=pk
+    )
+    require(request.user, Perm.HOLD_MEETING, review)
+    try:
+        service.self_review_return(actor=request.user, self_review=review, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã trả lại bản kiểm điểm của %(name)s.") % {"name": review.member.full_name})
+    return redirect("appraisal:self_review", ur_pk=review.unit_review_id, member_pk=review.member_id)
+
+
+@login_required
+@require_POST
+def self_review_reopen(request, ur_pk: int, member_pk: int):
+    unit_review, member = _review_and_member(request, ur_pk, member_pk)
+    require(request.user, Perm.HOLD_MEETING, unit_review)
+    try:
+        until = datetime.datetime.strptime(request.POST.get("until", "").strip(), "%d/%m/%Y").date()
+    except ValueError:
+        messages.error(request, _("Ngày được nộp muộn cần nhập theo dạng dd/mm/yyyy."))
+    else:
+        try:
+            service.self_review_reopen(actor=request.user, unit_review=unit_review, member=member, until=until)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s được nộp bản kiểm điểm đến hết ngày %(day)s.")
+                % {"name": member.full_name, "day": until.strftime("%d/%m/%Y")},
+            )
+    return redirect("appraisal:self_review", ur_pk=unit_review.pk, member_pk=member.pk)
+
+
+def _unit_review_or_deny(request, cycle_pk: int, unit_pk: int, perm: Perm = Perm.VIEW) -> UnitReview:
+    unit_review = get_object_or_404(
+        UnitReview.objects.select_related("cycle", "cycle__issuing_unit", "unit"), cycle_id=cycle_pk, unit_id=unit_pk
+    )
+    require(request.user, perm, unit_review)
+    if not unit_review.unit.is_cell:
+        raise Http404
+    return unit_review
+
+
+@login_required
+def cell_self_reviews(request, cycle_pk: int, unit_pk: int):
+    """Every member of the cell with the state of their self-review; who is not required and why; late ones."""
+    unit_review = _unit_review_or_deny(request, cycle_pk, unit_pk)
+    manager = can(request.user, Perm.HOLD_MEETING, unit_review)
+    if request.method == "POST":
+        if not manager:
+            raise PermissionDenied
+        try:
+            count = service.self_review_remind(actor=request.user, unit_review=unit_review)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if count:
+                messages.success(request, _("Đã nhắc %(n)s đảng viên chưa nộp.") % {"n": count})
+            else:
+                messages.info(request, _("Không có ai cần nhắc thêm hôm nay (đã nhắc, đã nộp hoặc chưa có tài khoản)."))
+        return redirect("appraisal:cell_self_reviews", cycle_pk=cycle_pk, unit_pk=unit_pk)
+    view = service.cell_self_reviews(unit_review)
+    return render(
+        request,
+        "appraisal/self_reviews/cell.html",
+        {
+            "unit_review": unit_review,
+            "cycle": unit_review.cycle,
+            "unit": unit_review.unit,
+            "view": view,
+            "manager": manager,
+        },
+    )
+
+
+@login_required
+def collective_report(request, cycle_pk: int, unit_pk: int):
+    """The cell's own review report (Mẫu 01 in 2025), drafted by the secretary."""
+    unit_review = _unit_review_or_deny(request, cycle_pk, unit_pk)
+    manager = can(request.user, Perm.HOLD_MEETING, unit_review)
+    report = CollectiveReport.objects.filter(unit_review=unit_review).first()
+    structure = service.collective_structure(unit_review)
+    errors: list[str] = []
+    content = report.content if report else {}
+    level = report.proposed_level if report else ""
+    if request.method == "POST":
+        if not manager:
+            raise PermissionDenied
+        try:
+            service.collective_report_save(
+                actor=request.user,
+                unit_review=unit_review,
+                data=request.POST,
+                complete=request.POST.get("action") == "complete",
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+            content, level = service.content_from_data(structure, request.POST)
+        else:
+            messages.success(request, _("Đã lưu báo cáo kiểm điểm của chi bộ."))
+            return redirect("appraisal:collective_report", cycle_pk=cycle_pk, unit_pk=unit_pk)
+    assessment = service.collective_assessment(unit_review, content)
+    editable = manager and not unit_review.cycle.is_closed and unit_review.state in service.CELL_EDITABLE
+    return render(
+        request,
+        "appraisal/self_reviews/collective.html",
+        {
+            "unit_review": unit_review,
+            "cycle": unit_review.cycle,
+            "unit": unit_review.unit,
+            "report": report,
+            "view": present(structure, content),
+            "proposed_level": level,
+            "assessment": assessment,
+            "errors": errors,
+            "editable": editable,
+        },
+    )
+
+
+# -- the cycle's 2025 criteria ---------------------------------------------------------------------------------
+
+
+def _criteria_text(groups, code: str) -> str:
+    for group in groups:
+        if group.code == code:
+            return "\n".join(f"{item.heading} | {format_points(item.max_points)}" for item in group.items)
+    return ""
+
+
+def _criteria_from_text(text: str, prefix: str) -> list[dict]:
+    rows = []
+    for index, line in enumerate((line for line in text.splitlines() if line.strip()), start=1):
+        heading, _sep, points = line.rpartition("|")
+        if not _sep:
+            heading, points = line, ""
+        rows.append({"code": f"{prefix}{index}", "heading": heading.strip(), "max_points": points.strip()})
+    return rows
+
+
+@login_required
+def cycle_score_criteria(request, pk: int):
+    """The issuing committee details the 2025 criteria and their points before the cycle opens."""
+    cycle = get_object_or_deny(request.user, ReviewCycle.objects.select_related("issuing_unit"), Perm.VIEW, pk=pk)
+    rules = cycle.rules()
+    if rules.method is not RatingMethod.SCORE_100:
+        raise Http404
+    can_edit = can(request.user, Perm.MANAGE_CYCLES, cycle) and cycle.is_draft
+    groups = cycle.score_groups()
+    general, tasks = _criteria_text(groups, "general"), _criteria_text(groups, "tasks")
+    error = ""
+    if request.method == "POST":
+        require(request.user, Perm.MANAGE_CYCLES, cycle)
+        general, tasks = request.POST.get("general", ""), request.POST.get("tasks", "")
+        data = (
+            {}
+            if request.POST.get("action") == "reset"
+            else {
+                "general": _criteria_from_text(general, "g"),
+                "tasks": _criteria_from_text(tasks, "t"),
+            }
+        )
+        try:
+            service.cycle_score_criteria_update(actor=request.user, cycle=cycle, data=data)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Đã lưu tiêu chí chấm điểm của kỳ đánh giá."))
+            return redirect("appraisal:cycle_score_criteria", pk=cycle.pk)
+    return render(
+        request,
+        "appraisal/self_reviews/score_criteria.html",
+        {"cycle": cycle, "groups": groups, "general": general, "tasks": tasks, "error": error, "can_edit": can_edit},
+    )
