@@ -177,9 +177,7 @@ def test_the_returned_member_sees_the_reason_on_the_form_and_home(ur, personas, 
     assert "Viết rõ phần nhiệm vụ" in home
 
 
-def test_last_cycles_shortcomings_appear_in_section_iii_and_the_member_says_how_each_was_remedied(
-    personas, client_for
-):
+def test_last_cycles_shortcomings_appear_in_section_iii_and_the_member_says_how_each_was_remedied(personas, client_for):
     earlier = open_review(personas.ward_a, personas.cell_a1, year=2024, rule_set="hd25-2023")
     Rating.objects.create(
         unit_review=earlier,
