@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.labels import register
 
-from .models import CycleState, PastRatingSource, PeriodKind, RoundOutcome, UnitReviewState, VoteMethod
+from .models import (
+    CycleState,
+    PastRatingSource,
+    PeriodKind,
+    RoundOutcome,
+    SelfReviewState,
+    UnitReviewState,
+    VoteMethod,
+)
 from .rules import Level, Subject, format_percent
 
 
@@ -157,4 +165,35 @@ register(
     },
     fields={"state": _("tiến độ"), "proposals": _("đề nghị đã gửi"), "outcome": _("kết quả"), "outcome_at": _("lúc")},
     values={"state": UnitReviewState, "outcome": RoundOutcome},
+)
+# Self-reviews, the cell's own report, reminders, the cycle's 2025 criteria (issue 8).
+register(
+    {
+        "self_review.started": _("Bắt đầu viết bản kiểm điểm"),
+        "self_review.submitted": _("Nộp bản kiểm điểm"),
+        "self_review.resubmitted": _("Nộp lại bản kiểm điểm"),
+        "self_review.returned": _("Trả lại bản kiểm điểm"),
+        "self_review.reopened": _("Cho phép nộp muộn bản kiểm điểm"),
+        "self_review.reminded": _("Nhắc nộp bản kiểm điểm"),
+        "collective_report.started": _("Bắt đầu viết báo cáo kiểm điểm của chi bộ"),
+        "collective_report.completed": _("Hoàn thành báo cáo kiểm điểm của chi bộ"),
+        "review_cycle.score_criteria_updated": _("Sửa tiêu chí chấm điểm của kỳ đánh giá"),
+    },
+    fields={
+        "form": _("mẫu"),
+        "state": _("trạng thái"),
+        "version": _("lần nộp"),
+        "proposed_level": _("tự đề xuất"),
+        "changed": _("mục đã sửa"),
+        "reopened_until": _("được nộp đến"),
+        "reminded": _("số người được nhắc"),
+        "without_account": _("chưa có tài khoản"),
+        "general": _("nhóm tiêu chí chung"),
+        "tasks": _("nhóm tiêu chí kết quả thực hiện nhiệm vụ"),
+    },
+    values={
+        "state": lambda v: SelfReviewState(v).label if v in SelfReviewState.values else v,
+        "proposed_level": _level,
+        "reminded": lambda v: len(v) if isinstance(v, list) else v,
+    },
 )

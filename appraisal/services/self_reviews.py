@@ -773,6 +773,10 @@ def cycle_score_criteria_update(*, actor: Actor, cycle: ReviewCycle, data: dict)
         locked.score_criteria = score_groups_to_data(groups) if data else {}
         locked.save(update_fields=["score_criteria"])
         audit_log(
-            actor=actor, action="cycle.score_criteria_updated", obj=locked, before=before, after=locked.score_criteria
+            actor=actor,
+            action="review_cycle.score_criteria_updated",
+            obj=locked,
+            before=before,
+            after=locked.score_criteria,
         )
     return locked

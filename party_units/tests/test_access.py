@@ -103,8 +103,11 @@ def test_home_sends_each_role_to_its_work(personas, client_for):
 def test_home_for_every_persona(personas, client_for, persona):
     response = client_for(getattr(personas, persona)).get(reverse("home"))
     if persona.startswith("member_"):
+        # A member lands on a home page with their self-review panel (appraisal) and a link to their record.
         record = getattr(personas, f"member_record_{persona[-2:]}")
-        assert response.status_code == 302 and response.url == reverse("members:detail", args=[record.pk])
+        text = response.content.decode()
+        assert response.status_code == 200 and "Bản kiểm điểm cá nhân" in text
+        assert reverse("members:detail", args=[record.pk]) in text
     else:
         assert response.status_code == 200
         assert ("chưa được giao" in response.content.decode()) == (persona == "outsider")
