@@ -32,6 +32,9 @@ from party_units.access import Perm, access_for, can
 from party_units.models import PartyUnit, nfc
 
 from .dates import activity_date_error, member_date_errors
+from .legacy import LABELS as LEGACY_LABELS
+from .legacy import detect as detect_legacy
+from .legacy import to_unicode as legacy_to_unicode
 from .models import Gender, Member, Membership, MembershipKind, PartyPost, name_key
 from .text import card_key, fold, looks_like_formula
 
@@ -111,12 +114,30 @@ class Formula:
     text: str
 
 
+@dataclass(frozen=True)
+class LegacyCell:
+    """A cell typed with an old 8-bit Vietnamese font (members/legacy.py), as found and as converted."""
+
+    row: int
+    column: str
+    original: str
+    converted: str
+    encoding: str
+
+
 @dataclass
 class Table:
     header: list[Any]
     header_row: int
-    rows: list[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
+    rows: list[tuple[int, list[Any]]]  # (spreadsheet row number, cells), legacy text already converted
     merged: list[str] = field(default_factory=list)
+    legacy: list[LegacyCell] = field(default_factory=list)
+
+    @property
+    def legacy_encoding(self) -> str:
+        """The old encoding most of the converted cells were typed in ("" when none)."""
+        found = [c.encoding for c in self.legacy]
+        return max(set(found), key=found.count) if found else ""
 
 
 @dataclass(frozen=True)
@@ -159,14 +180,30 @@ class ImportPlan:
     rows: list[RowPlan] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    legacy: list[LegacyCell] = field(default_factory=list)  # cells converted from TCVN3/VNI for this plan
+    legacy_encoding: str = ""
+    legacy_confirmed: bool = False  # the user saw the converted values and accepted them
 
     @property
     def errors(self) -> list[RowError]:
         return [e for r in self.rows for e in r.errors]
 
     @property
-    def is_valid(self) -> bool:
+    def needs_legacy_confirmation(self) -> bool:
+        return bool(self.legacy) and not self.legacy_confirmed
+
+    @property
+    def confirmable(self) -> bool:
+        """Valid, or valid once the user confirms the conversion of old-font text."""
         return not self.file_errors and not any(r.errors for r in self.rows)
+
+    @property
+    def legacy_label(self) -> str:
+        return LEGACY_LABELS.get(self.legacy_encoding, "")
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.file_errors and not any(r.errors for r in self.rows) and not self.needs_legacy_confirmation
 
     def count(self, fate: str) -> int:
         return sum(1 for r in self.rows if r.fate == fate)
@@ -195,6 +232,7 @@ def read_table(data: bytes, file_name: str) -> Table:
         raise ImportFileError(_("Tệp .xls (Excel 97–2003) không được hỗ trợ: hãy lưu lại thành .xlsx."))
     else:
         raise ImportFileError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+    legacy = _convert_legacy(rows)
     header_index = _find_header(rows)
     header_row, header = rows[header_index]
     # A merged title above the header is common and harmless; merged cells in the table hide values.
@@ -212,7 +250,25 @@ def read_table(data: bytes, file_name: str) -> Table:
             _("Tệp có %(n)s dòng dữ liệu, quá giới hạn %(max)s dòng: hãy chia thành nhiều tệp.")
             % {"n": len(data_rows), "max": f"{MAX_ROWS:,}".replace(",", ".")}
         )
-    return Table(header=header, header_row=header_row, rows=data_rows)
+    return Table(
+        header=header,
+        header_row=header_row,
+        rows=data_rows,
+        legacy=[c for c in legacy if c.row > header_row],
+    )
+
+
+def _convert_legacy(rows: list[tuple[int, list[Any]]]) -> list[LegacyCell]:
+    """Convert, in place, every text cell typed with an old Vietnamese font; the plan shows them to be confirmed."""
+    found: list[LegacyCell] = []
+    for number, cells in rows:
+        for index, value in enumerate(cells):
+            encoding = detect_legacy(value) if isinstance(value, str) else None
+            if encoding:
+                converted = legacy_to_unicode(value, encoding)
+                cells[index] = converted
+                found.append(LegacyCell(number, get_column_letter(index + 1), value, converted, encoding))
+    return found
 
 
 def _present(value: Any) -> bool:
@@ -237,14 +293,8 @@ def _read_csv(data: bytes) -> list[tuple[int, list[Any]]]:
         raise ImportFileError(_("Tệp CSV chứa ký tự NUL: đây không phải tệp văn bản CSV hợp lệ."))
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _(
-                "Tệp CSV không được mã hóa UTF-8 (lỗi ở byte %(pos)s). Trong Excel hãy chọn "
-                "«Lưu thành… CSV UTF-8 (Comma delimited)»; không dùng mã TCVN3 hay Windows-1258."
-            )
-            % {"pos": exc.start + 1}
-        ) from None
+    except UnicodeDecodeError:
+        raise ImportFileError(_csv_encoding_message(data)) from None
     if not text.strip():
         raise ImportFileError(_("Tệp rỗng."))
     head = "\n".join(text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS])  # a title may sit above the header
@@ -332,6 +382,27 @@ def _too_many_cells(rows: int, columns: int) -> str:
         "max": f"{MAX_ROWS:,}".replace(",", "."),
         "maxcols": MAX_COLUMNS,
     }
+
+
+def _csv_encoding_message(data: bytes) -> str:
+    """How to fix a CSV saved in an old 8-bit encoding (not where its first odd byte is)."""
+    text = data.decode("cp1252", errors="replace")
+    found = [e for e in (detect_legacy(word) for word in text.split()) if e]
+    typed = (
+        _(" Chữ trong tệp có vẻ được gõ bằng bảng mã %(enc)s.")
+        % {"enc": LEGACY_LABELS[max(set(found), key=found.count)]}
+        if found
+        else ""
+    )
+    return (
+        _("Tệp CSV không được lưu ở dạng Unicode UTF-8.")
+        + typed
+        + _(
+            " Cách sửa: mở tệp bằng Excel, chọn Tệp → Lưu thành (Save As), ở «Kiểu tệp» chọn «CSV UTF-8 (Comma "
+            "delimited) (*.csv)» rồi tải tệp mới lên; hoặc lưu thành Sổ làm việc Excel (.xlsx). Nếu chữ hiển thị "
+            "sai dấu, hãy chuyển mã sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) trước khi lưu."
+        )
+    )
 
 
 def _read_xlsx(data: bytes) -> tuple[list[tuple[int, list[Any]]], list[tuple[int, int, str]]]:
@@ -886,23 +957,31 @@ def digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def plan_from_bytes(data: bytes, file_name: str, *, actor, unit: PartyUnit) -> ImportPlan:
-    """Read and plan in one step; a file-level problem becomes the plan's file error (never an exception)."""
+def plan_from_bytes(data: bytes, file_name: str, *, actor, unit: PartyUnit, legacy: str = "") -> ImportPlan:
+    """Read and plan in one step; a file-level problem becomes the plan's file error (never an exception).
+
+    Cells typed with an old Vietnamese font are planned converted; the plan is valid only when ``legacy`` names
+    the encoding the user confirmed after seeing the conversion."""
     digest = digest_of(data)
     try:
         table = read_table(data, file_name)
     except ImportFileError as exc:
         return ImportPlan(unit=unit, file_name=file_name, digest=digest, file_errors=[str(exc)])
-    return plan_import(table, actor=actor, unit=unit, file_name=file_name, digest=digest)
+    plan = plan_import(table, actor=actor, unit=unit, file_name=file_name, digest=digest)
+    plan.legacy, plan.legacy_encoding = table.legacy, table.legacy_encoding
+    plan.legacy_confirmed = bool(table.legacy) and legacy == table.legacy_encoding
+    return plan
 
 
-def import_members(data: bytes, file_name: str, *, actor, unit: PartyUnit, dry_run: bool = False) -> ImportPlan:
+def import_members(
+    data: bytes, file_name: str, *, actor, unit: PartyUnit, dry_run: bool = False, legacy: str = ""
+) -> ImportPlan:
     """Plan the file again and, when every row is valid and this is not a dry run, apply it in one transaction.
 
     The plan is made inside the transaction that writes it, so a record changed since a preview is seen.
     """
     with transaction.atomic():
-        plan = plan_from_bytes(data, file_name, actor=actor, unit=unit)
+        plan = plan_from_bytes(data, file_name, actor=actor, unit=unit, legacy=legacy)
         if plan.is_valid and not dry_run:
             apply_plan(plan, actor=actor)
     return plan

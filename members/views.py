@@ -357,7 +357,7 @@ def import_upload(request, unit_pk: int):
             for message in plan.file_errors:
                 form.add_error("file", message)
             return render(request, "members/import.html", _import_context(unit, form=form), status=400)
-        token = _store_upload(request, unit, data, upload.name) if plan.is_valid else ""
+        token = _store_upload(request, unit, data, upload.name) if plan.confirmable else ""
         return render(request, "members/import_preview.html", _import_context(unit, plan=plan, token=token))
     return render(request, "members/import.html", _import_context(unit, form=form))
 
@@ -371,12 +371,17 @@ def import_confirm(request, unit_pk: int):
         messages.error(request, _("Bản xem trước đã hết hạn hoặc không hợp lệ: hãy tải tệp lên lại."))
         return redirect("members:import", unit_pk=unit.pk)
     data, payload = loaded
+    legacy = request.POST.get("chuyen_ma", "")  # the user confirmed converting old-font text (TCVN3, VNI)
     try:
-        plan = import_members(data, payload["name"], actor=request.user, unit=unit)
+        plan = import_members(data, payload["name"], actor=request.user, unit=unit, legacy=legacy)
     except IntegrityError:
         logger.warning("member import conflicted with a concurrent change", exc_info=True)
         messages.error(request, _("Dữ liệu vừa bị thay đổi trong lúc nhập; chưa ghi gì. Hãy tải tệp lên lại."))
         return redirect("members:import", unit_pk=unit.pk)
+    if plan.confirmable and plan.needs_legacy_confirmation:
+        messages.error(request, _("Hãy xem các tên đã chuyển mã và đánh dấu ô xác nhận trước khi nhập."))
+        token = request.POST.get("token", "")
+        return render(request, "members/import_preview.html", _import_context(unit, plan=plan, token=token))
     if not plan.is_valid:  # the database changed since the preview: show why, nothing was written
         messages.error(request, _("Dữ liệu đã thay đổi kể từ lúc xem trước; chưa ghi gì. Hãy sửa các lỗi dưới đây."))
         return render(request, "members/import_preview.html", _import_context(unit, plan=plan, token=""))

@@ -266,7 +266,8 @@ def test_file_errors_have_a_clear_message(data, name, message):
     with pytest.raises(ImportFileError) as exc:
         read_table(data, name)
     if message is None:
-        assert str(exc.value).startswith("Tệp CSV không được mã hóa UTF-8")
+        assert str(exc.value).startswith("Tệp CSV không được lưu ở dạng Unicode UTF-8.")
+        assert "CSV UTF-8 (Comma delimited)" in str(exc.value) and "byte" not in str(exc.value)
     else:
         assert str(exc.value) == message
 

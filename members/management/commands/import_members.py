@@ -23,8 +23,15 @@ class Command(BaseCommand):
         parser.add_argument("--unit", required=True, type=int, help="Mã (id) chi bộ hoặc đảng bộ nhận danh sách")
         parser.add_argument("--user", required=True, help="Tên đăng nhập của người nhập (quyền và nhật ký)")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra và báo cáo, không ghi")
+        parser.add_argument(
+            "--chuyen-ma",
+            dest="legacy",
+            choices=["tcvn3", "vni"],
+            default="",
+            help="Xác nhận chuyển các ô gõ bằng bảng mã cũ (TCVN3, VNI) sang Unicode",
+        )
 
-    def handle(self, *args, path, unit, user, dry_run, **options):
+    def handle(self, *args, path, unit, user, dry_run, legacy="", **options):
         actor = get_user_model().objects.filter(username=user).first()
         if actor is None:
             raise CommandError(f"Không có tài khoản «{user}».")
@@ -36,7 +43,14 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy tệp {path}.")
         if file.stat().st_size > MAX_FILE_BYTES:
             raise CommandError(f"Tệp quá lớn: tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB.")
-        plan = import_members(file.read_bytes(), file.name, actor=actor, unit=target, dry_run=dry_run)
+        plan = import_members(file.read_bytes(), file.name, actor=actor, unit=target, dry_run=dry_run, legacy=legacy)
+        if plan.needs_legacy_confirmation:
+            for cell in plan.legacy[:20]:
+                self.stdout.write(f"dòng {cell.row}, cột {cell.column}: {cell.original} → {cell.converted}")
+            self.stderr.write(
+                f"Có {len(plan.legacy)} ô gõ bằng bảng mã cũ {plan.legacy_label}: kiểm tra bản chuyển mã ở trên rồi "
+                f"chạy lại với --chuyen-ma {plan.legacy_encoding}."
+            )
         for message in plan.file_errors:
             self.stderr.write(message)
         for warning in plan.warnings:
