@@ -144,6 +144,10 @@ def seed(*, stdout=None) -> None:
         implements=qd366,
     )
     cycle_2025 = _cycle(users.get("danguy"), quyet_thang, 2025, "hd43-2025", [hd43])
+    # Self-reviews before the meetings: a submitted meeting closes the cell's entries (demo_self_reviews.py).
+    from .demo_self_reviews import seed_self_reviews
+
+    seed_self_reviews(quyet_thang, cycle_2021, cycle_2025)
     _meetings(quyet_thang, cycle_2021, cycle_2025)
 
     if stdout is not None:

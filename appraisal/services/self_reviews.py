@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -416,10 +416,18 @@ def self_review_save(
     return review, assessment
 
 
-def self_review_submit(*, actor: Actor, unit_review: UnitReview, member: Member) -> SelfReview:
+def self_review_submit(
+    *, actor: Actor, unit_review: UnitReview, member: Member, on: datetime.datetime | None = None
+) -> SelfReview:
     """Submit (or resubmit after a return): every criterion assessed, a proposed level no higher than the rule
-    set allows, before the deadline unless the secretary reopened the form. Keeps the version, audited."""
+    set allows, before the deadline unless the secretary reopened the form. Keeps the version, audited.
+
+    ``on``: the moment of a past submission the system records (demo data, an import); only for ``actor=None``.
+    """
     require_actor(actor, Perm.SELF_REVIEW, _Target(unit_review, member))
+    if on is not None and actor is not None:
+        raise PermissionDenied
+    moment = on or timezone.now()
     with transaction.atomic():
         locked = review_lock(unit_review)
         form = member_form(locked, member)
@@ -429,7 +437,7 @@ def self_review_submit(*, actor: Actor, unit_review: UnitReview, member: Member)
         if review.state in FILED:
             raise ValidationError(_("Bản kiểm điểm đã được nộp."))
         _editable(form, locked)
-        if form.deadline_passed():
+        if form.deadline_passed(timezone.localdate(moment)):
             raise ValidationError(
                 _("Đã quá hạn nộp bản kiểm điểm (%(day)s). Hãy đề nghị bí thư chi bộ mở lại để nộp muộn.")
                 % {"day": fmt(form.cycle.self_review_due)}
@@ -459,7 +467,7 @@ def self_review_submit(*, actor: Actor, unit_review: UnitReview, member: Member)
             raise ValidationError(errors)
         before = review.state
         review.state = SelfReviewState.RESUBMITTED if before == SelfReviewState.RETURNED else SelfReviewState.SUBMITTED
-        review.submitted_at = timezone.now()
+        review.submitted_at = moment
         review.general_score, review.tasks_score = assessment.general, assessment.tasks
         review.save()
         previous = review.versions.order_by("-number").first()

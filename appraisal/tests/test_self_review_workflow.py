@@ -199,3 +199,19 @@ def test_last_cycles_shortcomings_appear_in_section_iii_and_the_member_says_how_
         "shortcoming": "Chưa đóng đảng phí đúng hạn",
         "remedy": "Đã đóng đủ từ tháng 3",
     }
+
+
+def test_only_the_system_records_a_past_submission(ur, personas):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    save(ur, personas, level="httnv")
+    with pytest.raises(PermissionDenied):
+        self_review_submit(
+            actor=personas.member_a1,
+            unit_review=ur,
+            member=personas.member_record_a1,
+            on=timezone.make_aware(dt.datetime(2025, 11, 1, 9, 0)),
+        )
+    assert SelfReview.objects.get().state == SelfReviewState.DRAFT
