@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from party_units.selectors import flatten, unit_tree
 
 from .documents import docx, pdf
 from .documents import minutes as minutes_doc
+from .documents import summary as summary_doc
 from .documents.model import OfficialDocument
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,6 +90,89 @@ def minutes(unit: PartyUnit, params: dict) -> Rendered:
     return official(minutes_doc.build(data), params.get("format", "pdf"), f"bien-ban-{data.unit_name}")
 
 
+def summary(unit: PartyUnit, params: dict) -> Rendered:
+    from .selectors import summary_data
+
+    data = summary_data(unit, int(params["cycle"]))
+    return official(summary_doc.build(data), params.get("format", "pdf"), f"bao-cao-tong-hop-{data.unit_name}")
+
+
+def statistics(unit: PartyUnit, params: dict) -> Rendered:
+    from .selectors import summary_data
+
+    data = summary_data(unit, int(params["cycle"]))
+    fmt = params.get("format", "pdf")
+    stem = ascii_slug(f"bieu-thong-ke-{data.unit_name}")
+    if fmt == "xlsx":
+        return Rendered(summary_doc.statistics_xlsx(data), f"{stem}.xlsx", XLSX)
+    return official(summary_doc.build_statistics(data), fmt, stem)
+
+
+def minutes_of_cycle(unit: PartyUnit, cycle_id: int, fmt: str = "pdf", progress=None) -> list[Rendered]:
+    """The minutes of every cell under ``unit`` (itself included) that held its meeting in the cycle's cascade."""
+    from appraisal.models import UnitReview
+
+    from .selectors import minutes_data
+
+    cycle_root = _root_id(cycle_id)
+    reviews = list(
+        UnitReview.objects.filter(root_id=cycle_root, unit__path__startswith=unit.path, meeting__isnull=False)
+        .order_by("unit__path")
+        .values_list("pk", flat=True)
+    )
+    documents = []
+    for index, review_id in enumerate(reviews, start=1):
+        data = minutes_data(review_id)
+        documents.append(official(minutes_doc.build(data), fmt, f"bien-ban-{data.unit_name}"))
+        if progress is not None:
+            progress(index, len(reviews))
+    return documents
+
+
+def _root_id(cycle_id: int) -> int:
+    from appraisal.models import ReviewCycle
+
+    return ReviewCycle.objects.get(pk=cycle_id).root_id_or_self
+
+
+def unique_names(documents: list[Rendered]) -> list[tuple[str, Rendered]]:
+    """File names made unique in order: two cells of the same name give "bien-ban-chi-bo-1.pdf", "…-2.pdf"."""
+    seen: dict[str, int] = {}
+    named = []
+    for document in documents:
+        name = document.filename
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            stem, _dot, ext = name.rpartition(".")
+            name = f"{stem}-{seen[document.filename]}.{ext}"
+        named.append((name, document))
+    return named
+
+
+def zip_of(documents: list[Rendered]) -> bytes:
+    """One zip of many documents, reproducible (fixed timestamps, names made unique in order)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, document in unique_names(documents):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, document.content)
+    return buffer.getvalue()
+
+
+def bulk_minutes(unit: PartyUnit, params: dict) -> Rendered:
+    from .services import job_progress
+
+    job_id = params.get("_job")
+    documents = minutes_of_cycle(
+        unit,
+        int(params["cycle"]),
+        params.get("format", "pdf"),
+        progress=(lambda done, total: job_progress(job_id, done, total)) if job_id else None,
+    )
+    return Rendered(zip_of(documents), f"bien-ban-{ascii_slug(unit.name)}.zip", ZIP)
+
+
 @dataclass(frozen=True)
 class Kind:
     label: str
@@ -99,4 +184,7 @@ class Kind:
 RENDERERS: dict[str, Kind] = {
     "unit_tree_xlsx": Kind("Danh sách tổ chức đảng và số đảng viên (Excel)", unit_tree_xlsx, ("xlsx",)),
     "minutes": Kind("Biên bản hội nghị kiểm điểm", minutes, needs=("review",)),
+    "summary": Kind("Báo cáo tổng hợp kết quả xếp loại", summary, needs=("cycle",)),
+    "statistics": Kind("Biểu thống kê kết quả xếp loại", statistics, ("pdf", "xlsx", "docx"), needs=("cycle",)),
+    "bulk_minutes": Kind("Biên bản của mọi chi bộ (tệp nén)", bulk_minutes, needs=("cycle",)),
 }

@@ -3,11 +3,15 @@ whatever the size of the cell or committee; the renderers in ``reports/documents
 
 from __future__ import annotations
 
-from appraisal.models import Attendance, Rating, ReviewMeeting, UnitReview
-from appraisal.rules import Subject
+from django.utils import timezone
+
+from appraisal.models import Attendance, Rating, ReviewCycle, ReviewMeeting, UnitReview
+from appraisal.rules import Subject, format_percent
 from members.selectors import order_members
+from party_units.models import PartyUnit
 
 from .documents.minutes import Absent, Guest, MemberAssessment, MinutesData
+from .documents.summary import Counts, Exception_, SummaryData, UnitLine
 from .models import IssuedNumber
 
 
@@ -81,4 +85,75 @@ def _assessment(name: str, rating: Rating | None) -> MemberAssessment:
         shortcomings=rating.shortcomings,
         proposed_level=rating.proposed_level,
         votes=dict(rating.votes or {}),
+    )
+
+
+def summary_data(unit: PartyUnit, cycle_id: int) -> SummaryData:
+    """The summary of ``unit``'s subtree in the cycle's cascade, one line per unit directly under it (three
+    queries whatever the number of members: the units, the ratings' levels, the exceptions)."""
+    cycle = ReviewCycle.objects.select_related("issuing_unit").get(pk=cycle_id)
+    root_id = cycle.root_id_or_self
+    children = list(PartyUnit.objects.filter(parent=unit).order_by("path").values_list("path", "name"))
+    if not children:
+        children = [(unit.path, unit.name)]
+    rows = (
+        Rating.objects.filter(unit_review__root_id=root_id, unit_review__unit__path__startswith=unit.path)
+        .values_list("unit_review__unit__path", "subject", "decided_level", "proposed_level")
+        .iterator(chunk_size=5000)
+    )
+    empty = {path: ({}, {}, [0], [0]) for path, _name in children}  # member levels, org levels, totals
+    totals = ({}, {}, [0], [0])
+    for path, subject, decided, proposed in rows:
+        level = decided or proposed
+        line = next((empty[p] for p, _n in children if path.startswith(p)), None)
+        person = subject in (Subject.MEMBER, Subject.LEADING_INDIVIDUAL)
+        if subject not in (Subject.MEMBER, Subject.ORGANISATION):
+            continue
+        for target in filter(None, (line, totals)):
+            levels, count = (target[0], target[2]) if person else (target[1], target[3])
+            count[0] += 1
+            if level:
+                levels[level] = levels.get(level, 0) + 1
+    rules = cycle.rules()
+    lines = []
+    for path, name in children:
+        members, organisations, member_total, org_total = empty[path]
+        excellent, good = members.get("htxsnv", 0), members.get("httnv", 0)
+        lines.append(
+            UnitLine(
+                name=name,
+                members=Counts(member_total[0], members),
+                organisations=Counts(org_total[0], organisations),
+                quota=rules.quota_check(excellent, good).message,
+            )
+        )
+    exceptions = (
+        Rating.objects.filter(unit_review__root_id=root_id, unit_review__unit__path__startswith=unit.path)
+        .exclude(quota_exception_reason="")
+        .select_related("member", "unit", "unit_review__unit")
+        .order_by("unit_review__unit__path", "id")
+    )
+    return SummaryData(
+        superior=superior_name(unit),
+        unit_name=unit.name,
+        abbreviation=unit.abbreviation,
+        place_name=unit.place_name,
+        period=cycle.period_label[:1].lower() + cycle.period_label[1:],
+        day=timezone.localdate(),
+        lines=tuple(lines),
+        total_members=Counts(totals[2][0], totals[0]),
+        total_organisations=Counts(totals[3][0], totals[1]),
+        quota_share=format_percent(rules.quota_ratio, 0),
+        exceptions=tuple(
+            Exception_(
+                subject=rating.member.full_name if rating.member_id else rating.unit.name,
+                unit=rating.unit_review.unit.name,
+                level=rating.decided_level or rating.proposed_level,
+                reason=rating.quota_exception_reason,
+            )
+            for rating in exceptions
+        ),
+        signer_title=f"T/M {unit.level_label}" if not unit.is_cell else "T/M Chi bộ",
+        signer_role="Bí thư",
+        number=None,
     )

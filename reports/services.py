@@ -133,7 +133,7 @@ def job_run(*, job_id: int, task_id: str = "") -> ReportJob:
     if attempt is None:
         return job
     try:
-        rendered = RENDERERS[job.kind].produce(job.unit, job.params)
+        rendered = RENDERERS[job.kind].produce(job.unit, {**job.params, "_job": job.pk})
     except TRANSIENT_ERRORS:
         with transaction.atomic():  # back to the queue: the task's retry takes it again
             ReportJob.objects.filter(pk=job_id, attempts=attempt).update(status=JobStatus.QUEUED, task_id="")

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import STATE_DEFAULTS, Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -173,6 +173,8 @@ def _table(block: Table, st: Styles, width: float) -> RLTable:
 
 
 def _chart(block: BarChart, st: Styles, width: float) -> Drawing:
+    # A drawing starts from reportlab's default state, whose font is the unembedded Helvetica: use ours.
+    STATE_DEFAULTS["fontName"] = st.family.face()
     height = 200
     drawing = Drawing(width, height + 40)
     chart = VerticalBarChart()
