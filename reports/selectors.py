@@ -8,7 +8,7 @@ from django.utils import timezone
 from appraisal.models import Attendance, Rating, ReviewCycle, ReviewMeeting, UnitReview
 from appraisal.rules import Subject, format_percent
 from members.selectors import order_members
-from party_units.models import PartyUnit
+from party_units.models import PATH_STEP, PartyUnit
 
 from .documents.minutes import Absent, Guest, MemberAssessment, MinutesData
 from .documents.summary import Counts, Exception_, SummaryData, UnitLine
@@ -102,10 +102,11 @@ def summary_data(unit: PartyUnit, cycle_id: int) -> SummaryData:
         .iterator(chunk_size=5000)
     )
     empty = {path: ({}, {}, [0], [0]) for path, _name in children}  # member levels, org levels, totals
+    step = len(unit.path) + PATH_STEP
     totals = ({}, {}, [0], [0])
     for path, subject, decided, proposed in rows:
         level = decided or proposed
-        line = next((empty[p] for p, _n in children if path.startswith(p)), None)
+        line = empty.get(path[:step]) or empty.get(unit.path)  # the unit directly under ``unit`` (or itself)
         person = subject in (Subject.MEMBER, Subject.LEADING_INDIVIDUAL)
         if subject not in (Subject.MEMBER, Subject.ORGANISATION):
             continue

@@ -1,0 +1,171 @@
+#!/usr/bin/env python
+"""Benchmark: render the official documents and print the median times against the targets.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kiemdiem .venv/bin/python bench/documents.py [--runs 5]
+
+Runs in a throwaway test database (created and dropped here). Prints, each as the median of --runs renders in a
+process whose fonts are already registered (as in a worker): every document (select + render) in PDF and .docx;
+the 19-member minutes beside a bare reportlab page of the same table with the same font (target ≤ 1.5×); the
+2,000-member summary (target < 2 s); bulk throughput (40 cells' minutes) with one and with two worker processes
+(target ≥ 1.7×).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, connections  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+
+def median_ms(action, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def bare_table_pdf(rows: list[tuple[str, ...]]) -> bytes:
+    """The baseline: one reportlab page holding the minutes' table, nothing else, same font and sizes."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    from reports.documents import fonts
+
+    family = fonts.register()
+    style = ParagraphStyle("cell", fontName=family.face(), fontSize=12, leading=14)
+    data = [[Paragraph(text, style) for text in row] for row in rows]
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, invariant=1, initialFontName=family.face())
+    table = Table(data, repeatRows=1)
+    table.setStyle(
+        TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), family.face())])
+    )
+    doc.build([table])
+    return buffer.getvalue()
+
+
+def _bulk_worker(args) -> int:
+    review_ids, fmt = args
+    connections.close_all()  # a forked process opens its own connection
+    from reports.documents import minutes as minutes_doc
+    from reports.renderers import official
+    from reports.selectors import minutes_data
+
+    for review_id in review_ids:
+        data = minutes_data(review_id)
+        official(minutes_doc.build(data), fmt, "x")
+    connections.close_all()
+    return len(review_ids)
+
+
+def bulk_rate(review_ids: list[int], processes: int) -> float:
+    """Documents per second with ``processes`` worker processes sharing the cells."""
+    shares = [(review_ids[i::processes], "pdf") for i in range(processes)]
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    started = time.perf_counter()
+    with context.Pool(processes) as pool:
+        done = sum(pool.map(_bulk_worker, shares))
+    return done / (time.perf_counter() - started)
+
+
+def run(runs: int) -> None:
+    from party_units.models import UnitKind
+    from party_units.tests.personas import make_unit
+    from reports.documents import docx, fonts, pdf
+    from reports.documents import minutes as minutes_doc
+    from reports.documents import summary as summary_doc
+    from reports.renderers import statistics as statistics_render
+    from reports.selectors import minutes_data, summary_data
+    from reports.tests.factories import add_members, hold_meeting, opened_cycle
+
+    started = time.perf_counter()
+    city = make_unit(None, "Thành ủy (đo hiệu năng)", UnitKind.COMMITTEE, "Thành ủy", "TU")
+    ward = make_unit(city, "Đảng ủy phường Quyết Thắng", UnitKind.COMMITTEE, "Đảng ủy phường", "ĐU")
+    small = make_unit(ward, "Chi bộ Trường Tiểu học Mạc Đĩnh Chi")
+    cells = [make_unit(ward, f"Chi bộ khu phố {i + 1}") for i in range(40)]
+    cycle = opened_cycle(ward)
+    hold_meeting(cycle.unit_reviews.get(unit=small), add_members(small, 19))
+    for cell in cells:
+        hold_meeting(cycle.unit_reviews.get(unit=cell), add_members(cell, 50))
+    small_review = cycle.unit_reviews.get(unit=small).pk
+    review_ids = list(cycle.unit_reviews.filter(unit__in=cells).values_list("pk", flat=True))
+    print(
+        f"database: {connection.vendor}; ward of 41 cells, 2,019 members "
+        f"(built in {time.perf_counter() - started:.1f} s)"
+    )
+    t = time.perf_counter()
+    fonts.register()
+    print(
+        f"font registration (once per worker process): {(time.perf_counter() - t) * 1000:.0f} ms "
+        f"({fonts.registered().source})"
+    )
+
+    print(f"\nmedian of {runs} runs, select + render:")
+    results = {}
+    for label, action in (
+        ("minutes, 19 members, PDF", lambda: pdf.render(minutes_doc.build(minutes_data(small_review)))),
+        ("minutes, 19 members, .docx", lambda: docx.render(minutes_doc.build(minutes_data(small_review)))),
+        ("minutes, 50 members, PDF", lambda: pdf.render(minutes_doc.build(minutes_data(review_ids[0])))),
+        ("summary, 2,019 members, PDF", lambda: pdf.render(summary_doc.build(summary_data(ward, cycle.pk)))),
+        ("summary, 2,019 members, .docx", lambda: docx.render(summary_doc.build(summary_data(ward, cycle.pk)))),
+        ("statistics, PDF", lambda: statistics_render(ward, {"cycle": cycle.pk, "format": "pdf"})),
+        ("statistics, .xlsx", lambda: statistics_render(ward, {"cycle": cycle.pk, "format": "xlsx"})),
+    ):
+        results[label] = median_ms(action, runs)
+        print(f"  {label:<34} {results[label]:8.1f} ms")
+
+    data = minutes_data(small_review)
+    document = minutes_doc.build(data)
+    table = next(block for block in document.body if type(block).__name__ == "Table")
+    rows = list(table.header) + list(table.rows)
+    minutes_ms = median_ms(lambda: pdf.render(document), runs)
+    bare_ms = median_ms(lambda: bare_table_pdf(rows), runs)
+    print(
+        f"\n19-member minutes (render only) {minutes_ms:.1f} ms vs a bare reportlab page of the same table "
+        f"{bare_ms:.1f} ms: {minutes_ms / bare_ms:.2f}× (target ≤ 1.5×)"
+    )
+    print(f"2,019-member summary (select + render) {results['summary, 2,019 members, PDF']:.0f} ms (target < 2000 ms)")
+
+    one = bulk_rate(review_ids, 1)
+    two = bulk_rate(review_ids, 2)
+    print(
+        f"bulk minutes of 40 cells: {one:.1f} documents/s with one worker process, {two:.1f} with two: "
+        f"{two / one:.2f}× (target ≥ 1.7×; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        run(args.runs)
+    finally:
+        connections.close_all()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
