@@ -6,6 +6,7 @@ Production values come from the environment and fail loudly when a secret is mis
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 assets from PyPI, no CDN
+    "axes",  # login throttling (party_units/signin.py)
     # the project's apps, lowest layer first (each imports only those above it in this list)
     "audit",
     "party_units",
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "party_units.sessions.IdleSessionMiddleware",
     "party_units.sessions.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page; last, as axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,6 +124,23 @@ if TESTING:
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "45"))
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT failures per account, and separately per address, lock it
+# for LOGIN_LOCKOUT_MINUTES; staff unlock earlier in the admin or with `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "party_units.signin.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "party_units.signin.locked_out"
+AXES_CLIENT_IP_CALLABLE = "party_units.signin.client_ip"
+AXES_ENABLE_ADMIN = False  # party_units/admin.py registers the attempts with an audited unlock action
+AXES_VERBOSE = False
+# Set BEHIND_PROXY=1 when a reverse proxy on this machine forwards the requests (X-Forwarded-For, -Proto).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
