@@ -17,6 +17,15 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture
+def postgresql(db):
+    """For a test that needs PostgreSQL itself (a trigger, a collation): skips on SQLite, fails under CI."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL (run with DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture
 def personas(db):
     from party_units.tests.personas import build
 

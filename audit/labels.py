@@ -83,14 +83,8 @@ def show_value(value: Any) -> str:
 
 
 def actor_name(entry) -> str:
-    """Who acted: the account's full name or login name, "hệ thống" when no account did."""
-    recorded = getattr(entry, "actor_name", "")  # a name kept on the entry, if the log keeps one
-    if recorded:
-        return recorded
-    actor = entry.actor if entry.actor_id else None
-    if actor is None:
-        return _("hệ thống")
-    return actor.get_full_name() or actor.get_username()
+    """Who acted, as the entry recorded it at the time (the account may be gone); "hệ thống" for the system."""
+    return entry.actor_label
 
 
 @dataclass

@@ -23,16 +23,23 @@ class AuditEntry(models.Model):
     """Who did what, when, to which object, with the values before and after."""
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    # The account, kept as a bare id: no database constraint and no ON DELETE action, because deleting a user must
+    # not rewrite (UPDATE) the entries they wrote. `actor_name` keeps their name as written at the time, so an
+    # entry still says who acted after the account is gone (then `actor` no longer resolves: read `actor_label`).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người thực hiện"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
+    actor_name = models.CharField(_("tên người thực hiện"), max_length=300, blank=True)
     action = models.CharField(_("hành động"), max_length=80, db_index=True)  # dotted: "member.created"
-    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False
+    )
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("đối tượng"), max_length=300, blank=True)
     before = models.JSONField(_("trước"), null=True, blank=True)
@@ -57,3 +64,10 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit entries are append-only.")
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as written at the time; "hệ thống" for the system. Never loads the account."""
+        if self.actor_name:
+            return self.actor_name
+        return _("hệ thống") if self.actor_id is None else _("tài khoản #%(id)s") % {"id": self.actor_id}

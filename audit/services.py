@@ -52,6 +52,13 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[d
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 
+def actor_display_name(user) -> str:
+    """The name an entry keeps for its actor: "Full Name (login)", or the login alone."""
+    full = " ".join(user.get_full_name().split()) if hasattr(user, "get_full_name") else ""
+    username = user.get_username()
+    return (f"{full} ({username})" if full else username)[:300]
+
+
 def audit_entry(
     *,
     actor: Actor,
@@ -63,8 +70,10 @@ def audit_entry(
 ) -> AuditEntry:
     """One entry, not yet saved: for writers that append many at once with ``AuditEntry.objects.bulk_create``
     (the content type lookup is cached, so building costs no query)."""
+    signed_in = getattr(actor, "is_authenticated", False)
     entry = AuditEntry(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if signed_in else None,
+        actor_name=actor_display_name(actor) if signed_in else "",
         action=action,
         before=_jsonable(before),
         after=_jsonable(after),

@@ -1,18 +1,31 @@
+"""Report jobs in the admin: read only; deleting one is audited and removes its file (reports/signals.py).
+Committee terms are edited here, through the audit log; the number register is read only."""
+
 from django.contrib import admin
+
+from audit.admin import AuditedAdminMixin
 
 from .models import CommitteeTerm, IssuedNumber, ReportJob
 
 
 @admin.register(ReportJob)
-class ReportJobAdmin(admin.ModelAdmin):
+class ReportJobAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_name = "report_job"
     list_display = ("id", "kind", "unit", "status", "requested_by", "created_at", "finished_at")
     list_filter = ("kind", "status")
     list_select_related = ("unit", "requested_by")
     readonly_fields = [f.name for f in ReportJob._meta.fields]
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(CommitteeTerm)
-class CommitteeTermAdmin(admin.ModelAdmin):
+class CommitteeTermAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_name = "committee_term"
     list_display = ("unit", "label", "starts_on", "ends_on")
     list_select_related = ("unit",)
     raw_id_fields = ("unit",)

@@ -7,8 +7,14 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+        from django.db.models.signals import post_delete
 
         from .documents import fonts
 
         fonts.configure(font_dir=settings.DOCUMENT_FONT_DIR or None, cache_dir=settings.DOCUMENT_FONT_CACHE)
-        from . import signals  # noqa: F401 - registers the fonts once in every worker process
+        from . import signals  # registers the fonts once in every worker process
+        from .models import ReportJob
+
+        post_delete.connect(
+            signals.remove_file_on_commit, sender=ReportJob, dispatch_uid="reports.remove_file_on_commit"
+        )
