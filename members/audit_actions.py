@@ -76,3 +76,14 @@ register(
     },
     values={"kind": StatusKind, "discipline_level": DisciplineLevel},
 )
+register(
+    {
+        "member.deleted": _("Xóa đảng viên (quản trị)"),
+        "membership.created": _("Thêm quá trình sinh hoạt (quản trị)"),
+        "membership.updated": _("Sửa quá trình sinh hoạt (quản trị)"),
+        "membership.deleted": _("Xóa quá trình sinh hoạt"),
+        "status.created": _("Thêm tình trạng (quản trị)"),
+        "status.updated": _("Sửa tình trạng (quản trị)"),
+    },
+    fields={**COMMON, "full_name": _("họ và tên"), "kind": _("loại")},
+)

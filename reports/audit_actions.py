@@ -21,3 +21,18 @@ register(
         "subject": _("văn bản"),
     },
 )
+register(
+    {
+        "report_job.deleted": _("Xóa văn bản đã tạo (quản trị)"),
+        "committee_term.created": _("Thêm nhiệm kỳ (quản trị)"),
+        "committee_term.updated": _("Sửa nhiệm kỳ (quản trị)"),
+        "committee_term.deleted": _("Xóa nhiệm kỳ (quản trị)"),
+    },
+    fields={
+        "kind": _("loại báo cáo"),
+        "file": _("tệp"),
+        "label": _("nhiệm kỳ"),
+        "starts_on": _("từ ngày"),
+        "ends_on": _("đến ngày"),
+    },
+)
