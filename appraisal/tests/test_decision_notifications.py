@@ -60,3 +60,15 @@ def test_a_submission_tells_the_committee_staff_once(personas, review):
     notices = Notification.objects.filter(kind="proposals.submitted")
     assert [n.user for n in notices] == [personas.staff_a]
     assert reverse("appraisal:decision", args=[review.pk]) == notices[0].url
+
+
+@pytest.mark.django_db
+def test_the_meetings_submit_service_tells_the_ward_staff(personas):
+    from appraisal.services import meetings as svc
+    from appraisal.tests.test_meeting_checks import full_input, setup
+
+    review = setup(personas)
+    svc.meeting_save(actor=personas.sec_a1, review=review, data=full_input(review))
+    svc.proposals_submit(actor=personas.sec_a1, review=review)
+    notice = Notification.objects.get(kind="proposals.submitted")
+    assert notice.user == personas.staff_a and "Chi bộ A1 đã gửi đề nghị xếp loại" in notice.text
