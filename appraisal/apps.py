@@ -14,3 +14,8 @@ class AppraisalConfig(AppConfig):
         from .panels import home_panels
 
         return home_panels(request)
+
+    def member_panels(self, request, member) -> list:
+        from .panels import member_panels
+
+        return member_panels(request, member)

@@ -65,3 +65,24 @@ def home_panels(request) -> list[Panel]:
     for contribute in PANELS:
         panels.extend(contribute(request))
     return panels
+
+
+def member_panels(request, member) -> list[Panel]:
+    """On a member's page: the rating by year (system and before it) and the flags read from it (two queries)."""
+    from party_units.access import Perm, can
+
+    from .history import member_history
+
+    years, flags = member_history(member.pk)
+    return [
+        Panel(
+            "appraisal/decisions/_member_panel.html",
+            {
+                "member": member,
+                "years": years,
+                "flags": flags,
+                "can_enter": can(request.user, Perm.MANAGE_MEMBERS, member),
+            },
+            order=50,
+        )
+    ]

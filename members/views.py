@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from audit.labels import EntryView, describe
 from audit.models import AuditEntry
 from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny, require
+from party_units.panels import object_panels
 
 from . import selectors, services
 from .exporting import roster_xlsx, template_xlsx
@@ -133,6 +134,7 @@ def member_detail(request, pk: int):
         "can_manage": can_manage,
         "history": _history(member) if can_manage else [],
         "cell": member.access_unit,
+        "panels": object_panels("member_panels", request, member),  # ratings by year (appraisal)
     }
     return render(request, "members/member_detail.html", context)
 

@@ -27,3 +27,14 @@ def home_panels(request) -> list[Panel]:
         if contribute is not None:
             panels.extend(contribute(request))
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def object_panels(hook: str, request, obj) -> list[Panel]:
+    """Panels the apps above add to a lower layer's page about ``obj`` (e.g. ``member_panels(request, member)``
+    on a member's page, so the members app shows ratings without importing appraisal)."""
+    panels: list[Panel] = []
+    for config in apps.get_app_configs():
+        contribute = getattr(config, hook, None)
+        if contribute is not None:
+            panels.extend(contribute(request, obj))
+    return sorted(panels, key=lambda panel: panel.order)

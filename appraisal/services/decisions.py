@@ -397,6 +397,8 @@ def past_rating_record(
         raise ValidationError(_("Năm phải từ 1930 đến %(year)s.") % {"year": this_year})
     lookup = {"member": member} if member is not None else {"unit": unit}
     found = PastRating.objects.select_for_update().filter(year=year, **lookup).first()
+    if found is not None and (found.level, found.note) == (level, note.strip()):
+        return found  # the same value again (a re-imported file): nothing changes
     before = {"level": found.level, "note": found.note} if found else None
     if found is None:
         found = PastRating(year=year, **lookup)

@@ -19,6 +19,7 @@ from .cycles import (
     unit_review_document,
 )
 from .decisions import bulk_approve, dashboard, decision, quota_groups, quota_raise
+from .history import past_import, past_rating
 from .meetings import meeting, meeting_submit, meeting_withdraw
 from .notifications import notification_list, notification_read, notification_read_all
 from .self_reviews import (
@@ -33,6 +34,8 @@ from .self_reviews import (
 )
 
 __all__ = [
+    "past_import",
+    "past_rating",
     "bulk_approve",
     "cycle_audit",
     "dashboard",

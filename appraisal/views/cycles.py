@@ -20,6 +20,7 @@ from party_units.models import PartyUnit
 from .. import selectors, services
 from ..eligibility import cell_eligibility
 from ..forms import CycleEditForm, CycleForm, CycleReopenForm, DocumentForm, add_errors
+from ..history import flagged_members
 from ..models import GuidanceDocument, ReviewCycle, deadline_rows
 
 
@@ -202,6 +203,8 @@ def unit_review(request, cycle_pk: int, unit_pk: int):
     who reviews, who is rated, which form, caps and comments."""
     review = _review_or_deny(request, cycle_pk, unit_pk)
     unit, cycle = review.unit, review.cycle
+    # Members the cell must consider (not completed two years running) or may propose for commendation.
+    flagged = flagged_members(review.root_id, unit, cycle.year) if unit.is_cell else []
     return render(
         request,
         "appraisal/unit_review.html",
@@ -214,6 +217,9 @@ def unit_review(request, cycle_pk: int, unit_pk: int):
             "eligibility": cell_eligibility(unit, cycle) if unit.is_cell else None,
             "progress": None if unit.is_cell else selectors.cascade_progress(review.root_id, unit),
             "can_view_cycle": can(request.user, Perm.VIEW, cycle),
+            "flagged": flagged,
+            "flagged_count": len(flagged),
+            "can_decide": unit.parent_id is not None and can(request.user, Perm.APPROVE, unit.parent),
         },
     )
 

@@ -15,12 +15,14 @@ from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny, 
 from party_units.models import PartyUnit
 
 from .. import counts, services
+from ..history import flagged_members
 from ..models import ProposalRound, QuotaGroup, QuotaRaise, ReviewCycle, UnitReview, UnitReviewState
 from ..rules import Level, Subject
 from ..services import quota
 from ..services.decisions import DECIDABLE, Decision, decidable_ratings
 from ..services.progress import ConflictError
 
+FLAGS_SHOWN = 50
 LEVEL_CHOICES = [(level.value, level.label) for level in Level]
 
 
@@ -40,10 +42,13 @@ def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
     can_approve = can(request.user, Perm.APPROVE, unit)
     raise_record = QuotaRaise.objects.filter(root_id=cycle.root_id_or_self, unit=unit).first()
     rules = board.cycle.rules()
+    flagged = flagged_members(cycle.root_id_or_self, unit, board.cycle.year)
     return render(
         request,
         "appraisal/decisions/dashboard.html",
         {
+            "flagged": flagged[:FLAGS_SHOWN],
+            "flagged_count": len(flagged),
             "cycle": cycle,
             "board": board,
             "unit": unit,
