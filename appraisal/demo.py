@@ -25,7 +25,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 
-from party_units.demo import HBT_WARDS
+from party_units.demo import HBT_WARDS, MAC_DINH_CHI
 from party_units.models import PartyUnit
 
 from .models import CycleState, GuidanceDocument, ReviewCycle, ReviewMeeting, UnitReview
@@ -149,6 +149,7 @@ def seed(*, stdout=None) -> None:
 
     seed_self_reviews(quyet_thang, cycle_2021, cycle_2025)
     _meetings(quyet_thang, cycle_2021, cycle_2025)
+    _decisions(quyet_thang, cycle_2021, hbt)
 
     if stdout is not None:
         stdout.write(
@@ -227,3 +228,176 @@ def _meetings(ward: PartyUnit, cycle_2021: ReviewCycle, cycle_2025: ReviewCycle)
                 proposed_level=Level.GOOD.value,
             )
         meeting_save(actor=None, review=review, data=data)
+
+
+# -- the committee's decisions (issue 10) ---------------------------------------------------------------------
+#
+# 2021, Quyết Thắng: the four other cells' proposals (every rated member "good", each cell "good") are entered
+# directly (the article reports only Mạc Đĩnh Chi's meeting), then the ward decides every cell. The Mạc Đĩnh Chi
+# cell's 4 excellent of 15 good are legitimate because the ward counts its whole membership (4 of 31 good); the
+# cell itself, proposed excellent, is decided "good" with a reason, since one excellent organisation needs five
+# good ones and the ward has four other cells.
+# 2023, Hai Bà Trưng: a mix of states across the first wards — Bạch Đằng approved; Bách Khoa with one cell
+# returned and resubmitted, one submitted; Bạch Mai approved with one quota exception; Cầu Dền one cell
+# submitted; the other wards not started.
+
+MDC_2021_REASON = (
+    "Số được xếp loại hoàn thành xuất sắc nhiệm vụ không vượt quá 20% số hoàn thành tốt nhiệm vụ trong Đảng bộ "
+    "phường: Đảng ủy xếp loại hoàn thành tốt nhiệm vụ."
+)
+
+
+def _propose_directly(review: UnitReview, levels, *, actor, unit_level: str = Level.GOOD.value) -> None:
+    """Enter a cell's proposals without its meeting (demo only): a submitted self-review and a proposal for
+    each rated member (``levels(i)`` for the i-th), the cell's own, a round, the state "submitted"."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from .eligibility import cell_eligibility
+    from .models import ProposalRound, Rating, SelfReview, UnitReviewState
+    from .services.progress import review_lock, review_transition
+
+    with transaction.atomic():
+        locked = review_lock(review)
+        if locked.state != UnitReviewState.NOT_STARTED:
+            return
+        rows = [row for row in cell_eligibility(locked.unit, locked.cycle).rows if row.eligibility.rated]
+        now = timezone.now()
+        ratings = []
+        for i, row in enumerate(rows):
+            level = levels(i)
+            SelfReview.objects.create(
+                unit_review=locked,
+                member=row.member,
+                form_code=row.form.code if row.form else "",
+                leader=row.facts.holds_leadership_post,
+                state="submitted",
+                proposed_level=level,
+                submitted_at=now,
+            )
+            ratings.append(
+                Rating(
+                    unit_review=locked,
+                    subject=Subject.MEMBER,
+                    member=row.member,
+                    self_level=level,
+                    proposed_level=level,
+                    votes={level: len(rows)},
+                )
+            )
+        ratings.append(
+            Rating(unit_review=locked, subject=Subject.ORGANISATION, unit=locked.unit, proposed_level=unit_level)
+        )
+        Rating.objects.bulk_create(ratings)
+        ProposalRound.objects.create(
+            unit_review=locked,
+            number=1,
+            submitted_at=now,
+            proposals=[{"name": str(r.member or r.unit), "proposed_level": r.proposed_level} for r in ratings],
+        )
+        review_transition(locked, UnitReviewState.SUBMITTED, actor=actor, action="unit_review.submitted")
+
+
+def _approve(review: UnitReview, *, actor, **kwargs) -> None:
+    from .models import UnitReviewState
+    from .services.decisions import proposals_approve
+
+    review.refresh_from_db()
+    if review.state in (UnitReviewState.SUBMITTED, UnitReviewState.RESUBMITTED):
+        proposals_approve(actor=actor, review=review, **kwargs)
+
+
+def _decisions(quyet_thang: PartyUnit, cycle_2021: ReviewCycle, hbt: PartyUnit) -> None:
+    from .models import Rating
+    from .services.decisions import Decision
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["danguy", "quanuy", "bithu"])}
+    danguy, quanuy = users.get("danguy"), users.get("quanuy")
+    good = Level.GOOD.value
+    reviews = UnitReview.objects.select_related("unit", "cycle").filter(root=cycle_2021, unit__parent=quyet_thang)
+    for review in reviews.exclude(unit__name=MAC_DINH_CHI).order_by("unit__path"):
+        _propose_directly(review, lambda i: good, actor=users.get("danguy"))
+    for review in reviews.exclude(unit__name=MAC_DINH_CHI).order_by("unit__path"):
+        _approve(review, actor=danguy)
+    mdc = reviews.filter(unit__name=MAC_DINH_CHI).first()
+    if mdc is not None:
+        # The cell, its committee and its leaders were proposed excellent like the cell (the meeting's demo):
+        # with four other cells and no other leaders decided "good", the ward decides them "good", with a reason.
+        others = Rating.objects.filter(unit_review=mdc, proposed_level=Level.EXCELLENT.value).exclude(
+            subject=Subject.MEMBER
+        )
+        _approve(mdc, actor=danguy, decisions={r.pk: Decision(good, MDC_2021_REASON) for r in others})
+
+    district = ReviewCycle.objects.filter(issuing_unit=hbt, year=2023).first()
+    if district is None:
+        return
+
+    def cell(ward: str, n: int) -> UnitReview | None:
+        return (
+            UnitReview.objects.select_related("unit__parent", "cycle")
+            .filter(root=district, unit__name=f"Chi bộ Tổ dân phố số {n} phường {ward}")
+            .first()
+        )
+
+    # Bạch Mai, cell 1, decided first: two excellent among its few good — approved as a recorded exception.
+    review = cell("Bạch Mai", 1)
+    if review is not None:
+        _propose_directly(review, lambda i: Level.EXCELLENT.value if i < 2 else good, actor=None)
+        _approve(
+            review,
+            actor=quanuy,
+            quota_exception_reason="Hai đồng chí được Thành phố tặng Bằng khen về công tác dân vận năm 2023.",
+        )
+    excellent_first = lambda i: Level.EXCELLENT.value if i == 0 else good  # noqa: E731
+    plan = [
+        ("Bạch Đằng", 1, lambda i: good, True),
+        ("Bạch Đằng", 2, lambda i: good, True),
+        ("Bạch Đằng", 3, lambda i: good, True),
+        ("Bách Khoa", 1, excellent_first, False),  # returned, then resubmitted (below)
+        ("Bách Khoa", 2, lambda i: good, False),
+        ("Bạch Mai", 2, lambda i: good, True),
+        ("Bạch Mai", 3, lambda i: good, False),
+        ("Cầu Dền", 1, lambda i: good, False),
+    ]
+    for ward, n, levels, approve in plan:
+        review = cell(ward, n)
+        if review is None:
+            continue
+        _propose_directly(review, levels, actor=None)
+        if approve:
+            _approve(review, actor=quanuy)
+    _return_and_resubmit(cell("Bách Khoa", 1), actor=quanuy)
+
+
+def _return_and_resubmit(review: UnitReview | None, *, actor) -> None:
+    """Bách Khoa's first cell: the district returns the proposals (an excellent without its record), the cell
+    corrects it to good and resubmits — both rounds are kept."""
+    from django.utils import timezone
+
+    from .models import ProposalRound, Rating, UnitReviewState
+    from .services.decisions import proposals_return
+    from .services.progress import review_lock, review_transition
+
+    if review is None:
+        return
+    review.refresh_from_db()
+    if review.state == UnitReviewState.SUBMITTED and not review.rounds.exclude(number=1).exists():
+        proposals_return(
+            actor=actor,
+            review=review,
+            reason="Đề nghị hoàn thành xuất sắc nhiệm vụ chưa kèm bản thành tích; đề nghị chi bộ xem xét lại.",
+        )
+    review.refresh_from_db()
+    if review.state == UnitReviewState.RETURNED:
+        locked = review_lock(review)
+        Rating.objects.filter(unit_review=locked, proposed_level=Level.EXCELLENT.value).update(
+            proposed_level=Level.GOOD.value
+        )
+        ratings = Rating.objects.filter(unit_review=locked)
+        ProposalRound.objects.create(
+            unit_review=locked,
+            number=2,
+            submitted_at=timezone.now(),
+            proposals=[{"name": str(r.member or r.unit), "proposed_level": r.proposed_level} for r in ratings],
+        )
+        review_transition(locked, UnitReviewState.RESUBMITTED, actor=None, action="unit_review.resubmitted")
