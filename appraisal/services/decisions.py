@@ -316,10 +316,16 @@ def proposals_approve_many(
 # -- quota groups and the raised ratio ----------------------------------------------------------------------
 
 
+def _refuse_closed(root: ReviewCycle) -> None:
+    if root.is_closed:
+        raise ValidationError(_("Kỳ đánh giá đã kết thúc: không thể thay đổi."))
+
+
 @transaction.atomic
 def quota_raise_record(*, actor: Actor, root: ReviewCycle, unit: PartyUnit, reason: str) -> QuotaRaise:
     """Record the competent committee's decision to raise the excellent ratio for ``unit`` (2025: ≤ 25%)."""
     require_actor(actor, Perm.APPROVE, unit)
+    _refuse_closed(root)
     reason = " ".join((reason or "").split())
     rules = root.rules()
     if rules.raised_quota_ratio is None:
@@ -346,6 +352,7 @@ def quota_group_define(
 ) -> QuotaGroup:
     """A committee defines a group of similar subjects for the cycle (from 2023)."""
     require_actor(actor, Perm.APPROVE, committee)
+    _refuse_closed(root)
     name = " ".join((name or "").split())
     codes = sorted({code.strip() for code in codes if code.strip()})
     if not name or not codes:

@@ -41,8 +41,9 @@ def test_the_2021_meeting_follows_the_article(demo):
     assert members.filter(proposed_level="httnv").count() == present - 4
     assert Rating.objects.get(unit_review=review, subject="organisation").proposed_level == "htxsnv"
     assert meeting_summary_line(review).startswith("Đối với chi bộ đề nghị xếp loại hoàn thành xuất sắc nhiệm vụ; ")
-    assert review.state == UnitReviewState.SUBMITTED
-    assert ProposalRound.objects.get(unit_review=review).outcome == "pending"
+    # The ward then decided it (the decisions' demo, issue 10): approved, the round closed.
+    assert review.state == UnitReviewState.APPROVED
+    assert ProposalRound.objects.get(unit_review=review).outcome == "approved"
 
 
 def test_the_2021_meeting_has_the_articles_19_members_and_its_summary_line(demo):

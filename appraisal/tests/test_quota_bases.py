@@ -222,3 +222,21 @@ def test_tallies_take_the_same_number_of_queries_for_more_cells_and_members(
                 deciding=review,
                 deciding_ratings=ratings,
             )
+
+
+def test_a_closed_cycle_refuses_a_raise_and_a_group(personas, ward_2025):
+    from appraisal.models import CycleState
+
+    ward_2025.state = CycleState.CLOSED
+    ward_2025.save()
+    with pytest.raises(ValidationError, match="đã kết thúc"):
+        quota_raise_record(actor=personas.staff_a, root=ward_2025, unit=personas.ward_a, reason="Nổi bật")
+    with pytest.raises(ValidationError, match="đã kết thúc"):
+        quota_group_define(
+            actor=personas.staff_a,
+            root=ward_2025,
+            committee=personas.ward_a,
+            subject=Subject.MEMBER,
+            name="Nhóm",
+            codes=["2A"],
+        )
