@@ -42,6 +42,9 @@ if not SECRET_KEY:
 # `seed_demo` creates `admin` with a published password: it runs only on a development database (DEBUG) or
 # one the environment declares a demo (DEMO_DATA=1). Tests may load it.
 DEMO_DATA = env_bool("DEMO_DATA", default=DEBUG or TESTING)
+# `seed_scale` writes millions of invented members: only on a development database or one declared for
+# measurement (SCALE_DATA=1).
+SCALE_DATA = env_bool("SCALE_DATA", default=DEBUG or TESTING)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

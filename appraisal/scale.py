@@ -1,0 +1,706 @@
+"""Scale data: a national tree with millions of members and a 2025 cycle in every state (``seed_scale``).
+
+Rows are generated in Python and written in bulk — PostgreSQL's ``COPY … FROM STDIN`` (psycopg 3), SQLite's
+``executemany`` — never through ``save()``. Ids are assigned here, so no row has to be read back. Derived
+columns are computed by the models' own code: a member's keys by ``Member.normalise()`` (once per distinct
+name, then reused), a unit's folded name by ``party_units.models.fold``; the tests check every derived column
+against what ``save()`` computes.
+
+Shape (RULES.md "Scale"): the centre → provinces (34 at national size) → communes and wards (~1,700 members
+each, 3,321 at national size) → cells of 10–40 members. ``shape="2023"`` puts districts (~12 wards each,
+~20,000 members: the size of a city's district) between provinces and wards, as before July 2025.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from members.models import Gender, Member, Membership, MembershipKind, PartyPost
+from party_units.models import PATH_STEP, PartyUnit, UnitKind, fold, nfc
+
+from .models import (
+    Attendance,
+    CycleState,
+    MeetingGuest,
+    ProposalRound,
+    Rating,
+    ReviewCycle,
+    ReviewMeeting,
+    RoundOutcome,
+    SelfReview,
+    SelfReviewState,
+    SelfReviewVersion,
+    UnitReview,
+    UnitReviewState,
+)
+from .rules import Level, Subject
+
+YEAR = 2025
+MEMBERS_PER_WARD = 1_700  # 5.6 million members / 3,321 communes and wards
+MEMBERS_PER_PROVINCE = 165_000  # 5.6 million / 34
+WARDS_PER_DISTRICT = 12
+FLUSH_MEMBERS = 20_000  # rows are buffered and written per ~20,000 members
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
+FAMILY += ["Dương", "Lý", "Đinh", "Trịnh", "Đoàn", "Lương"]
+MIDDLE_MALE = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Công", "Xuân", "Thanh", "Ngọc", "Bảo", "Gia", "Mạnh", "Tiến"]
+MIDDLE_FEMALE = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Hoài", "Minh", "Mỹ", "Diệu", "Phương"]
+GIVEN_MALE = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Huy", "Khánh", "Long", "Minh", "Nam", "Phong"]
+GIVEN_MALE += ["Phúc", "Quân", "Quang", "Sơn", "Thắng", "Trung", "Tuấn", "Tùng", "Việt", "Hòa", "Thụy", "Khoa"]
+GIVEN_FEMALE = ["Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hiền", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga"]
+GIVEN_FEMALE += ["Ngọc", "Nhung", "Phương", "Tâm", "Thảo", "Thủy", "Trang", "Vân", "Yến", "Hòa", "Loan", "Xoan"]
+
+PROVINCES = [
+    ("Hà Nội", True),
+    ("Hồ Chí Minh", True),
+    ("Hải Phòng", True),
+    ("Đà Nẵng", True),
+    ("Cần Thơ", True),
+    ("Huế", True),
+    ("Thanh Hóa", False),
+    ("Nghệ An", False),
+    ("Hà Tĩnh", False),
+    ("Quảng Ninh", False),
+    ("Lạng Sơn", False),
+    ("Cao Bằng", False),
+    ("Tuyên Quang", False),
+    ("Lào Cai", False),
+    ("Thái Nguyên", False),
+    ("Phú Thọ", False),
+    ("Bắc Ninh", False),
+    ("Hưng Yên", False),
+    ("Ninh Bình", False),
+    ("Quảng Trị", False),
+    ("Quảng Ngãi", False),
+    ("Gia Lai", False),
+    ("Khánh Hòa", False),
+    ("Lâm Đồng", False),
+    ("Đắk Lắk", False),
+    ("Đồng Nai", False),
+    ("Tây Ninh", False),
+    ("Vĩnh Long", False),
+    ("Đồng Tháp", False),
+    ("Cà Mau", False),
+    ("An Giang", False),
+    ("Lai Châu", False),
+    ("Điện Biên", False),
+    ("Sơn La", False),
+]
+PLACES = ["Quyết Thắng", "Hòa Bình", "Tân Lập", "Thống Nhất", "Đông Hưng", "Phú Lợi", "An Khánh", "Bình Minh"]
+PLACES += ["Trung Hòa", "Nghĩa Đô", "Tây Hồ", "Hồng Hà", "Long Biên", "Việt Hưng", "Phúc Lợi", "Thạch Bàn"]
+CELL_KINDS = ["Khu phố", "Tổ dân phố", "Trường Tiểu học", "Trường THCS", "Trạm Y tế", "Công an", "Quân sự", "Thôn"]
+WORKPLACES = ["Ủy ban nhân dân phường", "Trường Tiểu học", "Trạm Y tế", "Công ty cổ phần", "Hưu trí", "Khu dân cư"]
+ABSENCE = ["Ốm", "Đi công tác", "Việc gia đình"]
+LEVELS = [Level.EXCELLENT.value, Level.GOOD.value, Level.COMPLETED.value, Level.NOT_COMPLETED.value]
+LEVEL_WEIGHTS = [12, 60, 25, 3]
+
+# How the cells' work items are spread over the states (percent); every state appears.
+CELL_STATES = [
+    (UnitReviewState.NOT_STARTED, 8),
+    (UnitReviewState.IN_PROGRESS, 22),
+    (UnitReviewState.SUBMITTED, 15),
+    (UnitReviewState.RETURNED, 5),
+    (UnitReviewState.RESUBMITTED, 5),
+    (UnitReviewState.APPROVED, 45),
+]
+PROPOSED = {UnitReviewState.SUBMITTED, UnitReviewState.RETURNED, UnitReviewState.RESUBMITTED}
+
+
+# --- bulk writing --------------------------------------------------------------------------------------------
+
+
+class Table:
+    """Rows of one model written in bulk: ``columns`` vary per row (tuples in that order); every other
+    concrete field takes the value of a template instance (the model's defaults plus ``constants``), so a
+    column another engineer adds with a default is filled without touching this module."""
+
+    def __init__(self, model: type[models.Model], columns: Sequence[str], **constants) -> None:
+        self.model = model
+        meta = model._meta
+        by_attname = {f.attname: f for f in meta.concrete_fields}
+        template = model(**constants)
+        self.fields = [by_attname[name] for name in columns]
+        self.constant_fields = [f for f in meta.concrete_fields if f.attname not in columns]
+        self.constants = tuple(self._prep_constant(f, getattr(template, f.attname)) for f in self.constant_fields)
+        self.sqlite = connection.vendor == "sqlite"
+        # SQLite stores dates, times and datetimes (naive UTC) as text, as Django writes them; PostgreSQL takes
+        # the objects.
+        self.preps: list[Callable | None] = [
+            (lambda v, f=f: f.get_db_prep_save(v, connection))
+            if self.sqlite and isinstance(f, models.DateField | models.TimeField | models.DecimalField)
+            else None
+            for f in self.fields
+        ]
+        self.rows: list[tuple] = []
+        self.next_id = (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+        self.written = 0
+
+    @staticmethod
+    def _prep_constant(f: models.Field, value):
+        if isinstance(f, models.JSONField):
+            return None if value is None else json.dumps(value, ensure_ascii=False)
+        if connection.vendor == "sqlite":
+            return f.get_db_prep_save(value, connection)
+        return value
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+    def add(self, row: tuple) -> None:
+        self.rows.append(row)
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        names = [f.column for f in self.fields] + [f.column for f in self.constant_fields]
+        quoted = ", ".join(connection.ops.quote_name(n) for n in names)
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        rows = self.rows
+        if any(self.preps):
+            rows = [tuple(p(v) if p else v for p, v in zip(self.preps, row, strict=True)) for row in rows]
+        constants = self.constants
+        with connection.cursor() as cursor:
+            if self.sqlite:
+                marks = ", ".join(["%s"] * len(names))
+                sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"  # noqa: S608 - names from the model
+                cursor.executemany(sql, [r + constants for r in rows])
+            else:
+                with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row + constants)
+        self.written += len(self.rows)
+        self.rows = []
+
+    def reset_sequence(self) -> None:
+        if connection.vendor != "postgresql":
+            return
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))",  # noqa: S608
+                [table],
+            )
+
+
+# --- names ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameTemplate:
+    gender: str
+    values: dict  # the member's name columns as Member.normalise() derives them
+
+
+def name_templates() -> list[NameTemplate]:
+    """Every family × middle × given combination, each normalised once by the model's own code."""
+    derived = [f.attname for f in Member._meta.concrete_fields if f.attname not in _MEMBER_VARYING_EXCEPT_NAMES]
+    templates = []
+    for gender, middles, givens in (
+        (Gender.MALE, MIDDLE_MALE, GIVEN_MALE),
+        (Gender.FEMALE, MIDDLE_FEMALE, GIVEN_FEMALE),
+    ):
+        for family in FAMILY:
+            for middle in dict.fromkeys(middles):
+                for given in givens:
+                    member = Member(full_name=f"{family} {middle} {given}")
+                    member.normalise()
+                    values = {name: getattr(member, name) for name in derived}
+                    templates.append(NameTemplate(gender.value, values))
+    return templates
+
+
+# Columns set per member; every other concrete column of Member comes from its name template (the name and
+# whatever normalise() derives from it, today name_key and given_name).
+_MEMBER_VARYING_EXCEPT_NAMES = {
+    "id",
+    "date_of_birth",
+    "gender",
+    "card_number",
+    "admitted_on",
+    "full_member_on",
+    "government_post",
+    "union_post",
+    "workplace",
+    "party_post",
+    "holds_leadership_post",
+    "in_political_system",
+    "user_id",
+    "created_at",
+    "updated_at",
+}
+
+
+# --- the tree ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    id: int
+    size: int
+    state: str = UnitReviewState.NOT_STARTED
+    review_id: int = 0
+
+
+@dataclass
+class Ward:
+    id: int
+    name: str
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    root_id: int
+    province_ids: list[int]
+    district_ids: list[int]
+    wards: list[Ward]
+
+    @property
+    def cells(self) -> Iterable[Cell]:
+        for ward in self.wards:
+            yield from ward.cells
+
+
+def cell_sizes(total: int, rng: random.Random, *, first_forty: bool) -> list[int]:
+    """Cell sizes 10–40 adding up to ``total`` (one cell of ``total`` when it is under 10)."""
+    sizes = []
+    remaining = total
+    if first_forty and remaining >= 50:
+        sizes.append(40)
+        remaining -= 40
+    while remaining > 0:
+        size = rng.randint(10, min(40, remaining - 10)) if remaining > 40 else remaining
+        sizes.append(size)
+        remaining -= size
+    return sizes
+
+
+def split(total: int, parts: int) -> list[int]:
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+class Seeder:
+    def __init__(
+        self,
+        *,
+        members: int,
+        provinces: int | None = None,
+        wards: int | None = None,
+        shape: str = "2025",
+        seed: int = 2025,
+        progress: Callable[[str], None] = lambda message: None,
+    ) -> None:
+        if members < 10:
+            raise ValueError("at least 10 members")
+        self.members = members
+        self.provinces = provinces or max(1, round(members / MEMBERS_PER_PROVINCE))
+        self.wards = max(self.provinces, wards or max(1, round(members / MEMBERS_PER_WARD)))
+        self.shape = shape
+        self.rng = random.Random(seed)
+        self.say = progress
+        self.now = timezone.now()
+        self.started = time.monotonic()
+        self._shown: set[str] = set()
+
+    # The tree ---------------------------------------------------------------------------------------------
+
+    def build_tree(self) -> Plan:
+        units = Table(
+            PartyUnit,
+            ["id", "parent_id", "kind", "level_label", "name", "short_name", "abbreviation", "place_name"]
+            + ["path", "depth", "search_name"],
+        )
+        self.units = units
+
+        def unit(parent, kind, level, name, short, abbr, place) -> tuple[int, str]:
+            pk = units.new_id()
+            path = f"{parent[1] if parent else ''}{pk:0{PATH_STEP - 1}d}."
+            name, short, place = nfc(name), nfc(short), nfc(place)
+            units.add(
+                (pk, parent[0] if parent else None, kind, level, name, short, abbr, place, path)
+                + (path.count(".") - 1, fold(f"{name} {short}"))
+            )
+            return pk, path
+
+        root = unit(
+            None, UnitKind.COMMITTEE, "Trung ương", "Ban Chấp hành Trung ương Đảng", "Trung ương", "TW", "Hà Nội"
+        )
+        ward_totals = split(self.members, self.wards)
+        wards_per_province = split(self.wards, self.provinces)
+        plan = Plan(root_id=root[0], province_ids=[], district_ids=[], wards=[])
+        ward_no = 0
+        for p, n_wards in enumerate(wards_per_province):
+            base, city = PROVINCES[p % len(PROVINCES)]
+            pname = base if p < len(PROVINCES) else f"{base} {p // len(PROVINCES) + 1}"
+            level, abbr = ("Thành ủy", "TU") if city else ("Tỉnh ủy", "TU")
+            full = f"Đảng bộ {'thành phố' if city else 'tỉnh'} {pname}"
+            province = unit(root, UnitKind.COMMITTEE, level, full, pname, abbr, pname)
+            plan.province_ids.append(province[0])
+            parents = [province]
+            if self.shape == "2023":
+                n_districts = max(1, -(-n_wards // WARDS_PER_DISTRICT))
+                parents = [
+                    unit(
+                        province,
+                        UnitKind.COMMITTEE,
+                        "Quận ủy",
+                        f"Đảng bộ quận {d + 1} ({pname})",
+                        f"Quận {d + 1}",
+                        "QU",
+                        pname,
+                    )
+                    for d in range(n_districts)
+                ]
+                plan.district_ids.extend(pk for pk, _ in parents)
+            for w in range(n_wards):
+                parent = parents[w * len(parents) // n_wards]
+                place = f"{PLACES[ward_no % len(PLACES)]} {ward_no // len(PLACES) + 1}"
+                is_ward = city or ward_no % 3 == 0
+                kind_word = "phường" if is_ward else "xã"
+                ward_pk, ward_path = unit(
+                    parent,
+                    UnitKind.COMMITTEE,
+                    f"Đảng ủy {kind_word}",
+                    f"Đảng bộ {kind_word} {place}",
+                    place,
+                    "ĐU",
+                    place,
+                )
+                ward = Ward(id=ward_pk, name=place)
+                for c, size in enumerate(cell_sizes(ward_totals[ward_no], self.rng, first_forty=ward_no == 0)):
+                    label = f"{CELL_KINDS[c % len(CELL_KINDS)]} {c // len(CELL_KINDS) + 1}"
+                    cell_pk, _ = unit(
+                        (ward_pk, ward_path), UnitKind.CELL, "Chi bộ", f"Chi bộ {label}", label, "CB", place
+                    )
+                    ward.cells.append(Cell(id=cell_pk, size=size))
+                plan.wards.append(ward)
+                ward_no += 1
+        return plan
+
+    # The cycle --------------------------------------------------------------------------------------------
+
+    def open_cycle(self, plan: Plan) -> ReviewCycle:
+        cycle = ReviewCycle(
+            title=f"Kiểm điểm, đánh giá, xếp loại chất lượng năm {YEAR}",
+            issuing_unit_id=plan.root_id,
+            year=YEAR,
+            start_date=datetime.date(YEAR, 1, 1),
+            end_date=datetime.date(YEAR, 12, 31),
+            rule_set="hd43-2025",
+            self_review_due=datetime.date(YEAR, 11, 30),
+            meetings_due=datetime.date(YEAR, 12, 10),
+            proposals_due=datetime.date(YEAR, 12, 15),
+            decisions_due=datetime.date(YEAR, 12, 25),
+            report_due=datetime.date(YEAR + 1, 1, 15),
+            state=CycleState.OPEN,
+            opened_at=self.now,
+        )
+        cycle.save()
+        reviews = Table(
+            UnitReview,
+            ["id", "root_id", "cycle_id", "unit_id", "state", "revision"],
+            created_at=self.now,
+            updated_at=self.now,
+        )
+        self.reviews = reviews
+        cells = {cell.id: cell for cell in plan.cells}
+        states = [state for state, weight in CELL_STATES for _ in range(weight)]
+        forced = [state for state, _ in CELL_STATES]  # the first cells take every state once
+        for i, cell in enumerate(cells.values()):
+            cell.state = forced[i] if i < len(forced) else self.rng.choice(states)
+        # The first cell (40 members) is the meeting-entry page's: its meeting is being entered.
+        first = next(iter(cells.values()))
+        first.state = UnitReviewState.IN_PROGRESS
+        for row in self.units.rows:
+            pk = row[0]
+            cell = cells.get(pk)
+            state = cell.state if cell else UnitReviewState.IN_PROGRESS
+            review_pk = reviews.new_id()
+            if cell:
+                cell.review_id = review_pk
+            reviews.add((review_pk, cycle.pk, cycle.pk, pk, state, 0 if state == UnitReviewState.NOT_STARTED else 2))
+        return cycle
+
+    # Members and the work of each cell --------------------------------------------------------------------
+
+    def fill(self, plan: Plan, cycle: ReviewCycle) -> None:
+        now = self.now
+        templates = name_templates()
+        member_columns = [
+            "id",
+            "date_of_birth",
+            "gender",
+            "card_number",
+            "admitted_on",
+            "full_member_on",
+            "workplace",
+            "party_post",
+            "holds_leadership_post",
+            "in_political_system",
+        ]
+        name_columns = list(templates[0].values)
+        t = self.tables = {
+            "members": Table(Member, member_columns + name_columns, created_at=now, updated_at=now),
+            "memberships": Table(
+                Membership, ["id", "member_id", "unit_id", "start_date"], kind=MembershipKind.OFFICIAL
+            ),
+            "self_reviews": Table(
+                SelfReview,
+                ["id", "unit_review_id", "member_id", "form_code", "leader", "state", "content", "proposed_level"]
+                + ["general_score", "tasks_score", "return_reason", "submitted_at"],
+                created_at=now,
+                updated_at=now,
+            ),
+            "versions": Table(
+                SelfReviewVersion,
+                ["id", "self_review_id", "number", "content", "proposed_level", "general_score", "tasks_score"]
+                + ["submitted_at", "returned_at", "return_reason"],
+            ),
+            "meetings": Table(
+                ReviewMeeting,
+                ["id", "unit_review_id", "held_on", "starts_at", "ends_at", "place", "chair_id", "minute_taker_id"],
+                created_at=now,
+                updated_at=now,
+            ),
+            "guests": Table(MeetingGuest, ["id", "meeting_id", "full_name", "title", "unit_name"]),
+            "attendance": Table(Attendance, ["id", "meeting_id", "member_id", "present", "absence_reason"]),
+            "ratings": Table(
+                Rating,
+                ["id", "unit_review_id", "subject", "member_id", "unit_id", "self_level", "comments", "votes"]
+                + ["proposed_level", "decided_level", "decision_reason", "decided_at"],
+                updated_at=now,
+            ),
+            "rounds": Table(
+                ProposalRound,
+                ["id", "unit_review_id", "number", "proposals", "submitted_at", "outcome", "outcome_reason"]
+                + ["outcome_at"],
+            ),
+            "audit": Table(
+                AuditEntry,
+                ["id", "at", "action", "content_type_id", "object_id", "object_repr", "after"],
+            ),
+        }
+        review_type = ContentType.objects.get_for_model(UnitReview).pk
+        buffered = done = 0
+        for ward in plan.wards:
+            for cell in ward.cells:
+                self._cell(cell, ward, templates, review_type)
+                buffered += cell.size
+            if buffered >= FLUSH_MEMBERS:
+                done += buffered
+                buffered = 0
+                self._flush()
+                self.say(f"  {done:>10,} / {self.members:,} đảng viên ({self.elapsed()})")
+        self._flush()
+        for table in [self.units, self.reviews, *t.values()]:
+            table.reset_sequence()
+
+    def _flush(self) -> None:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # The rows are generated consistent (every id assigned here); the row-by-row foreign-key
+                # triggers would cost more than the copy itself. Local to this transaction.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL session_replication_role = replica")
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+            for table in self.tables.values():
+                table.flush()
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:  # back to normal should an outer transaction go on
+                    cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+    def elapsed(self) -> str:
+        return f"{time.monotonic() - self.started:.1f} s"
+
+    def _cell(self, cell: Cell, ward: Ward, templates: list[NameTemplate], review_type: int) -> None:
+        rng, now, t = self.rng, self.now, self.tables
+        state = cell.state
+        members = []
+        for i in range(cell.size):
+            template = rng.choice(templates)
+            pk = t["members"].new_id()
+            born = datetime.date(rng.randint(1950, 2003), rng.randint(1, 12), rng.randint(1, 28))
+            admitted = datetime.date(
+                max(born.year + 18, rng.randint(1975, YEAR)), rng.randint(1, 12), rng.randint(1, 28)
+            )
+            if admitted > datetime.date(YEAR, 5, 1):
+                admitted = datetime.date(YEAR, 4, rng.randint(1, 28))
+            full = admitted.replace(year=admitted.year + 1)
+            post = (
+                PartyPost.SECRETARY
+                if i == 0
+                else PartyPost.DEPUTY_SECRETARY
+                if i == 1
+                else PartyPost.COMMITTEE_MEMBER
+                if cell.size >= 9 and i < 5
+                else PartyPost.NONE
+            )
+            leader = i < 2 or rng.random() < 0.05
+            political = leader or rng.random() < 0.7
+            t["members"].add(
+                (pk, born, template.gender, f"{pk:09d}", admitted, full if full <= now.date() else None)
+                + (rng.choice(WORKPLACES), post.value, leader, political)
+                + tuple(template.values.values())
+            )
+            t["memberships"].add((t["memberships"].new_id(), pk, cell.id, admitted))
+            members.append((pk, leader, political, template.values["full_name"]))
+        if state == UnitReviewState.NOT_STARTED:
+            return
+        proposed_stage = state in PROPOSED or state == UnitReviewState.APPROVED
+        self_levels = {}
+        for pk, leader, political, _name in members:
+            if proposed_stage:
+                sr_state = SelfReviewState.RESUBMITTED if rng.random() < 0.05 else SelfReviewState.SUBMITTED
+            else:
+                roll = rng.random()
+                if roll < 0.1:
+                    continue  # not started yet: no row
+                sr_state = (
+                    SelfReviewState.DRAFT
+                    if roll < 0.35
+                    else SelfReviewState.SUBMITTED
+                    if roll < 0.8
+                    else SelfReviewState.RETURNED
+                    if roll < 0.9
+                    else SelfReviewState.RESUBMITTED
+                )
+            general = rng.randint(18, 30)
+            tasks = rng.randint(35, 70)
+            total = general + tasks
+            level = LEVELS[0] if total >= 90 else LEVELS[1] if total >= 70 else LEVELS[2] if total >= 50 else LEVELS[3]
+            self_levels[pk] = level
+            form = "2A" if leader else "2B" if political else "2C"
+            content = json.dumps({"A.I.1": "Luôn giữ vững lập trường tư tưởng chính trị.", "B.total": total})
+            submitted = sr_state != SelfReviewState.DRAFT
+            at = now - datetime.timedelta(days=rng.randint(5, 40)) if submitted else None
+            returned = sr_state == SelfReviewState.RETURNED
+            reason = "Bổ sung kết quả khắc phục hạn chế năm trước." if returned else ""
+            sr_pk = t["self_reviews"].new_id()
+            t["self_reviews"].add(
+                (sr_pk, cell.review_id, pk, form, leader, sr_state.value, content, level, general, tasks, reason, at)
+            )
+            if submitted:
+                first_returned = sr_state in (SelfReviewState.RETURNED, SelfReviewState.RESUBMITTED)
+                t["versions"].add(
+                    (t["versions"].new_id(), sr_pk, 1, content, level, general, tasks, at)
+                    + (
+                        (at + datetime.timedelta(days=1), "Bổ sung kết quả khắc phục.")
+                        if first_returned
+                        else (None, "")
+                    )
+                )
+                if sr_state == SelfReviewState.RESUBMITTED:
+                    t["versions"].add((t["versions"].new_id(), sr_pk, 2, content, level, general, tasks, at, None, ""))
+        has_meeting = proposed_stage or rng.random() < 0.4 or cell.size == 40
+        if not has_meeting:
+            return
+        meeting_pk = t["meetings"].new_id()
+        held = datetime.date(YEAR, 12, rng.randint(1, 10))
+        t["meetings"].add(
+            (meeting_pk, cell.review_id, held, datetime.time(8, 0), datetime.time(11, 30), "Hội trường")
+            + (members[0][0], members[1][0] if len(members) > 1 else members[0][0])
+        )
+        t["guests"].add((t["guests"].new_id(), meeting_pk, "Nguyễn Hải An", "Bí thư Đảng ủy", f"Đảng ủy {ward.name}"))
+        present = 0
+        for pk, *_ in members:
+            here = rng.random() < 0.95
+            present += here
+            t["attendance"].add((t["attendance"].new_id(), meeting_pk, pk, here, "" if here else rng.choice(ABSENCE)))
+        decided_at = now - datetime.timedelta(days=rng.randint(0, 5)) if state == UnitReviewState.APPROVED else None
+        proposals = []
+        every_level = decided_at is not None and not self.shown("every level")
+        for i, (pk, _leader, _political, _name) in enumerate(members):
+            self_level = self_levels.get(pk, "")
+            if not proposed_stage and rng.random() < 0.5:
+                proposed = ""  # the meeting entry is under way
+            elif every_level and i < len(LEVELS):
+                proposed = LEVELS[i]
+            else:
+                proposed = self_level or rng.choices(LEVELS, LEVEL_WEIGHTS)[0]
+            decided = reason = ""
+            if decided_at:
+                decided = proposed
+                if rng.random() < 0.04:
+                    decided = LEVELS[min(3, LEVELS.index(proposed) + 1)]
+                    reason = "Cấp ủy điều chỉnh theo kết quả thực hiện nhiệm vụ."
+            votes = json.dumps({proposed: present} if proposed else {})
+            r_pk = t["ratings"].new_id()
+            t["ratings"].add(
+                (r_pk, cell.review_id, Subject.MEMBER.value, pk, None, self_level, "", votes, proposed, decided, reason)
+                + (decided_at if decided else None,)
+            )
+            if proposed:
+                proposals.append({"rating": r_pk, "level": proposed})
+        if proposed_stage:
+            cell_level = rng.choices(LEVELS[:3], [20, 70, 10])[0]
+            t["ratings"].add(
+                (t["ratings"].new_id(), cell.review_id, Subject.ORGANISATION.value, None, cell.id, cell_level, "")
+                + (json.dumps({cell_level: present}), cell_level, cell_level if decided_at else "", "", decided_at)
+            )
+        rounds = self._rounds(state)
+        for number, (outcome, reason) in enumerate(rounds, start=1):
+            at = now - datetime.timedelta(days=10 - number)
+            t["rounds"].add(
+                (t["rounds"].new_id(), cell.review_id, number, json.dumps(proposals), at, outcome, reason)
+                + (None if outcome == RoundOutcome.PENDING else at + datetime.timedelta(days=1),)
+            )
+        t["audit"].add(
+            (t["audit"].new_id(), now, f"unit_review.{state}", review_type, str(cell.review_id), f"Chi bộ {cell.id}")
+            + (json.dumps({"state": state}),)
+        )
+
+    def _rounds(self, state: str) -> list[tuple[str, str]]:
+        back = (RoundOutcome.RETURNED, "Đề nghị bổ sung biên bản kiểm phiếu.")
+        if state == UnitReviewState.SUBMITTED:
+            return [(RoundOutcome.PENDING, "")]
+        if state == UnitReviewState.RETURNED:
+            return [back]
+        if state == UnitReviewState.RESUBMITTED:
+            return [back, (RoundOutcome.PENDING, "")]
+        if state == UnitReviewState.APPROVED:
+            return [back, (RoundOutcome.APPROVED, "")] if self.rng.random() < 0.1 else [(RoundOutcome.APPROVED, "")]
+        if state == UnitReviewState.IN_PROGRESS and (self.rng.random() < 0.05 or not self.shown("withdrawn")):
+            return [(RoundOutcome.WITHDRAWN, "Chi bộ rút lại để sửa biên bản.")]
+        return []
+
+    def shown(self, what: str) -> bool:
+        """False the first time ``what`` is asked about: so a small seed still shows every case once."""
+        seen = what in self._shown
+        self._shown.add(what)
+        return seen
+
+    # All of it --------------------------------------------------------------------------------------------
+
+    def run(self) -> dict[str, int]:
+        with transaction.atomic():
+            plan = self.build_tree()
+            cycle = self.open_cycle(plan)
+            self.units.flush()
+            self.reviews.flush()
+        cells = sum(len(w.cells) for w in plan.wards)
+        self.say(
+            f"Cây tổ chức: {len(plan.province_ids)} tỉnh/thành, {len(plan.district_ids)} quận/huyện, "
+            f"{len(plan.wards)} xã/phường, {cells:,} chi bộ ({self.elapsed()})"
+        )
+        self.fill(plan, cycle)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        counts = {name: table.written for name, table in self.tables.items()}
+        counts |= {"units": self.units.written, "unit_reviews": self.reviews.written}
+        self.say(f"Xong trong {self.elapsed()}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+        self.cycle = cycle
+        self.plan = plan
+        return counts
