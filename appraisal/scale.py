@@ -695,6 +695,10 @@ class Seeder:
             f"{len(plan.wards)} xã/phường, {cells:,} chi bộ ({self.elapsed()})"
         )
         self.fill(plan, cycle)
+        from .services.tallies import tally_rebuild
+
+        tallies = tally_rebuild(cycle.pk)
+        self.say(f"Tổng hợp xếp loại: {tallies:,} dòng ({self.elapsed()})")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber, Substr
 
-from party_units.models import PATH_STEP, PartyUnit
+from party_units.models import PATH_STEP, PartyUnit, UnitKind
 
-from .models import GuidanceDocument, ReviewCycle, UnitReview, UnitReviewState
+from .models import PERSON_SUBJECTS, GuidanceDocument, LevelTally, ReviewCycle, UnitReview, UnitReviewState
+from .rules import Level
 
 STATES = list(UnitReviewState)
+LEVELS = list(Level)
 
 
 @dataclass
@@ -202,3 +204,89 @@ def unfinished_units(cycle: ReviewCycle, *, first: int = 5) -> list[Unfinished]:
         entry = found.setdefault(state, Unfinished(state, UnitReviewState(state).label, total))
         entry.names.append(name)
     return [found[state.value] for state in STATES if state.value in found]
+
+
+def level_rows(counts: Counter) -> list[tuple[int, float]]:
+    """(count, percentage of the total) per level, best first."""
+    total = sum(counts.values())
+    return [(counts[level.value], 100 * counts[level.value] / total if total else 0.0) for level in LEVELS]
+
+
+@dataclass
+class LevelBranch:
+    """One unit directly under the unit whose summary is shown (or that unit itself): decided levels of the
+    members and of the organisations counted by the committees in its subtree."""
+
+    unit: PartyUnit
+    members: Counter = field(default_factory=Counter)
+    organisations: Counter = field(default_factory=Counter)
+    is_self: bool = False
+
+    @property
+    def member_rows(self) -> list[tuple[int, float]]:
+        return level_rows(self.members)
+
+    @property
+    def organisation_rows(self) -> list[tuple[int, float]]:
+        return level_rows(self.organisations)
+
+    @property
+    def member_total(self) -> int:
+        return sum(self.members.values())
+
+    @property
+    def organisation_total(self) -> int:
+        return sum(self.organisations.values())
+
+
+@dataclass
+class LevelSummary:
+    unit: PartyUnit
+    branches: list[LevelBranch]
+    members: Counter
+    organisations: Counter
+
+    @property
+    def member_total(self) -> int:
+        return sum(self.members.values())
+
+    @property
+    def organisation_total(self) -> int:
+        return sum(self.organisations.values())
+
+    @property
+    def member_rows(self) -> list[tuple[int, float]]:
+        return level_rows(self.members)
+
+    @property
+    def organisation_rows(self) -> list[tuple[int, float]]:
+        return level_rows(self.organisations)
+
+
+def level_summary(root_id: int, unit: PartyUnit) -> LevelSummary:
+    """Decided levels (approved work items) of the cascade ``root_id`` under ``unit``, per unit directly under
+    it: read from the maintained ``LevelTally`` (a few rows per ward), never from the millions of ratings —
+    two queries whatever the size of the subtree."""
+    width = len(unit.path) + PATH_STEP
+    grouped = (
+        LevelTally.objects.filter(root_id=root_id, committee__path__startswith=unit.path, n__gt=0)
+        .annotate(branch=Substr("committee__path", 1, width))
+        .values("branch", "subject", "level")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    branches: dict[str, LevelBranch] = {unit.path: LevelBranch(unit=unit, is_self=True)}
+    for child in PartyUnit.objects.filter(parent=unit, kind=UnitKind.COMMITTEE).order_by("path"):
+        branches[child.path] = LevelBranch(unit=child)
+    members: Counter = Counter()
+    organisations: Counter = Counter()
+    for row in grouped:
+        branch = branches.get(row["branch"])
+        is_member = row["subject"] in PERSON_SUBJECTS
+        target = (branch.members if is_member else branch.organisations) if branch else None
+        if target is not None:
+            target[row["level"]] += row["n"]
+        (members if is_member else organisations)[row["level"]] += row["n"]
+    me = branches.pop(unit.path)
+    ordered = ([me] if me.member_total or me.organisation_total else []) + list(branches.values())
+    return LevelSummary(unit=unit, branches=ordered, members=members, organisations=organisations)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("ky/<int:cycle_pk>/don-vi/<int:unit_pk>/hoi-nghi/", views.meeting, name="meeting"),
     path("ky/<int:cycle_pk>/don-vi/<int:unit_pk>/hoi-nghi/gui/", views.meeting_submit, name="meeting_submit"),
     path("ky/<int:cycle_pk>/don-vi/<int:unit_pk>/hoi-nghi/rut-lai/", views.meeting_withdraw, name="meeting_withdraw"),
+    path("ky/<int:cycle_pk>/don-vi/<int:unit_pk>/tong-hop/", views.level_summary, name="level_summary"),
     path("van-ban/<int:unit_pk>/", views.document_register, name="document_register"),
     path("van-ban/<int:unit_pk>/them/", views.document_create, name="document_create"),
     path("van-ban/tep/<int:pk>/", views.document_file, name="document_file"),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "party_units.sessions.IdleSessionMiddleware",
     "party_units.sessions.NoStoreMiddleware",
+    "party_units.replica.PinAfterWriteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page; last, as axes asks
 ]
@@ -110,6 +112,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# DATABASE_REPLICA_URL: a streaming replica of the primary. Dashboards and summaries marked @replica_reads may
+# read from it; writes, and the pages a browser sees right after it changed something (REPLICA_PIN_SECONDS),
+# use the primary (party_units/replica.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["party_units.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "15"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -204,6 +216,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 DOCUMENT_FONT_DIR = os.environ.get("DOCUMENT_FONT_DIR", "")
 DOCUMENT_FONT_CACHE = Path(os.environ.get("DOCUMENT_FONT_CACHE", BASE_DIR / "var" / "fonts"))
 REPORTS_STALE_AFTER = int(os.environ.get("REPORTS_STALE_AFTER", "900"))
+
+# Separate queues so documents and e-mails scale on their own workers (`celery -A config worker -Q documents`);
+# a worker started without -Q consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("documents"), Queue("notifications"))
+CELERY_TASK_ROUTES = {
+    "reports.*": {"queue": "documents"},
+    "appraisal.email_notifications": {"queue": "notifications"},
+}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)

@@ -6,7 +6,8 @@
 - ``meetings``: the cell's review meeting, its guests and attendance;
 - ``ratings``: one rating record per subject and cycle, keeping every stage's value;
 - ``notifications``: notices to a user on their home page, e-mailed once;
-- ``decisions``: the committee's quota groups and raised ratios, and ratings from before the system.
+- ``decisions``: the committee's quota groups and raised ratios, and ratings from before the system;
+- ``tallies``: decided levels counted per deciding committee, kept with each decision (summaries at scale).
 """
 
 from .cycles import (
@@ -27,8 +28,10 @@ from .meetings import Attendance, MeetingGuest, ReviewMeeting, VoteMethod
 from .notifications import Notification
 from .ratings import PERSON_SUBJECTS, SUBJECT_CHOICES, ProposalRound, Rating, RoundOutcome
 from .self_reviews import LEVEL_CHOICES, CollectiveReport, SelfReview, SelfReviewState, SelfReviewVersion
+from .tallies import LevelTally
 
 __all__ = [
+    "LevelTally",
     "PastRating",
     "PastRatingSource",
     "QuotaGroup",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 
 from ..models import CycleState, UnitReview, UnitReviewState
+from .tallies import tally_apply
 
 # Which state may follow which (ARCHITECTURE: not started → in progress → submitted → (returned ⇄
 # resubmitted) → approved; a superior may reopen an approved unit, and a cell may withdraw what it sent).
@@ -81,4 +82,7 @@ def review_transition(review: UnitReview, to: str, *, actor, action: str, note: 
     review.state = to
     review.revision += 1
     review.save(update_fields=["state", "revision", "updated_at"])
+    if (before == UnitReviewState.APPROVED) != (to == UnitReviewState.APPROVED):
+        # The summaries' counts move with the approval, in this transaction.
+        tally_apply(review, 1 if to == UnitReviewState.APPROVED else -1)
     audit_log(actor=actor, action=action, obj=review, before={"state": before}, after={"state": to}, note=note)

@@ -32,6 +32,7 @@ from .self_reviews import (
     self_review_reopen,
     self_review_return,
 )
+from .summaries import level_summary
 
 __all__ = [
     "past_import",
@@ -51,6 +52,7 @@ __all__ = [
     "self_review_autosave",
     "self_review_reopen",
     "self_review_return",
+    "level_summary",
     "notification_list",
     "notification_read",
     "notification_read_all",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from party_units.access import Perm, access_for, can, get_object_or_deny, get_unit_or_deny
 from party_units.models import PartyUnit
+from party_units.replica import replica_reads
 
 from .. import selectors, services
 from ..eligibility import cell_eligibility
@@ -103,6 +104,7 @@ def _cycle_queryset():
 
 
 @login_required
+@replica_reads
 def cycle_detail(request, pk: int):
     cycle = get_object_or_deny(request.user, _cycle_queryset(), Perm.VIEW, pk=pk)
     parent = cycle.parent
@@ -198,6 +200,7 @@ def _review_or_deny(request, cycle_pk: int, unit_pk: int):
 
 
 @login_required
+@replica_reads
 def unit_review(request, cycle_pk: int, unit_pk: int):
     """A unit's part of a cycle: the cycle's documents and deadlines, the unit's progress and, for a cell,
     who reviews, who is rated, which form, caps and comments."""
