@@ -40,6 +40,7 @@ from ..rules import Level, Subject
 from . import quota
 from .notifications import notify
 from .progress import review_lock, review_transition
+from .tallies import tally_apply
 
 DECIDABLE = (UnitReviewState.SUBMITTED, UnitReviewState.RESUBMITTED)
 DECISION_FIELDS = ["decided_level", "decision_reason", "quota_exception_reason"]
@@ -259,6 +260,7 @@ def review_reopen(*, actor: Actor, review: UnitReview, reason: str, revision: in
         )
     # The decision no longer stands: its levels leave the ratings (they stay in the audit log) until the next
     # decision, so "decided" always means "approved" for the cell's pages, the counts and the documents.
+    tally_apply(locked, -1)  # the summaries' counts, before the levels go
     for rating in locked.ratings.exclude(decided_level=""):
         before = {name: getattr(rating, name) for name in DECISION_FIELDS}
         rating.decided_level = rating.decision_reason = rating.quota_exception_reason = ""

@@ -82,7 +82,8 @@ def review_transition(review: UnitReview, to: str, *, actor, action: str, note: 
     review.state = to
     review.revision += 1
     review.save(update_fields=["state", "revision", "updated_at"])
-    if (before == UnitReviewState.APPROVED) != (to == UnitReviewState.APPROVED):
-        # The summaries' counts move with the approval, in this transaction.
-        tally_apply(review, 1 if to == UnitReviewState.APPROVED else -1)
+    if to == UnitReviewState.APPROVED and before != to:
+        # The summaries' counts move with the approval, in this transaction (a reopening takes them away in
+        # review_reopen, while the decided levels still stand).
+        tally_apply(review, 1)
     audit_log(actor=actor, action=action, obj=review, before={"state": before}, after={"state": to}, note=note)
