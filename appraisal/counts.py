@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -183,6 +184,36 @@ class Dashboard:
         return sum(row.late.missing_at_report for row in self.rows)
 
 
+def _by_branch(unit: PartyUnit, inner, *, via: str, keys: tuple[str, ...] = (), sums: dict[str, str]) -> list[dict]:
+    """Two-phase grouping: ``inner`` counts per work item (``via="unit_review_id"``) or per unit
+    (``via="unit_id"``) in the database; this adds those counts up per branch of ``unit``. Grouping a few
+    thousand per-item rows by a path prefix instead of every member's row halves the time of the province and
+    national dashboards (docs/performance.md)."""
+    sql, params = inner.query.sql_with_params()
+    width = len(unit.path) + PATH_STEP
+    join = (
+        "JOIN appraisal_unitreview ur ON ur.id = x.unit_review_id JOIN party_units_partyunit u ON u.id = ur.unit_id"
+        if via == "unit_review_id"
+        else "JOIN party_units_partyunit u ON u.id = x.unit_id"
+    )
+    group = "".join(f", x.{key}" for key in keys)
+    totals = ", ".join(sums.values())  # SQL over x (the per-item rows) and, via work items, ur
+    query = f"SELECT SUBSTR(u.path, 1, {width}){group}, {totals} FROM ({sql}) x {join} GROUP BY 1{group}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return [
+            {
+                "branch": row[0],
+                **dict(zip(keys, row[1 : 1 + len(keys)], strict=True)),
+                **{name: int(value or 0) for name, value in zip(sums, row[1 + len(keys) :], strict=True)},
+            }
+            for row in cursor.fetchall()
+        ]
+
+
+N = {"n": "SUM(x.n)"}
+
+
 def _passed(day: datetime.date | None, today: datetime.date) -> bool:
     return day is not None and day < today
 
@@ -222,27 +253,35 @@ def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | Non
         if review.unit_id in by_id:
             by_id[review.unit_id].review = review
     scope = {"unit_review__root_id": root_id, "unit_review__unit__path__startswith": unit.path}
-    for row in (
-        SelfReviewModel.objects.filter(**scope, state__in=(SelfReviewState.SUBMITTED, SelfReviewState.RESUBMITTED))
-        .annotate(branch=_branch(unit, "unit_review__unit__path"))
-        .values("branch")
+    # The subtree's work items as a semi-join: self-reviews are grouped by work item before any path is read
+    # (tried for the ratings too: their per-level CASE grouping made it slower, so they stay one query).
+    in_subtree = UnitReview.objects.filter(**in_scope).values("id")
+    for row in _by_branch(
+        unit,
+        SelfReviewModel.objects.filter(
+            unit_review_id__in=in_subtree, state__in=(SelfReviewState.SUBMITTED, SelfReviewState.RESUBMITTED)
+        )
+        .values("unit_review_id")
         .annotate(n=Count("id"))
-        .order_by()
+        .order_by(),
+        via="unit_review_id",
+        sums=N,
     ):
         if row["branch"] in rows and row["branch"] != unit.path:
             rows[row["branch"]].self_reviews_done = row["n"]
     end = governing.end_date
     memberships = (
         Membership.objects.filter(
-            unit__path__startswith=unit.path, kind=MembershipKind.OFFICIAL, start_date__lte=end, unit__kind="cell"
+            unit_id__in=PartyUnit.objects.filter(path__startswith=unit.path, kind="cell").values("id"),
+            kind=MembershipKind.OFFICIAL,
+            start_date__lte=end,
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=end))
-        .annotate(branch=_branch(unit, "unit__path"))
-        .values("branch")
+        .values("unit_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for row in memberships:
+    for row in _by_branch(unit, memberships, via="unit_id", sums=N):
         if row["branch"] in rows and row["branch"] != unit.path:
             rows[row["branch"]].members_expected = row["n"]
     for row in (

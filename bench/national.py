@@ -34,12 +34,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment  # noqa: E402
-from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 TARGETS = {  # page: (max queries, max median ms)
     "self_review": (15, None),
@@ -72,62 +69,6 @@ def timed(fn, repeat: int, warm: int = 2) -> list[float]:
     return times
 
 
-def setup_people():
-    """Accounts and roles for the personas, on the seeded units (idempotent)."""
-    from appraisal.models import ReviewCycle, UnitReview
-    from members.models import Member, Membership
-    from party_units.models import PartyUnit, Role, RoleKind, UnitKind
-
-    User = get_user_model()
-    cycle = ReviewCycle.objects.filter(year=2025, parent__isnull=True).order_by("pk").first()
-    if cycle is None:
-        sys.exit("No 2025 cycle: fill the database with `manage.py seed_scale` first.")
-    sizes = Membership.objects.filter(end_date__isnull=True).values("unit_id").annotate(n=Count("id")).filter(n=40)
-    cell = PartyUnit.objects.get(pk=sizes.order_by("unit_id").first()["unit_id"])
-    ward = cell.parent
-    root = cycle.issuing_unit
-    province = PartyUnit.objects.filter(parent=root).order_by("path").first()
-    # the "city": the committee between province and ward (a district, 2023 shape) — else the province
-    city = ward.parent if ward.parent_id != province.pk else province
-
-    def user(name, unit=None, kind=None, **flags):
-        account, _ = User.objects.get_or_create(username=f"bench_{name}", defaults=flags)
-        if unit is not None:
-            Role.objects.get_or_create(user=account, unit=unit, kind=kind)
-        return account
-
-    member = Member.objects.filter(memberships__unit=cell).order_by("pk").last()
-    member_user = user("member")
-    if member.user_id != member_user.pk:
-        Member.objects.filter(user=member_user).update(user=None)
-        Member.objects.filter(pk=member.pk).update(user=member_user)
-    people = {
-        "member": member_user,
-        "secretary": user("secretary", cell, RoleKind.SECRETARY),
-        "ward": user("ward", ward, RoleKind.WARD_STAFF),
-        "city": user("city", city, RoleKind.HIGHER_STAFF),
-        "province": user("province", province, RoleKind.HIGHER_STAFF),
-        "national": user("national", root, RoleKind.HIGHER_STAFF),
-        "admin": user("admin", is_staff=True, is_superuser=True),
-    }
-
-    def members_under(unit):
-        return Membership.objects.filter(end_date__isnull=True, unit__path__startswith=unit.path).count()
-
-    review = UnitReview.objects.get(root=cycle, unit=cell)
-    units = {"cell": cell, "ward": ward, "city": city, "province": province, "root": root}
-    sizes = {name: members_under(unit) for name, unit in units.items()}
-    assert cell.kind == UnitKind.CELL
-    return cycle, review, member, units, sizes, people
-
-
-def url_or_none(name, *args):
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=15)
@@ -136,22 +77,12 @@ def main() -> None:
     setup_test_environment()
     if connection.vendor != "postgresql":
         print("warning: not PostgreSQL — the figures do not describe the target set-up")
-    cycle, review, member, units, sizes, people = setup_people()
-    root_id = cycle.pk
-    pages = [
-        ("self_review", "member", url_or_none("appraisal:self_review", review.pk, member.pk)),
-        ("meeting_40", "secretary", url_or_none("appraisal:meeting", root_id, units["cell"].pk)),
-        ("ward_dashboard", "ward", url_or_none("appraisal:dashboard_unit", root_id, units["ward"].pk)),
-        ("city_dashboard", "city", url_or_none("appraisal:dashboard_unit", root_id, units["city"].pk)),
-        ("province_dashboard", "province", url_or_none("appraisal:dashboard_unit", root_id, units["province"].pk)),
-        ("national_dashboard", "national", url_or_none("appraisal:dashboard_unit", root_id, units["root"].pk)),
-        ("ward_unit_review", "ward", url_or_none("appraisal:unit_review", root_id, units["ward"].pk)),
-        ("national_summary", "national", url_or_none("appraisal:level_summary", root_id, units["root"].pk)),
-        ("province_summary", "province", url_or_none("appraisal:level_summary", root_id, units["province"].pk)),
-        ("roster", "ward", url_or_none("members:roster", units["ward"].pk)),
-        ("audit_list", "admin", url_or_none("admin:audit_auditentry_changelist")),
-        ("trivial", "ward", "/bench-ping/"),
-    ]
+    from appraisal.scale import personas
+
+    cycle, review, member, units, sizes, people = personas()
+    from appraisal.scale import main_pages
+
+    pages = [*main_pages(cycle, review, member, units), ("trivial", "ward", "/bench-ping/")]
     clients = {}
     for who, account in people.items():
         clients[who] = Client()
