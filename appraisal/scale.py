@@ -314,6 +314,11 @@ class Seeder:
         self.now = timezone.now()
         self.started = time.monotonic()
         self._shown: set[str] = set()
+        self.replica_role = False
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+                self.replica_role = bool(cursor.fetchone()[0])
 
     # The tree ---------------------------------------------------------------------------------------------
 
@@ -510,15 +515,15 @@ class Seeder:
 
     def _flush(self) -> None:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if self.replica_role:
                 # The rows are generated consistent (every id assigned here); the row-by-row foreign-key
-                # triggers would cost more than the copy itself. Local to this transaction.
+                # triggers would cost more than the copy itself. Local to this transaction (superuser only).
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL session_replication_role = replica")
                     cursor.execute("SET LOCAL synchronous_commit = off")
             for table in self.tables.values():
                 table.flush()
-            if connection.vendor == "postgresql":
+            if self.replica_role:
                 with connection.cursor() as cursor:  # back to normal should an outer transaction go on
                     cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
