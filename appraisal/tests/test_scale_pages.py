@@ -1,6 +1,7 @@
 """The main pages' query counts, pinned over a seeded tree at two sizes: the count must not grow with the number
 of wards, cells and members, and must stay within the bound measured when issue 13 landed (the target is 15;
-the meeting page and the dashboard are above it today — see docs/performance.md). A regression fails here."""
+the self-review and meeting pages and the dashboard are above it today — see docs/performance.md). A
+regression fails here."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from appraisal.scale import Seeder, main_pages, personas
 pytestmark = pytest.mark.django_db
 
 BOUNDS = {
-    "self_review": 15,
+    "self_review": 17,
     "meeting_40": 19,
     "ward_dashboard": 16,
     "city_dashboard": 16,
@@ -23,7 +24,7 @@ BOUNDS = {
     "ward_unit_review": 15,
     "national_summary": 10,
     "province_summary": 10,
-    "roster": 15,
+    "roster": 9,
     "audit_list": 10,
 }
 
@@ -45,7 +46,7 @@ def page_queries() -> dict[str, int]:
 
 @pytest.fixture
 def small():
-    Seeder(members=200, provinces=1, wards=2, shape="2023").run()
+    Seeder(members=600, provinces=1, wards=2, shape="2023").run()  # wards above one roster page (200)
     return page_queries()
 
 
