@@ -1,0 +1,212 @@
+#!/usr/bin/env python
+"""Benchmark: the pages of a city (30 wards, 3,500 cells, 100,000 members) against a trivial page.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kiemdiem .venv/bin/python bench/city_pages.py
+    .venv/bin/python bench/city_pages.py --wards 3 --cells 60 --members 2000 --runs 5   # a quick look on SQLite
+
+Builds the city in bulk in a throwaway test database (test_<name>, created and dropped here), opens a review
+cycle over it, then requests every page that draws the city's scale through Django's test client (the server's
+time: URL routing, middleware, view, queries, template), several times each, and prints each page's median
+time, its ratio to a trivial login-protected view measured in the same run, and its number of SQL queries.
+Targets (issue 7, item 15): every page under 150 ms median and within 10x the trivial view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import time
+import types
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "1")  # a local secret key; the test database is created and dropped below
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.decorators import login_required  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import clear_url_caches, include, path, reverse  # noqa: E402
+
+TARGET_MS = 150
+TARGET_RATIO = 10
+BATCH = 5000
+GIVEN = ["An", "Bình", "Cường", "Dung", "Đức", "Giang", "Hải", "Hồng", "Khoa", "Lan", "Minh", "Nhung", "Phúc", "Quân"]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Thu", "Đức", "Minh"]
+
+
+@login_required
+def trivial(request):
+    """The baseline: a login-protected view that does nothing (session, user, middleware, a response)."""
+    return HttpResponse("ok")
+
+
+def use_bench_urls() -> None:
+    """The project's URLs plus /bench-trivial/, so the baseline goes through the same middleware."""
+    module = types.ModuleType("bench_urls")
+    module.urlpatterns = [path("bench-trivial/", trivial, name="bench_trivial"), path("", include("config.urls"))]
+    sys.modules["bench_urls"] = module
+    settings.ROOT_URLCONF = "bench_urls"
+    clear_url_caches()
+
+
+def build_units(wards: int, cells: int):
+    """The city, its wards and cells in three bulk inserts; paths are set in bulk afterwards (they hold ids)."""
+    from party_units.models import PATH_STEP, PartyUnit, UnitKind, fold
+
+    def unit(parent, name, kind, level, abbreviation):
+        return PartyUnit(
+            parent=parent,
+            name=name,
+            short_name=name,
+            kind=kind,
+            level_label=level,
+            abbreviation=abbreviation,
+            place_name="Thành phố",
+        )
+
+    city = unit(None, "Thành ủy Đo Hiệu Năng", UnitKind.COMMITTEE, "Thành ủy", "TU")
+    city.path = "tmp-city"
+    PartyUnit.objects.bulk_create([city])
+    ward_units = [
+        unit(city, f"Đảng ủy phường Quyết Thắng {w + 1}", UnitKind.COMMITTEE, "Đảng ủy phường", "ĐU")
+        for w in range(wards)
+    ]
+    for i, ward in enumerate(ward_units):
+        ward.path = f"tmp-w{i}"
+    PartyUnit.objects.bulk_create(ward_units, batch_size=BATCH)
+    cell_units = []
+    for c in range(cells):
+        ward = ward_units[c % wards]
+        cell = unit(ward, f"Chi bộ Khu dân cư số {c // wards + 1} – {ward.name[15:]}", UnitKind.CELL, "Chi bộ", "CB")
+        cell.path = f"tmp-c{c}"
+        cell_units.append(cell)
+    PartyUnit.objects.bulk_create(cell_units, batch_size=BATCH)
+    everything = [city, *ward_units, *cell_units]
+    by_id = {u.pk: u for u in everything}
+    for u in everything:  # parents come before children in this list
+        prefix = by_id[u.parent_id].path if u.parent_id else ""
+        u.path = f"{prefix}{u.pk:0{PATH_STEP - 1}d}."
+        u.depth = u.path.count(".") - 1
+        u.search_name = fold(f"{u.name} {u.short_name}")
+    PartyUnit.objects.bulk_update(everything, ["path", "depth", "search_name"], batch_size=BATCH)
+    return city, ward_units, cell_units
+
+
+def build_members(cell_units, members: int) -> None:
+    from members.models import Member, Membership
+
+    started = datetime.date(2015, 1, 1)
+    for first in range(0, members, BATCH):
+        batch = []
+        for i in range(first, min(first + BATCH, members)):
+            name = f"{FAMILY[i % len(FAMILY)]} {MIDDLE[(i // 7) % len(MIDDLE)]} {GIVEN[(i // 3) % len(GIVEN)]} {i}"
+            member = Member(
+                full_name=name,
+                date_of_birth=datetime.date(1950 + i % 50, 1 + i % 12, 1 + i % 28),
+                admitted_on=datetime.date(2000 + i % 20, 5, 19),
+                full_member_on=datetime.date(2001 + i % 20, 5, 19),
+            )
+            member.normalise()
+            batch.append(member)
+        Member.objects.bulk_create(batch, batch_size=BATCH)
+        Membership.objects.bulk_create(
+            [
+                Membership(member=member, unit=cell_units[(first + k) % len(cell_units)], start_date=started)
+                for k, member in enumerate(batch)
+            ],
+            batch_size=BATCH,
+        )
+
+
+def measure(client: Client, url: str, runs: int) -> tuple[float, int, int]:
+    """(median ms over ``runs`` requests after one warm-up, queries of one request, response bytes)."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(times), len(queries.captured_queries), len(response.content)
+
+
+def run(wards: int, cells: int, members: int, runs: int) -> None:
+    from appraisal.services import cycle_create, cycle_open
+    from party_units.models import Role, RoleKind
+
+    use_bench_urls()
+    print(f"database: {connection.vendor}; building {wards} wards, {cells} cells, {members:,} members…", flush=True)
+    started = time.perf_counter()
+    city, ward_units, cell_units = build_units(wards, cells)
+    build_members(cell_units, members)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+    users = get_user_model().objects
+    higher = users.create_user("bench_city", password="x")  # noqa: S106
+    ward_staff = users.create_user("bench_ward", password="x")  # noqa: S106
+    Role.objects.create(user=higher, unit=city, kind=RoleKind.HIGHER_STAFF)
+    ward = ward_units[0]
+    Role.objects.create(user=ward_staff, unit=ward, kind=RoleKind.WARD_STAFF)
+    cycle = cycle_create(actor=None, issuing_unit=city, title="Kiểm điểm năm 2025", year=2025, rule_set="hd43-2025")
+    cycle_open(actor=None, cycle=cycle)
+    cell = cell_units[0]
+    print(f"built in {time.perf_counter() - started:.1f} s; {runs} runs per page, median\n", flush=True)
+
+    city_client, ward_client = Client(), Client()
+    city_client.force_login(higher)
+    ward_client.force_login(ward_staff)
+    pages = [
+        ("trivial login-protected view (baseline)", city_client, reverse("bench_trivial")),
+        ("home (city staff)", city_client, reverse("home")),
+        ("organisation tree (city staff)", city_client, reverse("party_units:tree")),
+        ("tree search 'quyet thang 1' (city staff)", city_client, reverse("party_units:tree") + "?q=quyet+thang+1"),
+        ("committee's unit page: the city", city_client, reverse("party_units:detail", args=[city.pk])),
+        ("committee's unit page: a ward", ward_client, reverse("party_units:detail", args=[ward.pk])),
+        ("city roster (first page)", city_client, reverse("members:roster", args=[city.pk])),
+        ("ward roster (first page)", ward_client, reverse("members:roster", args=[ward.pk])),
+        ("a cell's cycle page", ward_client, reverse("appraisal:unit_review", args=[cycle.pk, cell.pk])),
+        ("the city's cycle page", city_client, reverse("appraisal:cycle_detail", args=[cycle.pk])),
+    ]
+    baseline = None
+    print(f"{'page':<44} {'median ms':>10} {'× trivial':>10} {'queries':>8} {'KB':>7}  target")
+    for label, client, url in pages:
+        median, queries, size = measure(client, url, runs)
+        baseline = baseline or median
+        ratio = median / baseline
+        ok = "" if label.startswith("trivial") else ("ok" if median < TARGET_MS and ratio <= TARGET_RATIO else "MISSED")
+        print(f"{label:<44} {median:10.1f} {ratio:10.1f} {queries:8d} {size / 1024:7.0f}  {ok}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--wards", type=int, default=30)
+    parser.add_argument("--cells", type=int, default=3500)
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        run(args.wards, args.cells, args.members, args.runs)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
