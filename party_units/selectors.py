@@ -114,6 +114,31 @@ def unit_rows(units: Iterable[PartyUnit]) -> list[UnitRow]:
     return rows
 
 
+def with_children(units: Iterable[PartyUnit]) -> list[tuple[UnitRow, list[UnitRow]]]:
+    """Each of ``units`` with its counts and the rows of its direct children. A parent's counts are summed from
+    its children's (plus members held directly in it), so a city's 100,000 members are counted once, not twice:
+    four queries whatever the size."""
+    units = list(units)
+    children: dict[int, list[UnitRow]] = defaultdict(list)
+    for row in unit_rows(children_of(units)):
+        children[row.unit.parent_id].append(row)
+    direct = dict(
+        PartyUnit.objects.filter(pk__in=[u.pk for u in units], is_active=True)
+        .annotate(n=Count("memberships", filter=Q(memberships__end_date__isnull=True, memberships__kind="official")))
+        .values_list("pk", "n")
+    )
+    out = []
+    for unit in units:
+        rows = children.get(unit.pk, [])
+        parent = UnitRow(
+            unit=unit,
+            members=direct.get(unit.pk, 0) + sum(row.members for row in rows),
+            units_below=sum(row.units_below + 1 for row in rows),
+        )
+        out.append((parent, rows))
+    return out
+
+
 def root_units(user) -> QuerySet[PartyUnit]:
     """The top-most active units the user may see (a superuser: the top of every tree)."""
     access = access_for(user)

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 from .access import Perm, access_for, get_unit_or_deny
 from .panels import home_panels
-from .selectors import children_of, root_units, search_units, unit_rows
+from .selectors import root_units, search_units, unit_rows, with_children
 
 SEARCH_PAGE_SIZE = 50
 
@@ -36,11 +36,7 @@ def tree(request):
     if query:
         page = Paginator(search_units(request.user, query), SEARCH_PAGE_SIZE).get_page(request.GET.get("trang"))
         return render(request, "party_units/tree.html", {"query": query, "page": page})
-    roots = list(root_units(request.user))
-    children: dict[int, list] = {}
-    for row in unit_rows(children_of(roots)):
-        children.setdefault(row.unit.parent_id, []).append(row)
-    sections = [(row, children.get(row.unit.pk, [])) for row in unit_rows(roots)]
+    sections = with_children(root_units(request.user))
     return render(request, "party_units/tree.html", {"query": "", "sections": sections})
 
 
@@ -48,9 +44,9 @@ def tree(request):
 def unit_detail(request, pk: int):
     """A unit and the units directly under it, with counts; each opens on its own page."""
     unit = get_unit_or_deny(request.user, pk, Perm.VIEW)
-    (row,) = unit_rows([unit])
+    ((row, rows),) = with_children([unit])
     return render(
         request,
         "party_units/unit_detail.html",
-        {"unit": unit, "row": row, "rows": unit_rows(children_of([unit])), "ancestors": unit.ancestors()},
+        {"unit": unit, "row": row, "rows": rows, "ancestors": unit.ancestors()},
     )
