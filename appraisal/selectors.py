@@ -36,11 +36,6 @@ class Branch:
     def approved(self) -> int:
         return self.counts[UnitReviewState.APPROVED]
 
-    @property
-    def only_state(self) -> str | None:
-        """The state of a branch that is a single unit (a cell): its one work item's state."""
-        return next(iter(self.counts)) if self.total == 1 else None
-
     def state_counts(self) -> list[tuple[str, str, int]]:
         return [(state.value, state.label, self.counts[state.value]) for state in STATES if self.counts[state.value]]
 
@@ -124,15 +119,6 @@ def reviews_of(unit: PartyUnit) -> QuerySet[UnitReview]:
         UnitReview.objects.filter(unit=unit)
         .select_related("unit", "cycle__issuing_unit")
         .order_by("-cycle__start_date", "-cycle_id")
-    )
-
-
-def visible_cycles(user_units: QuerySet[PartyUnit]) -> QuerySet[ReviewCycle]:
-    """Cycles issued by any of ``user_units`` (the units where the user may view)."""
-    return (
-        ReviewCycle.objects.filter(issuing_unit__in=user_units)
-        .select_related("issuing_unit")
-        .order_by("-start_date", "issuing_unit__path")
     )
 
 

@@ -8,7 +8,6 @@ A record (a member, a cycle's work item…) answers through two optional attribu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -154,8 +153,3 @@ def get_object_or_deny(user, queryset, perm: Perm = Perm.VIEW, **lookup):
     obj = get_object_or_404(queryset, **lookup)
     require(user, perm, obj)
     return obj
-
-
-def filter_allowed(user, perm: Perm, objects: Iterable):
-    access = access_for(user)
-    return [obj for obj in objects if access.can(perm, obj)]
