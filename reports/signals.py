@@ -20,4 +20,11 @@ def remove_file_on_commit(sender, instance, **kwargs) -> None:  # noqa: ARG001 -
     if not instance.file:
         return
     storage, name = instance.file.storage, instance.file.name
-    transaction.on_commit(lambda: storage.delete(name))  # only once the deletion is committed
+
+    def delete_if_unused() -> None:
+        # Files are stored under their SHA-256 (reports.services._store), so two jobs that rendered the same
+        # bytes share one file: it goes only when no job is left that points at it.
+        if not sender.objects.filter(file=name).exists():
+            storage.delete(name)
+
+    transaction.on_commit(delete_if_unused)  # only once the deletion is committed

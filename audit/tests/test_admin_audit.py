@@ -264,3 +264,25 @@ def test_every_admin_that_allows_a_write_is_audited(personas):
         if allows_writes(model_admin, request) and not isinstance(model_admin, AuditedAdminMixin)
     ]
     assert unaudited == []
+
+
+def test_deleting_one_of_two_jobs_that_share_a_file_keeps_the_file(
+    personas, admin_client, django_capture_on_commit_callbacks
+):
+    """Jobs that rendered the same bytes share one stored file (it is named by its SHA-256)."""
+    import os
+
+    from reports.models import ReportJob
+    from reports.services import job_run
+
+    first = ReportJob.objects.create(kind="unit_tree_xlsx", unit=personas.ward_a)
+    job_run(job_id=first.pk)
+    first.refresh_from_db()
+    # A second job whose render gave the same bytes points at the same stored file.
+    second = ReportJob.objects.create(kind="unit_tree_xlsx", unit=personas.ward_a, file=first.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:reports_reportjob_delete", args=[first.pk]), {"post": "yes"})
+    assert os.path.exists(second.file.path)  # noqa: PTH110 - the other job's download still works
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:reports_reportjob_delete", args=[second.pk]), {"post": "yes"})
+    assert not os.path.exists(second.file.path)  # noqa: PTH110 - the last one takes it

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from appraisal.rules import Level, proposal_summary
+
 from .common import LEVEL_ORDER, level_label, percent, tally
 from .model import Header, OfficialDocument, Para, Run, Signature, Table
 
@@ -73,7 +75,15 @@ def vote_text(votes: dict | None, level: str, voters: int) -> str:
     return f"đạt {count:02d}/{voters:02d} phiếu tán thành ({percent(count, voters)})"
 
 
-def summary_line(members: tuple[MemberAssessment, ...]) -> str:
+def summary_line(data: MinutesData) -> str:
+    """The meeting's result as the articles write it (``rules.proposal_summary``, the same line the meeting page
+    shows): "Đối với chi bộ đề nghị xếp loại …; đối với đảng viên 04/19 đồng chí đề nghị xếp loại …"."""
+    unit = data.unit_assessment.proposed_level if data.unit_assessment else ""
+    levels = [Level(m.proposed_level) if m.proposed_level else None for m in data.members]
+    return proposal_summary(Level(unit) if unit else None, levels) + "."
+
+
+def level_breakdown(members: tuple[MemberAssessment, ...]) -> str:
     """ "Chi bộ đề nghị xếp loại 19 đồng chí: Hoàn thành xuất sắc nhiệm vụ 04/19 đồng chí (21,05%); …"."""
     rated = [m for m in members if m.proposed_level]
     parts = []
@@ -164,7 +174,8 @@ def build(data: MinutesData) -> OfficialDocument:
             align=("center", "left", "left", "left", "center"),
         )
     )
-    body.append(Para.of(Run(summary_line(data.members), bold=True)))
+    body.append(Para.of(Run(summary_line(data), bold=True)))
+    body.append(Para.of(level_breakdown(data.members)))
     if data.unit_assessment is not None and data.unit_assessment.proposed_level:
         unit = data.unit_assessment
         body.append(

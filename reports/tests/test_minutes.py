@@ -49,6 +49,8 @@ def test_the_minutes_say_who_came_how_each_voted_and_who_signs(held):
         "1. Đồng chí Nguyễn Văn An",
         "Hội nghị đề nghị xếp loại: Hoàn thành xuất sắc nhiệm vụ, đạt 02/02 phiếu tán thành (100%).",
         "Hội nghị đề nghị xếp loại: Hoàn thành tốt nhiệm vụ, đạt 01/02 phiếu tán thành (50%).",
+        "Đối với chi bộ đề nghị xếp loại hoàn thành tốt nhiệm vụ; đối với đảng viên 01/03 đồng chí đề nghị xếp loại "
+        "hoàn thành xuất sắc nhiệm vụ và 02/03 đồng chí xếp loại hoàn thành tốt nhiệm vụ.",
         "Chi bộ đề nghị xếp loại 3 đồng chí đảng viên: Hoàn thành xuất sắc nhiệm vụ: 01/03 đồng chí (33,33%); "
         "Hoàn thành tốt nhiệm vụ: 02/03 đồng chí (66,67%)",
         "Chi bộ tự đánh giá, đề nghị xếp loại tổ chức đảng: Hoàn thành tốt nhiệm vụ, đạt 02/02 phiếu tán thành",
