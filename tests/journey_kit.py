@@ -152,6 +152,12 @@ class Journey:
             self.click(selector)
         self.check(self.page.url)
 
+    def fill(self, selector: str, text: str) -> None:
+        """Click into a field and type (one click, one key per character)."""
+        self.click(selector)
+        self.page.fill(selector, "")
+        self.type(text)
+
     def type(self, text: str) -> None:
         self.keys += len(text)
         self.page.keyboard.type(text)

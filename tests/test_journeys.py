@@ -134,6 +134,75 @@ def test_secretary_records_the_2021_meeting_from_the_keyboard(personas, live_ser
     assert ProposalRound.objects.filter(unit_review=review).count() == 1
 
 
+def fill_self_review(j, words: str) -> None:
+    """Every text box of the member's form gets a sentence, every criterion the first grade, the level HTTNV."""
+    page = j.page
+    for box in page.locator("#self-review-form textarea:visible").all():
+        j.fill(f"#{box.get_attribute('id')}", words)
+    groups = sorted(
+        {r.get_attribute("name") for r in page.locator("#self-review-form input[type=radio]").all()}
+        - {"proposed_level"}
+    )
+    for name in groups:
+        j.click(f"input[name='{name}'] >> nth=0")
+    j.click("#pl-httnv")
+    if page.locator("#cs").count():  # the civil servant's own rating (the member works in the political system)
+        j.clicks += 2  # open the list, pick
+        page.select_option("#cs", index=1)
+
+
+def test_member_files_a_self_review_on_a_phone_and_resubmits(personas, live_server, chromium, screenshots):  # noqa: F811
+    cycle, review = mac_dinh_chi(personas)
+    j = journey(chromium, live_server, screenshots, "member-self-review", phone=True)
+    page = j.page
+    j.login("member_a1")
+    j.snap("home")
+    j.follow("#self-review-heading ~ a:has-text('Viết bản kiểm điểm năm nay')")
+    fill_self_review(j, "Chấp hành tốt chủ trương của Đảng, hoàn thành nhiệm vụ giảng dạy.")
+    j.follow("button:has-text('Lưu bản nháp')")
+    j.snap("self-review-draft")
+    # Leaves for the home page, comes back to the draft: what was typed is there.
+    j.follow("a.navbar-brand")
+    assert "Trạng thái: Đang soạn" in page.inner_text("main")
+    j.follow("#self-review-heading ~ a:has-text('Viết bản kiểm điểm năm nay')")
+    first = page.locator("#self-review-form textarea").first
+    assert first.input_value() == "Chấp hành tốt chủ trương của Đảng, hoàn thành nhiệm vụ giảng dạy."
+    j.follow("button:has-text('Nộp bản kiểm điểm')")
+    errors = page.locator(".alert-danger").all_inner_texts()
+    assert not errors, errors
+    j.snap("self-review-submitted")
+    j.finish()
+
+    # The secretary returns it with a reason, from her home page.
+    s = journey(chromium, live_server, screenshots, "secretary-return", phone=True)
+    s.login("sec_a1")
+    s.follow("#meetings-heading ~ ul a:has-text('Bản kiểm điểm của đảng viên')")
+    s.follow("a:has-text('Nguyễn Văn An')")
+    s.fill("#return-reason", "Bổ sung hạn chế về thời gian sinh hoạt chi bộ.")
+    s.follow("button:has-text('Trả lại cho đảng viên')")
+    s.finish()
+
+    # The member sees the reason on her home page, revises and resubmits.
+    m = journey(chromium, live_server, screenshots, "member-resubmit", phone=True)
+    m.login("member_a1")
+    assert "Bổ sung hạn chế về thời gian sinh hoạt chi bộ." in m.page.inner_text("main")
+    m.snap("home-returned")
+    m.follow("#self-review-heading ~ a:has-text('Viết bản kiểm điểm năm nay')")
+    last = m.page.locator("#self-review-form textarea:visible").last
+    m.fill(f"#{last.get_attribute('id')}", "Đôi lúc chưa dự đủ sinh hoạt chi bộ; sẽ khắc phục trong năm tới.")
+    m.follow("button:has-text('Nộp lại bản kiểm điểm')")
+    errors = m.page.locator(".alert-danger").all_inner_texts()
+    assert not errors, errors
+    m.finish()
+
+    from appraisal.models import SelfReview
+
+    filed = SelfReview.objects.get(unit_review=review, member=personas.member_record_a1)
+    assert filed.state == "resubmitted"
+    assert filed.proposed_level == "httnv"
+    assert filed.versions.count() == 2
+
+
 def test_a_secretary_and_a_member_are_refused_what_is_not_theirs(personas, live_server, chromium, screenshots):  # noqa: F811
     cycle, review = mac_dinh_chi(personas)
     j = journey(chromium, live_server, screenshots, "refusals", phone=True)
@@ -152,4 +221,11 @@ def test_a_secretary_and_a_member_are_refused_what_is_not_theirs(personas, live_
     response = m.page.goto(live_server.url + reverse("members:detail", args=[personas.member_record_b1.pk]))
     assert response.status == 404
     assert "Vũ Thị Giang" not in m.page.content()
+    # …and another member's self-review of the same cell.
+    from members.models import Member
+
+    other = Member.objects.get(full_name="Trần Thị Bình")
+    response = m.page.goto(live_server.url + reverse("appraisal:self_review", args=[review.pk, other.pk]))
+    assert response.status in (403, 404)
+    assert "Trần Thị Bình" not in m.page.inner_text("main")
     m.finish()
