@@ -158,6 +158,11 @@ class Journey:
         self.page.fill(selector, "")
         self.type(text)
 
+    def choose(self, selector: str, value: str) -> None:
+        """Pick an option of a list (two clicks: open it, pick)."""
+        self.clicks += 2
+        self.page.select_option(selector, value)
+
     def type(self, text: str) -> None:
         self.keys += len(text)
         self.page.keyboard.type(text)

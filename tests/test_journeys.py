@@ -229,3 +229,67 @@ def test_a_secretary_and_a_member_are_refused_what_is_not_theirs(personas, live_
     assert response.status in (403, 404)
     assert "Trần Thị Bình" not in m.page.inner_text("main")
     m.finish()
+
+
+def test_ward_staff_return_then_approve_and_bulk_approve(personas, live_server, chromium, screenshots, tasks):  # noqa: F811
+    from members.models import Member
+
+    cycle, review = mac_dinh_chi(personas)
+    members = list(Member.objects.filter(memberships__unit=personas.cell_a1).order_by("full_name"))
+    f.propose(review, levels=["htxsnv"] * EXCELLENT + ["httnv"] * 15, unit_level="htxsnv", members=members)
+    other = f.review_of(cycle, personas.cell_a2)
+    f.propose(other, levels=["httnv", "httnv"], members=Member.objects.filter(memberships__unit=personas.cell_a2))
+    j = journey(chromium, live_server, screenshots, "ward-staff")
+    page = j.page
+    j.login("staff_a")
+    j.follow("nav a:has-text('Kỳ đánh giá')")
+    j.follow(f"main a:has-text('{cycle.title}')")
+    j.follow("a:has-text('Bảng tiến độ')")
+    j.snap("dashboard")
+    j.follow(f"main td a:has-text('{CELL}')")
+    j.follow("button:has-text('Kiểm tra tỷ lệ')")
+    j.snap("decision-check")
+    j.fill("#return-reason", "Đề nghị chi bộ ghi rõ căn cứ xếp loại chi bộ hoàn thành xuất sắc nhiệm vụ.")
+    j.follow("button:has-text('Trả lại')")
+    assert "Đã trả lại đề nghị" in page.inner_text("main")
+    j.finish()
+    assert UnitReview.objects.get(pk=review.pk).state == "returned"
+
+    # The secretary reads the reason on the meeting page, corrects the cell's row and submits again.
+    s = journey(chromium, live_server, screenshots, "secretary-resubmit", phone=True)
+    s.login("sec_a1")
+    s.follow(f"#meetings-heading ~ ul a:has-text('{CELL}')")
+    assert "Đề nghị chi bộ ghi rõ căn cứ" in s.page.inner_text("main")
+    s.snap("meeting-returned")
+    if s.page.locator("button:has-text('Rút lại đề nghị để sửa')").count():
+        s.follow("button:has-text('Rút lại đề nghị để sửa')")
+    # The correction: the meeting's date and the committee's own proposal, missing from the first submission.
+    s.fill("#id_held_on", "16/11/2021")
+    collective = "tr:has(th:has-text('Tập thể chi ủy'))"
+    s.fill(f"{collective} input[name$='-votes-httnv']", "19")
+    s.choose(f"{collective} select", "httnv")
+    s.follow("button:has-text('Lưu kết quả hội nghị')")
+    s.follow("button:has-text('Gửi đề nghị xếp loại lên cấp trên')")
+    s.finish()
+    assert UnitReview.objects.get(pk=review.pk).state == "resubmitted", s.page.locator(".alert").all_inner_texts()
+
+    # Staff approve it, then the other cells in bulk from the dashboard.
+    w = journey(chromium, live_server, screenshots, "ward-staff-approve")
+    w.login("staff_a")
+    w.follow("nav a:has-text('Kỳ đánh giá')")
+    w.follow(f"main a:has-text('{cycle.title}')")
+    w.follow("a:has-text('Bảng tiến độ')")
+    w.follow(f"main td a:has-text('{CELL}')")
+    # 4 excellent of 17 rated full members exceeds 20 %: the ward records the article's case as an exception.
+    w.fill("#quota-exception", "Chi bộ hoàn thành xuất sắc nhiệm vụ; Đảng ủy phường đồng ý ngoại lệ.")
+    w.follow("button[value=approve]")
+    assert "Đã phê duyệt" in w.page.inner_text("main"), w.page.locator(".alert").all_inner_texts()
+    w.page.go_back()
+    w.page.go_back()
+    w.page.reload()
+    w.click(f"#pick-{other.pk}")
+    w.follow("button:has-text('Phê duyệt các đơn vị đã chọn')")
+    w.snap("dashboard-approved")
+    w.finish()
+    assert UnitReview.objects.get(pk=review.pk).state == "approved"
+    assert UnitReview.objects.get(pk=other.pk).state == "approved"
