@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 # `make run` is a development server: DEBUG on unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test install lint worker clean-venv
+.PHONY: run test install lint worker screenshots clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: install
 # A Celery worker for the PostgreSQL + Redis set-up (see README).
 worker: install
 	$(RUN_ENV) $(BIN)/celery -A config worker --loglevel=INFO
+
+# Refresh docs/screenshots/ from the browser journeys (Debian's Chromium; prints each journey's effort).
+screenshots: install
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/test_journeys.py -s
 
 clean-venv:
 	rm -rf $(VENV)

@@ -203,8 +203,8 @@ class MeetingForm:
             if not line.strip():
                 continue
             cells = [c.strip() for c in line.split("\t")]
-            if cells and cells[0].rstrip(".").isdigit():
-                cells = cells[1:]
+            if len(cells) > 1 and (cells[0].rstrip(".").isdigit() or not cells[0]):
+                cells = cells[1:]  # the STT column, or its empty cell on a row without a number (the cell's own)
             while cells and not cells[-1]:
                 cells.pop()
             where = _("Dòng %(n)s của bảng dán") % {"n": number}

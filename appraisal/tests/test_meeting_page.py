@@ -297,3 +297,16 @@ def test_the_home_page_points_the_secretary_to_the_meeting(personas, client_for,
     assert url(review) not in client_for(personas.sec_a2).get(reverse("home")).content.decode()
     for who in (personas.staff_a, personas.member_a1):
         assert "Hội nghị kiểm điểm của chi bộ" not in client_for(who).get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_pasted_row_with_an_empty_number_cell_is_read_like_a_numbered_one(personas, client_for):
+    """Spreadsheets leave the STT empty on the cell's own row: the empty first cell is the number column."""
+    review = setup(personas)
+    data = post_data(review)
+    for key in [k for k in data if "-votes-" in k or k.endswith("-proposed_level")]:
+        del data[key]
+    data["paste"] = PASTED.replace("4\tChi bộ", "\tChi bộ")
+    response = client_for(personas.sec_a1).post(url(review), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Rating.objects.get(subject="organisation").votes == {"htxsnv": 3}
