@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from members.models import Member, Membership, name_key
+from members.models import Member, Membership
+from members.tests.factories import bulk_members
 from party_units.models import PartyUnit, UnitKind
 from party_units.tests.personas import make_unit
 
@@ -39,28 +40,9 @@ def grow_ward(parent: PartyUnit, *, name="Phường lớn", cells: int, members_
     start = start or datetime.date(2015, 1, 1)
     ward = make_unit(parent, name, UnitKind.COMMITTEE, "Đảng ủy phường", "ĐU")
     cell_units = [make_unit(ward, f"{name} – Chi bộ {c + 1}") for c in range(cells)]
-    members = []
-    for c, _cell in enumerate(cell_units):
-        for m in range(members_per_cell):
-            full_name = f"Đảng viên {name} {c}-{m}"
-            key = name_key(full_name)
-            members.append(
-                Member(
-                    full_name=full_name,
-                    name_key=key,
-                    given_name=key.rsplit(" ", 1)[-1],
-                    admitted_on=datetime.date(2010, 1, 1),
-                    full_member_on=datetime.date(2011, 1, 1),
-                )
-            )
-    Member.objects.bulk_create(members, batch_size=1000)
-    created = list(Member.objects.filter(full_name__startswith=f"Đảng viên {name} ").order_by("id"))
-    Membership.objects.bulk_create(
-        [
-            Membership(member=member, unit=cell_units[i // members_per_cell], start_date=start)
-            for i, member in enumerate(created)
-        ],
-        batch_size=1000,
+    bulk_members(
+        [(f"Đảng viên {name} {c}-{m}", cell) for c, cell in enumerate(cell_units) for m in range(members_per_cell)],
+        start=start,
     )
     return ward
 

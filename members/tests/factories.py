@@ -27,6 +27,35 @@ def member(
     return record
 
 
+FIRST_DAY = datetime.date(2015, 1, 1)
+
+
+def bulk_members(
+    placements: list[tuple[str, object]], *, start: datetime.date = datetime.date(2015, 1, 1)
+) -> list[Member]:
+    """Members written in bulk, each ``(full name, cell)``, with every key the model derives (``Member.normalise``)
+    and an official membership from ``start``; returned in the order given."""
+    rows = []
+    for full_name, _cell in placements:
+        row = Member(
+            full_name=full_name, admitted_on=datetime.date(2010, 1, 1), full_member_on=datetime.date(2011, 1, 1)
+        )
+        row.normalise()
+        rows.append(row)
+    created = Member.objects.bulk_create(rows, batch_size=1000)
+    if any(m.pk is None for m in created):  # a backend that returns no ids from a bulk insert
+        by_name = {m.full_name: m for m in Member.objects.filter(full_name__in=[r.full_name for r in rows])}
+        created = [by_name[r.full_name] for r in rows]
+    Membership.objects.bulk_create(
+        [
+            Membership(member=m, unit=cell, start_date=start)
+            for m, (_name, cell) in zip(created, placements, strict=True)
+        ],
+        batch_size=1000,
+    )
+    return created
+
+
 def membership(record: Member, cell, start: datetime.date, end: datetime.date | None = None, **fields) -> Membership:
     return Membership.objects.create(member=record, unit=cell, start_date=start, end_date=end, **fields)
 

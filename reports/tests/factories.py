@@ -8,7 +8,8 @@ import datetime
 from appraisal.models import Attendance, MeetingGuest, Rating, ReviewMeeting, UnitReview, VoteMethod
 from appraisal.rules import Subject
 from appraisal.tests.factories import cycle as make_cycle
-from members.models import Member, Membership, name_key
+from members.models import Member
+from members.tests.factories import bulk_members
 from party_units.models import PartyUnit
 
 LEVELS = ("htxsnv", "httnv", "httnv", "htnv")
@@ -20,25 +21,7 @@ def opened_cycle(unit: PartyUnit, *, year: int = 2021, rule_set: str = "hd21-201
 
 def add_members(cell: PartyUnit, count: int, *, prefix: str = "Đảng viên") -> list[Member]:
     """``count`` members in ``cell``, written in bulk (names NFC with diacritics)."""
-    rows = []
-    for index in range(count):
-        full_name = f"{prefix} Thị Ánh Tuyết {cell.pk}-{index:03d}"
-        key = name_key(full_name)
-        rows.append(
-            Member(
-                full_name=full_name,
-                name_key=key,
-                given_name=key.rsplit(" ", 1)[-1],
-                admitted_on=datetime.date(2010, 1, 1),
-                full_member_on=datetime.date(2011, 1, 1),
-            )
-        )
-    Member.objects.bulk_create(rows, batch_size=1000)
-    created = list(Member.objects.filter(full_name__startswith=f"{prefix} Thị Ánh Tuyết {cell.pk}-").order_by("id"))
-    Membership.objects.bulk_create(
-        [Membership(member=m, unit=cell, start_date=datetime.date(2015, 1, 1)) for m in created], batch_size=1000
-    )
-    return created
+    return bulk_members([(f"{prefix} Thị Ánh Tuyết {cell.pk}-{index:03d}", cell) for index in range(count)])
 
 
 def hold_meeting(
