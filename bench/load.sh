@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 DURATION=${1:-30}
 WORKERS=${2:-4}
 PORT=${LOAD_PORT:-8765}
-export SECRET_KEY=${SECRET_KEY:-load-test-only} DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
+export SECRET_KEY=${SECRET_KEY:-load-test-only} DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_SSL_REDIRECT=0
 export LOG_LEVEL=WARNING
 .venv/bin/python manage.py collectstatic --noinput -v0
 # The mix: (path, session cookie) per line, written by bench/load_paths.py from the bench personas.

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 assets from PyPI, no CDN
     "axes",  # login throttling (party_units/signin.py)
+    "csp",  # Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
     # the project's apps, lowest layer first (each imports only those above it in this list)
     "audit",
     "party_units",
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "party_units.sessions.NoStoreMiddleware",
     "party_units.replica.PinAfterWriteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page; last, as axes asks
 ]
 
@@ -226,10 +229,41 @@ CELERY_TASK_ROUTES = {
     "appraisal.email_notifications": {"queue": "notifications"},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
+# HTTPS (docs/deploy.md). In production the reverse proxy in front terminates TLS and tells Django the scheme in
+# X-Forwarded-Proto, which it must set itself, overwriting whatever the client sent (TRUST_X_FORWARDED_PROTO=0 when
+# gunicorn is reached without such a proxy). Django then redirects plain http to https and sends HSTS; each is
+# configurable for a proxy that already does it (SECURE_SSL_REDIRECT=0, SECURE_HSTS_SECONDS=0). The cookies are
+# sent over https only. Tests run without the redirect (the test client speaks http) and check it separately.
+if env_bool("TRUST_X_FORWARDED_PROTO", default=not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 60 * 60)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Clickjacking: no page may be shown inside a frame, by the old header and by the policy's frame-ancestors.
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): everything from this site only; no inline script, no inline style, no
+# eval, no plugins, no <base>, forms post only here. Scripts live in static/js, styles in static/css (a form asks
+# for confirmation with data-confirm, read by static/js/confirm.js). data: images are Bootstrap's SVG icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,
