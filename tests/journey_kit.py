@@ -123,7 +123,8 @@ class Journey:
 
     def __post_init__(self):
         self.page.on("load", self._loaded)
-        self.page.on("dialog", lambda dialog: dialog.accept())  # the confirmations: the user says yes
+        # No standing dialog handler: Playwright dismisses a confirmation nobody expects (so the form is not sent
+        # and the journey stops there); an expected one is answered by ``confirm``.
 
     def _loaded(self, _page) -> None:
         self.loads += 1
@@ -151,6 +152,32 @@ class Journey:
         with self.page.expect_navigation():
             self.click(selector)
         self.check(self.page.url)
+
+    def confirm(self, selector: str, question: str, *, accept: bool = True) -> None:
+        """Click a button that asks before an irreversible action: the browser's confirmation must appear and
+        contain ``question``; the user answers OK (one more click; the form is sent and the next page checked)
+        or Cancel (nothing is sent, the page stays)."""
+        asked: list[str] = []
+
+        def answer(dialog) -> None:
+            asked.append(dialog.message)
+            if accept:
+                dialog.accept()
+            else:
+                dialog.dismiss()
+
+        self.page.once("dialog", answer)
+        url = self.page.url
+        if accept:
+            self.follow(selector)
+        else:
+            self.click(selector)
+            self.page.wait_for_load_state("load")
+        self.clicks += 1  # OK or Cancel in the confirmation
+        assert asked, f"no confirmation was asked before {selector}"
+        assert question in asked[0], f"the confirmation asked {asked[0]!r}, not {question!r}"
+        if not accept:
+            assert self.page.url == url, "the form was sent although the user cancelled"
 
     def fill(self, selector: str, text: str) -> None:
         """Click into a field and type (one click, one key per character)."""

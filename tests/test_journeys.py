@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from appraisal.models import ProposalRound, Rating, UnitReview
+from appraisal.models import ProposalRound, Rating, SelfReview, UnitReview
 from appraisal.tests import factories as f
 from tests.journey_kit import chromium, journey, screenshots, tasks  # noqa: F401  (fixtures)
 
@@ -114,7 +114,7 @@ def test_secretary_records_the_2021_meeting_from_the_keyboard(personas, live_ser
         "xếp loại hoàn thành xuất sắc nhiệm vụ và 15/19 đồng chí xếp loại hoàn thành tốt nhiệm vụ"
     )
     j.snap("meeting-saved")
-    j.follow("button:has-text('Gửi đề nghị xếp loại lên cấp trên')")  # a confirmation is asked and accepted
+    j.confirm("button:has-text('Gửi đề nghị xếp loại lên cấp trên')", "Gửi đề nghị xếp loại lên cấp trên?")
     assert "chỉ xem" in page.inner_text("main")
     j.snap("meeting-submitted")
 
@@ -167,7 +167,10 @@ def test_member_files_a_self_review_on_a_phone_and_resubmits(personas, live_serv
     j.follow("#self-review-heading ~ a:has-text('Viết bản kiểm điểm năm nay')")
     first = page.locator("#self-review-form textarea").first
     assert first.input_value() == "Chấp hành tốt chủ trương của Đảng, hoàn thành nhiệm vụ giảng dạy."
-    j.follow("button:has-text('Nộp bản kiểm điểm')")
+    # Submitting asks first; she cancels once (nothing is sent), then confirms.
+    j.confirm("button:has-text('Nộp bản kiểm điểm')", "Nộp bản kiểm điểm cho chi bộ?", accept=False)
+    assert SelfReview.objects.get(unit_review=review, member=personas.member_record_a1).state == "draft"
+    j.confirm("button:has-text('Nộp bản kiểm điểm')", "Nộp bản kiểm điểm cho chi bộ?")
     errors = page.locator(".alert-danger").all_inner_texts()
     assert not errors, errors
     j.snap("self-review-submitted")
@@ -179,7 +182,7 @@ def test_member_files_a_self_review_on_a_phone_and_resubmits(personas, live_serv
     s.follow("#meetings-heading ~ ul a:has-text('Bản kiểm điểm của đảng viên')")
     s.follow("a:has-text('Nguyễn Văn An')")
     s.fill("#return-reason", "Bổ sung hạn chế về thời gian sinh hoạt chi bộ.")
-    s.follow("button:has-text('Trả lại cho đảng viên')")
+    s.confirm("button:has-text('Trả lại cho đảng viên')", "Trả lại bản kiểm điểm cho đồng chí Nguyễn Văn An sửa?")
     s.finish()
 
     # The member sees the reason on her home page, revises and resubmits.
@@ -190,12 +193,10 @@ def test_member_files_a_self_review_on_a_phone_and_resubmits(personas, live_serv
     m.follow("#self-review-heading ~ a:has-text('Viết bản kiểm điểm năm nay')")
     last = m.page.locator("#self-review-form textarea:visible").last
     m.fill(f"#{last.get_attribute('id')}", "Đôi lúc chưa dự đủ sinh hoạt chi bộ; sẽ khắc phục trong năm tới.")
-    m.follow("button:has-text('Nộp lại bản kiểm điểm')")
+    m.confirm("button:has-text('Nộp lại bản kiểm điểm')", "Nộp bản kiểm điểm cho chi bộ?")
     errors = m.page.locator(".alert-danger").all_inner_texts()
     assert not errors, errors
     m.finish()
-
-    from appraisal.models import SelfReview
 
     filed = SelfReview.objects.get(unit_review=review, member=personas.member_record_a1)
     assert filed.state == "resubmitted"
@@ -250,7 +251,9 @@ def test_ward_staff_return_then_approve_and_bulk_approve(personas, live_server, 
     j.follow("button:has-text('Kiểm tra tỷ lệ')")
     j.snap("decision-check")
     j.fill("#return-reason", "Đề nghị chi bộ ghi rõ căn cứ xếp loại chi bộ hoàn thành xuất sắc nhiệm vụ.")
-    j.follow("button:has-text('Trả lại')")
+    j.confirm("button:has-text('Trả lại')", f"Trả lại đề nghị xếp loại cho {CELL} sửa?", accept=False)
+    assert UnitReview.objects.get(pk=review.pk).state == "submitted"  # cancelled: nothing sent
+    j.confirm("button:has-text('Trả lại')", f"Trả lại đề nghị xếp loại cho {CELL} sửa?")
     assert "Đã trả lại đề nghị" in page.inner_text("main")
     j.finish()
     assert UnitReview.objects.get(pk=review.pk).state == "returned"
@@ -269,7 +272,7 @@ def test_ward_staff_return_then_approve_and_bulk_approve(personas, live_server, 
     s.fill(f"{collective} input[name$='-votes-httnv']", "19")
     s.choose(f"{collective} select", "httnv")
     s.follow("button:has-text('Lưu kết quả hội nghị')")
-    s.follow("button:has-text('Gửi đề nghị xếp loại lên cấp trên')")
+    s.confirm("button:has-text('Gửi đề nghị xếp loại lên cấp trên')", "Gửi đề nghị xếp loại lên cấp trên?")
     s.finish()
     assert UnitReview.objects.get(pk=review.pk).state == "resubmitted", s.page.locator(".alert").all_inner_texts()
 
@@ -282,13 +285,13 @@ def test_ward_staff_return_then_approve_and_bulk_approve(personas, live_server, 
     w.follow(f"main td a:has-text('{CELL}')")
     # 4 excellent of 17 rated full members exceeds 20 %: the ward records the article's case as an exception.
     w.fill("#quota-exception", "Chi bộ hoàn thành xuất sắc nhiệm vụ; Đảng ủy phường đồng ý ngoại lệ.")
-    w.follow("button[value=approve]")
+    w.confirm("button[value=approve]", f"Phê duyệt kết quả xếp loại của {CELL} với các mức đang chọn?")
     assert "Đã phê duyệt" in w.page.inner_text("main"), w.page.locator(".alert").all_inner_texts()
     w.page.go_back()
     w.page.go_back()
     w.page.reload()
     w.click(f"#pick-{other.pk}")
-    w.follow("button:has-text('Phê duyệt các đơn vị đã chọn')")
+    w.confirm("button:has-text('Phê duyệt các đơn vị đã chọn')", "Phê duyệt các đơn vị đã chọn, giữ nguyên đề nghị")
     w.snap("dashboard-approved")
     w.finish()
     assert UnitReview.objects.get(pk=review.pk).state == "approved"
