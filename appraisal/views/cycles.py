@@ -60,6 +60,7 @@ def cycle_list(request, unit_pk: int):
             "cycles": selectors.cycles_issued_by(unit) if not unit.is_cell else [],
             "reviews": selectors.reviews_of(unit),
             "can_create": not unit.is_cell and can(request.user, Perm.MANAGE_CYCLES, unit),
+            "can_import_past": can(request.user, Perm.MANAGE_MEMBERS, unit),
         },
     )
 
