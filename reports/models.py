@@ -27,6 +27,11 @@ class ReportJob(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The account the document belongs to (a member's own self-review): it may see the job and its file besides
+    # those who may see the unit (party_units.access reads ``owner_user_id``).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
     filename = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
@@ -55,6 +60,10 @@ class ReportJob(models.Model):
     @property
     def access_unit(self) -> PartyUnit:
         return self.unit
+
+    @property
+    def owner_user_id(self) -> int | None:
+        return self.owner_id
 
     @property
     def is_finished(self) -> bool:

@@ -14,11 +14,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from members.spreadsheet import write_row
-from party_units.models import PartyUnit, nfc
+from party_units.models import PartyUnit, UnitKind, nfc
 from party_units.selectors import flatten, unit_tree
 
 from .documents import docx, pdf
 from .documents import minutes as minutes_doc
+from .documents import self_review as self_review_doc
 from .documents import summary as summary_doc
 from .documents.model import OfficialDocument
 
@@ -173,6 +174,68 @@ def bulk_minutes(unit: PartyUnit, params: dict) -> Rendered:
     return Rendered(zip_of(documents), f"bien-ban-{ascii_slug(unit.name)}.zip", ZIP)
 
 
+def self_review(unit: PartyUnit, params: dict) -> Rendered:
+    """A member's self-review in the layout of its form variant: the version named (0: as it stands)."""
+    from .selectors import self_review_data
+
+    data = self_review_data(int(params["self_review"]), int(params.get("version") or 0) or None)
+    return official(self_review_doc.build(data), params.get("format", "pdf"), f"ban-kiem-diem-{data.signer}")
+
+
+def collective_report(unit: PartyUnit, params: dict) -> Rendered:
+    from .selectors import collective_report_data
+
+    data = collective_report_data(int(params["review"]))
+    return official(self_review_doc.build(data), params.get("format", "pdf"), f"bao-cao-kiem-diem-{data.unit_name}")
+
+
+def self_reviews_of_cell(review_id: int, fmt: str = "pdf", progress=None) -> list[Rendered]:
+    """Every submitted self-review of one cell's work item, each at its last submitted version."""
+    from .selectors import self_reviews_of_cell as forms_of_cell
+
+    forms = forms_of_cell(review_id)
+    documents = []
+    for index, data in enumerate(forms, start=1):
+        documents.append(official(self_review_doc.build(data), fmt, f"ban-kiem-diem-{data.signer}"))
+        if progress is not None:
+            progress(index, len(forms))
+    return documents
+
+
+def cell_reviews_of_cycle(unit: PartyUnit, cycle_id: int) -> list[tuple[int, str]]:
+    """(work item id, cell name) of every cell under ``unit`` (itself included) in the cycle's cascade."""
+    from appraisal.models import UnitReview
+
+    return list(
+        UnitReview.objects.filter(
+            root_id=_root_id(cycle_id), unit__path__startswith=unit.path, unit__kind=UnitKind.CELL
+        )
+        .order_by("unit__path")
+        .values_list("pk", "unit__name")
+    )
+
+
+def collective_reports_of_cycle(unit: PartyUnit, cycle_id: int, fmt: str = "pdf") -> list[Rendered]:
+    """The own report of every cell under ``unit`` that has written one."""
+    from appraisal.models import CollectiveReport
+
+    cells = [pk for pk, _name in cell_reviews_of_cycle(unit, cycle_id)]
+    written = set(CollectiveReport.objects.filter(unit_review_id__in=cells).values_list("unit_review_id", flat=True))
+    return [collective_report(unit, {"review": pk, "format": fmt}) for pk in cells if pk in written]
+
+
+def bulk_self_reviews(unit: PartyUnit, params: dict) -> Rendered:
+    from .services import job_progress
+
+    job_id = params.get("_job")
+    documents = self_reviews_of_cell(
+        int(params["review"]),
+        params.get("format", "pdf"),
+        progress=(lambda done, total: job_progress(job_id, done, total)) if job_id else None,
+    )
+    return Rendered(zip_of(documents), f"ban-kiem-diem-{ascii_slug(unit.name)}.zip", ZIP)
+
+
 @dataclass(frozen=True)
 class Kind:
     label: str
@@ -187,4 +250,9 @@ RENDERERS: dict[str, Kind] = {
     "summary": Kind("Báo cáo tổng hợp kết quả xếp loại", summary, needs=("cycle",)),
     "statistics": Kind("Biểu thống kê kết quả xếp loại", statistics, ("pdf", "xlsx", "docx"), needs=("cycle",)),
     "bulk_minutes": Kind("Biên bản của mọi chi bộ (tệp nén)", bulk_minutes, needs=("cycle",)),
+    "self_review": Kind("Bản kiểm điểm cá nhân", self_review, needs=("self_review",)),
+    "collective_report": Kind("Báo cáo kiểm điểm của chi bộ", collective_report, needs=("review",)),
+    "bulk_self_reviews": Kind(
+        "Bản kiểm điểm của mọi đảng viên trong chi bộ (tệp nén)", bulk_self_reviews, needs=("review",)
+    ),
 }

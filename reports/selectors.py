@@ -3,14 +3,28 @@ whatever the size of the cell or committee; the renderers in ``reports/documents
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import timezone
 
-from appraisal.models import Attendance, Rating, ReviewCycle, ReviewMeeting, UnitReview
-from appraisal.rules import Subject, format_percent
+from appraisal.models import (
+    Attendance,
+    CollectiveReport,
+    Rating,
+    ReviewCycle,
+    ReviewMeeting,
+    SelfReview,
+    SelfReviewVersion,
+    UnitReview,
+)
+from appraisal.rules import RatingMethod, Subject, format_percent
+from appraisal.services.self_reviews import CONDITION_FIELDS
+from members.models import Membership, PartyPost
 from members.selectors import order_members
 from party_units.models import PATH_STEP, PartyUnit
 
 from .documents.minutes import Absent, Guest, MemberAssessment, MinutesData
+from .documents.self_review import FormData
 from .documents.summary import Counts, Exception_, SummaryData, UnitLine
 from .models import IssuedNumber
 
@@ -157,4 +171,136 @@ def summary_data(unit: PartyUnit, cycle_id: int) -> SummaryData:
         signer_title=f"T/M {unit.level_label}" if not unit.is_cell else "T/M Chi bộ",
         signer_role="Bí thư",
         number=None,
+    )
+
+
+# --- Self-reviews and the collective's report ---------------------------------------------------------------
+
+
+def _member_fields(structure, member, unit) -> tuple[tuple[str, str], ...]:
+    values = {
+        "full_name": member.full_name,
+        "date_of_birth": member.date_of_birth.strftime("%d/%m/%Y") if member.date_of_birth else "",
+        "party_post": member.get_party_post_display(),
+        "government_post": member.government_post,
+        "union_post": member.union_post,
+        "workplace": member.workplace,
+        "cell": unit.name,
+        "unit": unit.name,
+    }
+    return tuple((label, values.get(name, "")) for name, label in structure.header_fields)
+
+
+def _conditions(structure, content: dict) -> tuple[tuple[str, str], ...]:
+    typed = content.get("conditions") or {}
+    if structure.collective or not structure.score_groups or not typed:
+        return ()
+    return tuple((label, str(typed.get(name, ""))) for name, label in CONDITION_FIELDS)
+
+
+def _local_day(moment) -> datetime.date | None:
+    return timezone.localtime(moment).date() if moment else None
+
+
+def _self_review_form(review: SelfReview, version: SelfReviewVersion | None, rating: Rating | None) -> FormData:
+    unit_review = review.unit_review
+    cycle, unit = unit_review.cycle, unit_review.unit
+    rules = cycle.rules()
+    groups = cycle.score_groups() if rules.method is RatingMethod.SCORE_100 else None
+    variant = rules.variant_for_code(review.form_code)
+    structure = rules.form_structure(variant, leader=review.leader, score_groups=groups)
+    source = version or review
+    submitted = version.submitted_at if version else review.submitted_at
+    note = ""
+    if version is not None and version.number > 1:
+        note = f"Nộp lần thứ {version.number}, ngày {_local_day(submitted).strftime('%d/%m/%Y')}"
+    return FormData(
+        superior=superior_name(unit),
+        unit_name=unit.name,
+        abbreviation=unit.abbreviation,
+        place_name=unit.place_name,
+        period=cycle.period_label,
+        day=_local_day(submitted),
+        structure=structure,
+        fields=_member_fields(structure, review.member, unit),
+        content=source.content or {},
+        proposed_level=source.proposed_level,
+        conditions=_conditions(structure, source.content or {}),
+        general_score=source.general_score,
+        tasks_score=source.tasks_score,
+        signer=review.member.full_name,
+        cell_comments=rating.comments if rating else "",
+        cell_level=rating.proposed_level if rating else "",
+        decided_level=rating.decided_level if rating else "",
+        note=note,
+    )
+
+
+def self_review_data(self_review_id: int, version: int | None = None) -> FormData:
+    """One member's self-review as filled (``version``: a submitted version by its number; None: the record as it
+    stands, the member's draft included), with the cell's comments and levels once the meeting has rated it
+    (three queries)."""
+    review = SelfReview.objects.select_related("member", "unit_review__cycle", "unit_review__unit__parent").get(
+        pk=self_review_id
+    )
+    found = review.versions.filter(number=version).first() if version else None
+    if version and found is None:
+        raise SelfReviewVersion.DoesNotExist(f"lần nộp {version}")
+    rating = Rating.objects.filter(
+        unit_review_id=review.unit_review_id, subject=Subject.MEMBER, member_id=review.member_id
+    ).first()
+    return _self_review_form(review, found, rating)
+
+
+def self_reviews_of_cell(unit_review_id: int) -> list[FormData]:
+    """The submitted self-reviews of one cell's work item, each at its last submitted version, in the order of
+    the roster (four queries whatever the size of the cell)."""
+    reviews = order_members(
+        SelfReview.objects.filter(unit_review_id=unit_review_id).select_related(
+            "member", "unit_review__cycle", "unit_review__unit__parent"
+        ),
+        "member__",
+    )
+    latest: dict[int, SelfReviewVersion] = {}
+    for version in SelfReviewVersion.objects.filter(self_review__unit_review_id=unit_review_id).order_by("number"):
+        latest[version.self_review_id] = version
+    ratings = {
+        rating.member_id: rating
+        for rating in Rating.objects.filter(unit_review_id=unit_review_id, subject=Subject.MEMBER)
+    }
+    return [
+        _self_review_form(review, latest[review.pk], ratings.get(review.member_id))
+        for review in reviews
+        if review.pk in latest
+    ]
+
+
+def collective_report_data(unit_review_id: int) -> FormData:
+    """The cell's own report (Mẫu 01 in 2025), signed for the cell by its secretary when the roster names one."""
+    report = CollectiveReport.objects.select_related("unit_review__cycle", "unit_review__unit__parent").get(
+        unit_review_id=unit_review_id
+    )
+    unit_review = report.unit_review
+    cycle, unit = unit_review.cycle, unit_review.unit
+    structure = cycle.rules().collective_form_structure()
+    secretary = (
+        Membership.objects.current()
+        .filter(unit=unit, member__party_post=PartyPost.SECRETARY)
+        .select_related("member")
+        .first()
+    )
+    return FormData(
+        superior=superior_name(unit),
+        unit_name=unit.name,
+        abbreviation=unit.abbreviation,
+        place_name=unit.place_name,
+        period=cycle.period_label,
+        day=_local_day(report.submitted_at),
+        structure=structure,
+        fields=tuple((label, unit.name) for _name, label in structure.header_fields),
+        content=report.content or {},
+        proposed_level=report.proposed_level,
+        general_score=report.general_score,
+        tasks_score=report.tasks_score,
+        signer=secretary.member.full_name if secretary else "",
     )

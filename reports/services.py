@@ -27,7 +27,9 @@ class ReportError(Exception):
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 
-def job_start(*, actor: Actor, kind: str, unit: PartyUnit, params: dict | None = None) -> ReportJob:
+def job_start(
+    *, actor: Actor, kind: str, unit: PartyUnit, params: dict | None = None, owner_id: int | None = None
+) -> ReportJob:
     if kind not in RENDERERS:
         raise ReportError(f"Không có loại văn bản “{kind}”.")
     params = dict(params or {})
@@ -36,7 +38,7 @@ def job_start(*, actor: Actor, kind: str, unit: PartyUnit, params: dict | None =
     if params["format"] not in formats:
         raise ReportError(f"Văn bản này không có định dạng “{params['format']}”.")
     with transaction.atomic():
-        job = ReportJob.objects.create(kind=kind, unit=unit, params=params, requested_by=actor)
+        job = ReportJob.objects.create(kind=kind, unit=unit, params=params, requested_by=actor, owner_id=owner_id)
         audit_log(
             actor=actor,
             action="report.requested",

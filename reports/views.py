@@ -3,13 +3,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal.models import ReviewCycle, UnitReview
-from party_units.access import Perm, get_object_or_deny, get_unit_or_deny
+from appraisal.models import CollectiveReport, ReviewCycle, SelfReview, UnitReview
+from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny
+from party_units.models import PartyUnit
 
 from .models import JobStatus, ReportJob
 from .renderers import RENDERERS
@@ -26,11 +28,43 @@ def _int(value) -> int:
     return number
 
 
-def _params(request, kind: str, unit) -> dict:
+def _self_review(request, unit, params: dict) -> object:
+    """The self-review named by the form, through its own access check (its member, or whoever may see its
+    cell): the member renders the record as it stands, anyone else the last version the member submitted."""
+    review = get_object_or_deny(
+        request.user,
+        SelfReview.objects.select_related("unit_review__unit", "member"),
+        Perm.VIEW,
+        pk=_int(request.POST.get("self_review")),
+    )
+    if review.unit_review.unit_id != unit.pk:
+        raise Http404
+    params["self_review"] = review.pk
+    asked = request.POST.get("version", "")
+    if asked:  # a version the page is showing ("Lần 1")
+        number = _int(asked)
+        if not review.versions.filter(number=number).exists():
+            raise Http404
+        params["version"] = number
+    elif review.member.user_id is not None and review.member.user_id == request.user.pk:
+        params["version"] = 0
+    else:
+        last = review.versions.order_by("-number").values_list("number", flat=True).first()
+        if last is None:
+            raise ReportError(_("Đảng viên chưa nộp bản kiểm điểm."))
+        params["version"] = last
+    return review.member.user_id
+
+
+def _params(request, kind: str, unit) -> tuple[dict, object]:
     """The job's parameters from the form, each record fetched through the access check and tied to the unit,
-    so nobody renders a record of a unit they may not see by changing an id."""
+    so nobody renders a record of a unit they may not see by changing an id; and the account the document
+    belongs to, if any."""
     params = {"format": request.POST.get("format") or RENDERERS[kind].formats[0]}
     needs = RENDERERS[kind].needs
+    owner = None
+    if "self_review" in needs:
+        owner = _self_review(request, unit, params)
     if "review" in needs:
         review = get_object_or_deny(
             request.user, UnitReview.objects.select_related("unit"), Perm.VIEW, pk=_int(request.POST.get("review"))
@@ -38,6 +72,8 @@ def _params(request, kind: str, unit) -> dict:
         if review.unit_id != unit.pk:
             raise Http404
         params["review"] = review.pk
+        if kind == "collective_report" and not CollectiveReport.objects.filter(unit_review=review).exists():
+            raise ReportError(_("Chi bộ chưa lập báo cáo kiểm điểm."))
     if "cycle" in needs:
         cycle = get_object_or_deny(
             request.user,
@@ -48,20 +84,34 @@ def _params(request, kind: str, unit) -> dict:
         params["cycle"] = cycle.pk
     if "member" in needs:
         params["member"] = _int(request.POST.get("member"))
-    return params
+    return params, owner
+
+
+def _back(request, unit):
+    """Where a refused request returns: the page it came from (this site only), else the unit's page."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("party_units:detail", pk=unit.pk)
 
 
 @login_required
 @require_POST
 def job_create(request, unit_pk: int, kind: str):
-    unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
+    # The access check: a member's own paper is checked on the record (its member may render it without any
+    # right on the unit); every other document on the unit.
+    if kind in RENDERERS and "self_review" in RENDERERS[kind].needs:
+        unit = get_object_or_404(PartyUnit, pk=unit_pk)
+    else:
+        unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
     try:
         if kind not in RENDERERS:
             raise ReportError(_("Không có loại văn bản “%(kind)s”.") % {"kind": kind})
-        job = job_start(actor=request.user, kind=kind, unit=unit, params=_params(request, kind, unit))
+        params, owner = _params(request, kind, unit)
+        job = job_start(actor=request.user, kind=kind, unit=unit, params=params, owner_id=owner)
     except ReportError as exc:
         messages.error(request, str(exc))
-        return redirect("party_units:detail", pk=unit.pk)
+        return _back(request, unit)
     return redirect("reports:job", pk=job.pk)
 
 
@@ -85,7 +135,11 @@ def job_detail(request, pk: int):
         return JsonResponse(_state(job))
     kind = RENDERERS.get(job.kind)
     label = kind.label if kind else job.kind
-    return render(request, "reports/job_detail.html", {"job": job, "label": label})
+    return render(
+        request,
+        "reports/job_detail.html",
+        {"job": job, "label": label, "unit_visible": can(request.user, Perm.VIEW, job.unit)},
+    )
 
 
 @login_required

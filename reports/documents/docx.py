@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from .layout import DEFAULT_LAYOUT, Layout
-from .model import BarChart, OfficialDocument, Para, Run, Table, nfc
+from .model import BarChart, OfficialDocument, Para, Run, SignatureBlock, Table, nfc
 
 ALIGN = {
     "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -96,8 +96,9 @@ def _header(doc, document: OfficialDocument, layout: Layout) -> None:
     left += [
         (head.issuer.upper(), {"size": layout.issuer_size, "bold": True}),
         ("*", {"size": layout.issuer_size, "bold": True}),
-        (head.number_text, {"size": layout.number_size}),
     ]
+    if head.number_text:
+        left.append((head.number_text, {"size": layout.number_size}))
     _cell_lines(table.rows[0].cells[0], left, layout)
     _cell_lines(
         table.rows[0].cells[1],
@@ -175,14 +176,18 @@ def _chart(doc, block: BarChart, layout: Layout) -> None:
 
 
 def _closing(doc, document: OfficialDocument, layout: Layout) -> None:
+    _signature_row(doc, document.signatures, document.recipients, layout)
+
+
+def _signature_row(doc, signatures, recipients, layout: Layout) -> None:
     columns: list[list[tuple[str, dict]]] = []
-    if document.recipients:
-        recipients = [
+    if recipients:
+        recipients_column = [
             ("Nơi nhận:", {"size": layout.recipients_title_size, "bold": True, "italic": True, "align": "left"})
         ]
-        recipients += [("- " + item, {"size": layout.recipients_size, "align": "left"}) for item in document.recipients]
-        columns.append(recipients)
-    for signature in document.signatures:
+        recipients_column += [("- " + item, {"size": layout.recipients_size, "align": "left"}) for item in recipients]
+        columns.append(recipients_column)
+    for signature in signatures:
         lines = [(line.upper(), {"size": layout.signature_size, "bold": True}) for line in signature.lines]
         if signature.note:
             lines.append((signature.note, {"size": layout.signature_size - 1, "italic": True}))
@@ -255,6 +260,8 @@ def render(document: OfficialDocument, layout: Layout = DEFAULT_LAYOUT) -> bytes
             _table(doc, block, layout)
         elif isinstance(block, BarChart):
             _chart(doc, block, layout)
+        elif isinstance(block, SignatureBlock):
+            _signature_row(doc, block.signatures, (), layout)
     _closing(doc, document, layout)
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -34,14 +34,15 @@ class Header:
 
     superior: str  # "ĐẢNG BỘ PHƯỜNG QUYẾT THẮNG" (may be empty at the top of the tree)
     issuer: str  # "CHI BỘ TRƯỜNG TIỂU HỌC MẠC ĐĨNH CHI"
-    code: str  # "BB/CB": the type and the body's abbreviation, after the number
+    code: str  # "BB/CB": the type and the body's abbreviation, after the number; "" for a paper without one
     place: str
     date: datetime.date | None = None
     number: int | None = None  # None: a draft, the number is assigned when the document is issued
 
     @property
     def number_text(self) -> str:
-        return number_line(self.number, self.code)
+        """The number line, or "" for a paper that carries none (a member's self-review)."""
+        return number_line(self.number, self.code) if self.code else ""
 
     @property
     def date_text(self) -> str:
@@ -104,7 +105,15 @@ class Signature:
     note: str = ""  # "(Ký, ghi rõ họ tên)" under the captions, in italic
 
 
-Block = Para | Table | BarChart
+@dataclass(frozen=True)
+class SignatureBlock:
+    """Signatures inside the body, at the right (a form signed in turn: the member, then the cell's committee,
+    then the grassroots committee, each under its own heading)."""
+
+    signatures: tuple[Signature, ...]
+
+
+Block = Para | Table | BarChart | SignatureBlock
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from reportlab.platypus import Table as RLTable
 
 from . import fonts
 from .layout import DEFAULT_LAYOUT, MM, Layout
-from .model import BarChart, OfficialDocument, Para, Run, Signature, Table, nfc
+from .model import BarChart, OfficialDocument, Para, Run, Signature, SignatureBlock, Table, nfc
 
 ALIGN = {"justify": TA_JUSTIFY, "left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 SERIES_COLOURS = (colors.HexColor("#b71c1c"), colors.HexColor("#1565c0"), colors.HexColor("#2e7d32"))
@@ -114,11 +114,9 @@ def _header(document: OfficialDocument, st: Styles, width: float) -> list:
     left = []
     if head.superior:
         left.append(Paragraph(escape(nfc(head.superior.upper())), st.superior))
-    left += [
-        Paragraph(escape(nfc(head.issuer.upper())), st.issuer),
-        Paragraph("*", st.issuer),
-        Paragraph(escape(nfc(head.number_text)), st.number),
-    ]
+    left += [Paragraph(escape(nfc(head.issuer.upper())), st.issuer), Paragraph("*", st.issuer)]
+    if head.number_text:
+        left.append(Paragraph(escape(nfc(head.number_text)), st.number))
     right = [
         RuledLine("ĐẢNG CỘNG SẢN VIỆT NAM", st.family.face(bold=True), st.layout.national_size),
         Spacer(1, 6),
@@ -229,11 +227,15 @@ def _signature(signature: Signature, st: Styles) -> list:
 def _closing(document: OfficialDocument, st: Styles, width: float) -> list:
     """The signatures at the bottom: minutes put THƯ KÝ left and CHỦ TRÌ right; a letter puts "Nơi nhận:" left
     and the one signature right."""
-    columns = [_signature(signature, st) for signature in document.signatures]
-    if document.recipients:
-        recipients = [Paragraph("Nơi nhận:", st.recipients_title)]
-        recipients += [Paragraph(escape("- " + nfc(item)), st.recipients) for item in document.recipients]
-        columns.insert(0, recipients)
+    return _signature_row(document.signatures, document.recipients, st, width)
+
+
+def _signature_row(signatures, recipients, st: Styles, width: float) -> list:
+    columns = [_signature(signature, st) for signature in signatures]
+    if recipients:
+        recipients_column = [Paragraph("Nơi nhận:", st.recipients_title)]
+        recipients_column += [Paragraph(escape("- " + nfc(item)), st.recipients) for item in recipients]
+        columns.insert(0, recipients_column)
     if not columns:
         return []
     if len(columns) == 1:
@@ -296,6 +298,8 @@ def render(document: OfficialDocument, layout: Layout = DEFAULT_LAYOUT) -> bytes
             story += [Spacer(1, 4), _table(block, st, width), Spacer(1, 4)]
         elif isinstance(block, BarChart):
             story += [Spacer(1, 6), _chart(block, st, width)]
+        elif isinstance(block, SignatureBlock):
+            story += _signature_row(block.signatures, (), st, width)
     story += _closing(document, st, width)
     template.build(story)
     return buffer.getvalue()

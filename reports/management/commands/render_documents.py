@@ -1,6 +1,9 @@
 """Render a unit's documents of a cycle into a folder, for offices that archive by script.
 
 python manage.py render_documents --cycle 3 --unit 12 --kind minutes --out /srv/luu-tru/2025
+
+``self-review`` writes every submitted self-review (its last submitted version) of each cell under the unit, in
+a folder per cell when the unit is a committee; ``collective-report`` the own report of each cell that wrote one.
 """
 
 from __future__ import annotations
@@ -11,9 +14,19 @@ from django.core.management.base import BaseCommand, CommandError
 
 from appraisal.models import ReviewCycle
 from party_units.models import PartyUnit
-from reports.renderers import minutes_of_cycle, statistics, summary, unique_names
+from reports.renderers import (
+    Rendered,
+    ascii_slug,
+    cell_reviews_of_cycle,
+    collective_reports_of_cycle,
+    minutes_of_cycle,
+    self_reviews_of_cell,
+    statistics,
+    summary,
+    unique_names,
+)
 
-KINDS = ("minutes", "self-review", "summary", "statistics")
+KINDS = ("minutes", "self-review", "collective-report", "summary", "statistics")
 
 
 class Command(BaseCommand):
@@ -34,15 +47,24 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy: {exc}") from exc
         if format == "xlsx" and kind != "statistics":
             raise CommandError("Chỉ biểu thống kê có định dạng xlsx.")
+        folders: dict[str, list[Rendered]] = {}
         if kind == "minutes":
-            documents = minutes_of_cycle(found_unit, cycle, format)
+            folders[""] = minutes_of_cycle(found_unit, cycle, format)
         elif kind == "summary":
-            documents = [summary(found_unit, {"cycle": cycle, "format": format})]
+            folders[""] = [summary(found_unit, {"cycle": cycle, "format": format})]
         elif kind == "statistics":
-            documents = [statistics(found_unit, {"cycle": cycle, "format": format})]
+            folders[""] = [statistics(found_unit, {"cycle": cycle, "format": format})]
+        elif kind == "collective-report":
+            folders[""] = collective_reports_of_cycle(found_unit, cycle, format)
         else:
-            raise CommandError("Bản kiểm điểm cá nhân chưa xuất được bằng lệnh này.")
-        out.mkdir(parents=True, exist_ok=True)
-        for name, document in unique_names(documents):
-            (out / name).write_bytes(document.content)
-        self.stdout.write(f"Đã ghi {len(documents)} văn bản vào {out}.")
+            for review_id, cell_name in cell_reviews_of_cycle(found_unit, cycle):
+                folder = "" if found_unit.is_cell else ascii_slug(cell_name)
+                folders.setdefault(folder, []).extend(self_reviews_of_cell(review_id, format))
+        count = 0
+        for folder, documents in folders.items():
+            target = out / folder if folder else out
+            target.mkdir(parents=True, exist_ok=True)
+            for name, document in unique_names(documents):
+                (target / name).write_bytes(document.content)
+                count += 1
+        self.stdout.write(f"Đã ghi {count} văn bản vào {out}.")
