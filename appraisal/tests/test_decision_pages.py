@@ -149,6 +149,22 @@ def test_raising_the_ratio_and_defining_groups_from_the_pages(personas, client_f
     assert page.status_code == 200 and QuotaGroup.objects.get().codes == ["2A"]
 
 
+def test_quota_pages_refuse_a_committee_outside_the_cycles_scope(personas, client_for):
+    """Ward A's staff cannot record a raised ratio or groups for ward A in ward B's cycle, nor read that cycle
+    through ward A's address: 404, nothing written (the city's staff and the superuser alike)."""
+    cycle_b = make_cycle(personas.ward_b, year=2025, rule_set="hd43-2025", opened=True)
+    raise_url = reverse("appraisal:quota_raise", args=[cycle_b.pk, personas.ward_a.pk])
+    groups_url = reverse("appraisal:quota_groups", args=[cycle_b.pk, personas.ward_a.pk])
+    bulk_url = reverse("appraisal:bulk_approve", args=[cycle_b.pk, personas.ward_a.pk])
+    for user in (personas.staff_a, personas.higher, personas.superuser):
+        client = client_for(user)
+        assert client.post(raise_url, {"reason": "Kết quả nổi bật"}).status_code == 404
+        assert client.get(groups_url).status_code == 404
+        assert client.post(groups_url, {"name": "Cán bộ", "subject": "member", "codes": "2A"}).status_code == 404
+        assert client.post(bulk_url, {"review": []}).status_code == 404
+    assert not QuotaRaise.objects.exists() and not QuotaGroup.objects.exists()
+
+
 def test_the_cycle_audit_trail_is_filtered_paginated_and_readable(personas, setup, client_for):
     cycle, review = setup
     proposals_approve(actor=personas.staff_a, review=review, quota_exception_reason="Ngoại lệ")

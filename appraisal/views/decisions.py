@@ -30,14 +30,25 @@ def _cycle_or_404(pk: int) -> ReviewCycle:
     return get_object_or_404(ReviewCycle.objects.select_related("issuing_unit"), pk=pk)
 
 
-@login_required
-def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
-    """A committee's progress in a cycle: every unit directly under it, its state, late items, the levels
-    proposed and decided (with a chart). A ward sees its cells, a city its wards' totals (drill down)."""
+def _committee_in_cycle(
+    request, cycle_pk: int, unit_pk: int | None, perm: Perm = Perm.VIEW
+) -> tuple[ReviewCycle, PartyUnit]:
+    """The cycle and a committee within its scope (the issuing unit when ``unit_pk`` is None) that the user
+    sees (404 otherwise, also for a committee outside the cycle's scope), and ``perm`` on it (403)."""
     cycle = _cycle_or_404(cycle_pk)
     unit = get_unit_or_deny(request.user, unit_pk or cycle.issuing_unit_id, Perm.VIEW)
     if unit.is_cell or not unit.is_within(cycle.issuing_unit):
         raise Http404
+    if perm != Perm.VIEW:
+        require(request.user, perm, unit)
+    return cycle, unit
+
+
+@login_required
+def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
+    """A committee's progress in a cycle: every unit directly under it, its state, late items, the levels
+    proposed and decided (with a chart). A ward sees its cells, a city its wards' totals (drill down)."""
+    cycle, unit = _committee_in_cycle(request, cycle_pk, unit_pk)
     board = counts.dashboard(cycle, unit)
     can_approve = can(request.user, Perm.APPROVE, unit)
     raise_record = QuotaRaise.objects.filter(root_id=cycle.root_id_or_self, unit=unit).first()
@@ -213,9 +224,7 @@ def _votes(rating) -> str:
 @login_required
 def bulk_approve(request, cycle_pk: int, unit_pk: int):
     """Approve the ticked units' proposals as they are; each is still checked, refusals are listed."""
-    cycle = _cycle_or_404(cycle_pk)
-    unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
-    require(request.user, Perm.APPROVE, unit)
+    cycle, unit = _committee_in_cycle(request, cycle_pk, unit_pk, Perm.APPROVE)
     picked = []
     for value in request.POST.getlist("review"):
         pk, _sep, revision = value.partition(":")
@@ -245,9 +254,7 @@ def bulk_approve(request, cycle_pk: int, unit_pk: int):
 @require_POST
 @login_required
 def quota_raise(request, cycle_pk: int, unit_pk: int):
-    cycle = _cycle_or_404(cycle_pk)
-    unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
-    require(request.user, Perm.APPROVE, unit)
+    cycle, unit = _committee_in_cycle(request, cycle_pk, unit_pk, Perm.APPROVE)
     root = cycle if cycle.root_id is None else cycle.root
     try:
         services.quota_raise_record(actor=request.user, root=root, unit=unit, reason=request.POST.get("reason", ""))
@@ -262,9 +269,7 @@ def quota_raise(request, cycle_pk: int, unit_pk: int):
 @login_required
 def quota_groups(request, cycle_pk: int, unit_pk: int):
     """The committee's groups of similar subjects for the cycle (from 2023), and a form to add one."""
-    cycle = _cycle_or_404(cycle_pk)
-    unit: PartyUnit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
-    require(request.user, Perm.APPROVE, unit)
+    cycle, unit = _committee_in_cycle(request, cycle_pk, unit_pk, Perm.APPROVE)
     root = cycle if cycle.root_id is None else cycle.root
     posted = {}
     if request.method == "POST":
