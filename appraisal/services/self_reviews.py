@@ -567,6 +567,10 @@ def self_review_reopen(*, actor: Actor, unit_review: UnitReview, member: Member,
         raise ValidationError({"until": _("Ngày được nộp muộn phải từ hôm nay trở đi.")})
     with transaction.atomic():
         locked = review_lock(unit_review)
+        if locked.state not in CELL_EDITABLE:
+            raise ValidationError(
+                _("Chi bộ đã gửi đề nghị xếp loại lên cấp trên: không thể mở lại bản kiểm điểm để nộp muộn.")
+            )
         form = member_form(locked, member)
         if not form.reviews:
             raise ValidationError(

@@ -215,3 +215,24 @@ def test_only_the_system_records_a_past_submission(ur, personas):
             on=timezone.make_aware(dt.datetime(2025, 11, 1, 9, 0)),
         )
     assert SelfReview.objects.get().state == SelfReviewState.DRAFT
+
+
+def test_a_late_self_review_is_not_reopened_once_the_cell_has_sent_its_proposals(ur, personas):
+    """Reopening for a late submission bumped the work item of a submitted (or approved) cell; now refused."""
+    from appraisal.models import UnitReview
+
+    save(ur, personas, level="httnv")
+    UnitReview.objects.filter(pk=ur.pk).update(state="submitted")
+    revision, audited = UnitReview.objects.get(pk=ur.pk).revision, AuditEntry.objects.count()
+    until = datetime.date.today() + datetime.timedelta(days=3)
+    with pytest.raises(ValidationError, match="đã gửi đề nghị"):
+        self_review_reopen(actor=personas.sec_a1, unit_review=ur, member=personas.member_record_a1, until=until)
+    assert UnitReview.objects.get(pk=ur.pk).revision == revision and AuditEntry.objects.count() == audited
+    assert SelfReview.objects.get(unit_review=ur).reopened_until is None
+    from django.test import Client
+
+    client = Client()
+    client.force_login(personas.sec_a1)
+    url = reverse("appraisal:self_review", args=[ur.pk, personas.member_record_a1.pk])
+    reopen = reverse("appraisal:self_review_reopen", args=[ur.pk, personas.member_record_a1.pk])
+    assert reopen not in client.get(url).content.decode()  # no button for a move that would be refused

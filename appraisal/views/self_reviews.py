@@ -218,7 +218,10 @@ def _form_context(request, form: service.MemberForm, *, data=None, errors=None, 
         "version": version,
         "deadline_passed": form.deadline_passed(),
         "can_return": cell_manager and review is not None and review.state in FILED,
-        "can_reopen": cell_manager and form.reviews and (review is None or review.state not in FILED),
+        "can_reopen": cell_manager
+        and form.reviews
+        and (review is None or review.state not in FILED)
+        and form.unit_review.state in service.CELL_EDITABLE,
         "storage_key": f"kd-self-review:{form.unit_review.pk}:{form.member.pk}",
         "confirmed_token": request.session.get(_token_key(form), ""),
         "today": timezone.localdate(),
