@@ -156,6 +156,8 @@ def test_member_files_a_self_review_on_a_phone_and_resubmits(personas, live_serv
     j = journey(chromium, live_server, screenshots, "member-self-review", phone=True)
     page = j.page
     j.login("member_a1")
+    assert "Xin chào, Nguyễn Văn An" in page.inner_text("main h1")
+    assert "Đồng chí cần viết và nộp bản kiểm điểm của kỳ này." in page.inner_text("#self-review-next")
     j.snap("home")
     j.follow("#self-review-heading ~ a:has-text('Viết bản kiểm điểm năm nay')")
     fill_self_review(j, "Chấp hành tốt chủ trương của Đảng, hoàn thành nhiệm vụ giảng dạy.")
@@ -181,6 +183,7 @@ def test_member_files_a_self_review_on_a_phone_and_resubmits(personas, live_serv
     s.login("sec_a1")
     s.follow("#meetings-heading ~ ul a:has-text('Bản kiểm điểm của đảng viên')")
     s.follow("a:has-text('Nguyễn Văn An')")
+    s.snap("self-review")
     s.fill("#return-reason", "Bổ sung hạn chế về thời gian sinh hoạt chi bộ.")
     s.confirm("button:has-text('Trả lại cho đảng viên')", "Trả lại bản kiểm điểm cho đồng chí Nguyễn Văn An sửa?")
     s.finish()
@@ -213,6 +216,7 @@ def test_a_secretary_and_a_member_are_refused_what_is_not_theirs(personas, live_
     response = page.goto(live_server.url + reverse("appraisal:meeting", args=[cycle.pk, personas.cell_a1.pk]))
     assert response.status == 404
     assert CELL not in page.content()
+    j.snap("refused")
     assert not Rating.objects.filter(unit_review=review).exists()
     assert UnitReview.objects.get(pk=review.pk).state == "not_started"
     j.finish()
@@ -243,13 +247,18 @@ def test_ward_staff_return_then_approve_and_bulk_approve(personas, live_server, 
     j = journey(chromium, live_server, screenshots, "ward-staff")
     page = j.page
     j.login("staff_a")
-    j.follow("nav a:has-text('Kỳ đánh giá')")
-    j.follow(f"main a:has-text('{cycle.title}')")
-    j.follow("a:has-text('Bảng tiến độ')")
+    # The home page says what waits for the ward: two cells' proposals, one click from the dashboard.
+    j.snap("home")
+    j.follow("#decisions-heading ~ ul a:has-text('2 chi bộ chờ quyết định')")
     j.snap("dashboard")
     j.follow(f"main td a:has-text('{CELL}')")
     j.follow("button:has-text('Kiểm tra tỷ lệ')")
     j.snap("decision-check")
+    # The 2019 quota (RULES.md): excellent at most 20 % of those rated good, over the whole ward. The good are
+    # Mạc Đĩnh Chi's 15 and the other cell's 2: 4/17 (the cell's 19 members are not the base), at most 3.
+    members_row = page.locator("main table").first.locator("tbody tr", has_text="Đảng viên")
+    assert "4/17" in members_row.inner_text() and members_row.locator("td").nth(4).inner_text() == "3"
+    assert "Vượt tỷ lệ 20%: 4/17" in members_row.inner_text()
     j.fill("#return-reason", "Đề nghị chi bộ ghi rõ căn cứ xếp loại chi bộ hoàn thành xuất sắc nhiệm vụ.")
     j.confirm("button:has-text('Trả lại')", f"Trả lại đề nghị xếp loại cho {CELL} sửa?", accept=False)
     assert UnitReview.objects.get(pk=review.pk).state == "submitted"  # cancelled: nothing sent
@@ -261,6 +270,9 @@ def test_ward_staff_return_then_approve_and_bulk_approve(personas, live_server, 
     # The secretary reads the reason on the meeting page, corrects the cell's row and submits again.
     s = journey(chromium, live_server, screenshots, "secretary-resubmit", phone=True)
     s.login("sec_a1")
+    home = s.page.inner_text("#meetings-heading ~ ul")
+    assert "Đề nghị bị trả lại, cần sửa và gửi lại: Đề nghị chi bộ ghi rõ căn cứ" in home
+    s.snap("home-returned")
     s.follow(f"#meetings-heading ~ ul a:has-text('{CELL}')")
     assert "Đề nghị chi bộ ghi rõ căn cứ" in s.page.inner_text("main")
     s.snap("meeting-returned")
@@ -279,17 +291,13 @@ def test_ward_staff_return_then_approve_and_bulk_approve(personas, live_server, 
     # Staff approve it, then the other cells in bulk from the dashboard.
     w = journey(chromium, live_server, screenshots, "ward-staff-approve")
     w.login("staff_a")
-    w.follow("nav a:has-text('Kỳ đánh giá')")
-    w.follow(f"main a:has-text('{cycle.title}')")
-    w.follow("a:has-text('Bảng tiến độ')")
+    w.follow("#decisions-heading ~ ul a:has-text('2 chi bộ chờ quyết định')")
     w.follow(f"main td a:has-text('{CELL}')")
-    # 4 excellent of 17 rated full members exceeds 20 %: the ward records the article's case as an exception.
+    # 4 excellent against 17 good over the ward exceeds 20 %: the ward records the article's case as an exception.
     w.fill("#quota-exception", "Chi bộ hoàn thành xuất sắc nhiệm vụ; Đảng ủy phường đồng ý ngoại lệ.")
     w.confirm("button[value=approve]", f"Phê duyệt kết quả xếp loại của {CELL} với các mức đang chọn?")
     assert "Đã phê duyệt" in w.page.inner_text("main"), w.page.locator(".alert").all_inner_texts()
-    w.page.go_back()
-    w.page.go_back()
-    w.page.reload()
+    w.follow("nav[aria-label=breadcrumb] a:has-text('Tiến độ')")
     w.click(f"#pick-{other.pk}")
     w.confirm("button:has-text('Phê duyệt các đơn vị đã chọn')", "Phê duyệt các đơn vị đã chọn, giữ nguyên đề nghị")
     w.snap("dashboard-approved")
