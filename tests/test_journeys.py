@@ -8,8 +8,12 @@ CELERY_BROKER_URL); under REQUIRE_SERVICES=1 they must be."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from appraisal.models import ProposalRound, Rating, SelfReview, UnitReview
 from appraisal.tests import factories as f
@@ -31,8 +35,8 @@ def mac_dinh_chi(personas):
     return cycle, f.review_of(cycle, cell)
 
 
-def download(j, button: str, suffix: str, magic: bytes) -> None:
-    """Ask for a document from the meeting page, wait on the job page for the worker, download it, come back."""
+def download(j, button: str, suffix: str, magic: bytes, snap: str = "") -> Path:
+    """Ask for a document from the page, wait on the job page for the worker, download it, come back; the file."""
     j.follow(f"button:has-text('{button}')")
     link = j.page.locator("a[data-job-download]")
     link.wait_for(state="visible", timeout=60_000)
@@ -42,10 +46,11 @@ def download(j, button: str, suffix: str, magic: bytes) -> None:
     path = info.value.path()
     assert info.value.suggested_filename.endswith(suffix)
     assert path.read_bytes()[:4] == magic
-    if suffix == ".pdf":
-        j.snap("minutes-job")
+    if snap:
+        j.snap(snap)
     with j.page.expect_navigation():
         j.page.go_back()
+    return path
 
 
 def test_secretary_records_the_2021_meeting_from_the_keyboard(personas, live_server, chromium, screenshots, tasks):  # noqa: F811
@@ -118,7 +123,7 @@ def test_secretary_records_the_2021_meeting_from_the_keyboard(personas, live_ser
     assert "chỉ xem" in page.inner_text("main")
     j.snap("meeting-submitted")
 
-    download(j, "Biên bản hội nghị (PDF)", ".pdf", b"%PDF")
+    download(j, "Biên bản hội nghị (PDF)", ".pdf", b"%PDF", snap="minutes-job")
     download(j, "Biên bản hội nghị (Word)", ".docx", b"PK\x03\x04")
     j.finish()
 
@@ -301,6 +306,15 @@ def test_ward_staff_return_then_approve_and_bulk_approve(personas, live_server, 
     w.click(f"#pick-{other.pk}")
     w.confirm("button:has-text('Phê duyệt các đơn vị đã chọn')", "Phê duyệt các đơn vị đã chọn, giữ nguyên đề nghị")
     w.snap("dashboard-approved")
+    # The committee's documents from the dashboard, made by the worker: the summary report and the statistics.
+    download(w, "Báo cáo tổng hợp (PDF)", ".pdf", b"%PDF", snap="summary-job")
+    statistics = download(w, "Biểu thống kê (Excel)", ".xlsx", b"PK\x03\x04")
     w.finish()
+    sheet = load_workbook(io.BytesIO(statistics.read_bytes()))["Đảng viên"]
+    header = [cell.value for cell in sheet[3]]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
+    excellent, good = header.index("HTXSNV (số)"), header.index("HTTNV (số)")
+    assert rows[CELL][1:3] == (19, 19) and (rows[CELL][excellent], rows[CELL][good]) == (EXCELLENT, 15)
+    assert (rows["Tổng cộng"][excellent], rows["Tổng cộng"][good]) == (EXCELLENT, 17)
     assert UnitReview.objects.get(pk=review.pk).state == "approved"
     assert UnitReview.objects.get(pk=other.pk).state == "approved"
