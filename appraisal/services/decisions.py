@@ -132,6 +132,15 @@ def _plan(review: UnitReview, ratings: list[Rating], decisions: Mapping[int, Dec
     return planned
 
 
+def _lock_quota_base(review: UnitReview) -> None:
+    """Serialise the decisions counted in one quota: lock the committee whose base they share, to the end of
+    the transaction. Without it two staff approving two cells of a ward at once each judged the quota against
+    counts the other was changing, and together passed it (20 excellent of 40 good under a 20% quota)."""
+    base = quota.quota_base(review)
+    if base is not None:
+        list(PartyUnit.objects.select_for_update().filter(pk=base.pk).values_list("pk", flat=True))
+
+
 def _check_quota(
     review: UnitReview, ratings: list[Rating], planned: dict[int, Decision], exception_reason: str
 ) -> list[quota.GroupTally]:
@@ -182,6 +191,7 @@ def proposals_approve(
             _("%(unit)s không có đề nghị đang chờ quyết định (tiến độ: %(state)s).")
             % {"unit": locked.unit.name, "state": UnitReviewState(locked.state).label}
         )
+    _lock_quota_base(locked)
     ratings = decidable_ratings(locked)
     if unit_level and not any(r.subject == Subject.ORGANISATION and r.unit_id == locked.unit_id for r in ratings):
         unit_rating = Rating.objects.create(unit_review=locked, subject=Subject.ORGANISATION, unit=locked.unit)
