@@ -298,7 +298,10 @@ class MeetingForm:
                     errors.add(f"{name}_id", _("Chọn trong danh sách."))
         for text in getattr(self, "documents", set()):
             if text.isdigit():
-                data.document_ids.add(int(text))
+                try:
+                    data.document_ids.add(int(text))
+                except ValueError:  # "²" is a digit int() does not read; 5,000 digits are past its limit
+                    data.document_ids.add(0)  # no document has id 0: the checks report an unknown document
         index = 0
         while f"guest-{index}-full_name" in raw or f"guest-{index}-title" in raw:
             data.guests.append(

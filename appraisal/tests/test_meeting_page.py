@@ -310,3 +310,20 @@ def test_a_pasted_row_with_an_empty_number_cell_is_read_like_a_numbered_one(pers
     response = client_for(personas.sec_a1).post(url(review), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Rating.objects.get(subject="organisation").votes == {"htxsnv": 3}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("odd", ["²", "9" * 5000, "١٢", "99999999999999999999999"])
+def test_an_odd_document_choice_or_tally_is_an_error_on_the_page_not_a_500(personas, client_for, odd):
+    """'²' passes str.isdigit() but not int(), and 5,000 digits are beyond int()'s limit: both crashed the
+    meeting page (found by the bad-input property tests); now the choice is unknown and the tally unreadable."""
+    review = setup(personas)
+    data = post_data(review)
+    data["documents"] = odd
+    data[next(k for k in data if "-votes-" in k)] = odd
+    before = state()
+    client = client_for(personas.sec_a1)
+    client.raise_request_exception = False
+    page = client.post(url(review), data)
+    assert page.status_code == 200
+    assert state() == before
