@@ -37,7 +37,7 @@ class Side:
     self_review: SelfReview  # the owner's, submitted
     rating: Rating  # the owner's
     document: object  # GuidanceDocument of the cycle, with a file
-    job: ReportJob  # done, with a file
+    job: ReportJob  # the owner's self-review rendered: done, with a file
     notice: Notification  # addressed to the owner
 
 
@@ -67,14 +67,15 @@ def _side(p: Personas, ward, cell, owner, record) -> Side:
     )
     cell_review = UnitReview.objects.select_related("cycle", "unit").get(root=cycle, unit=cell)
     propose(cell_review, levels=["httnv", "htnv"], members=[record, other], form_code="2B")
-    job = ReportJob.objects.create(
-        kind="unit_tree_xlsx",
-        unit=ward,
+    job = ReportJob.objects.create(  # the owner's own paper, kept on the cell (ReportJob.owner)
+        kind="self_review",
+        unit=cell,
+        owner=owner,
         status=JobStatus.DONE,
-        filename="cay-don-vi.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename="ban-kiem-diem.pdf",
+        content_type="application/pdf",
     )
-    job.file.save(f"job-{ward.pk}.xlsx", ContentFile(f"PK\x03\x04 {ward.name}".encode()), save=True)
+    job.file.save(f"job-{ward.pk}.pdf", ContentFile(PDF_BYTES + f"% {owner.username}\n".encode()), save=True)
     return Side(
         ward=ward,
         cell=cell,
