@@ -253,3 +253,16 @@ def test_unit_tree_sheet_writes_formula_like_names_as_text_exactly(personas):
     sheet = load_workbook(io.BytesIO(unit_tree_xlsx(personas.ward_a, {}).content)).worksheets[0]
     cell = next(c for row in sheet.iter_rows() for c in row if c.value == "=cmd|' /C calc'!A0")
     assert cell.data_type == "s" and cell.quotePrefix
+
+
+@pytest.mark.parametrize("target", ["a b", "reports:job", "javascript:alert(1)", "//evil.example/x", "\x00"])
+def test_a_refused_request_goes_back_only_to_a_path_of_this_site(personas, client_for, target):
+    """An unknown kind is refused and the page returns to "next" only when it is a path here: any other text was
+    read by redirect() as a view's name (NoReverseMatch, a 500; found by the bad-input property tests)."""
+    client = client_for(personas.staff_a)
+    client.raise_request_exception = False
+    response = client.post(reverse("reports:job_create", args=[personas.ward_a.pk, "khong-co"]), {"next": target})
+    assert response.status_code == 302
+    assert response.url == reverse("party_units:detail", args=[personas.ward_a.pk])
+    back = client.post(reverse("reports:job_create", args=[personas.ward_a.pk, "khong-co"]), {"next": "/danh-gia/"})
+    assert back.url == "/danh-gia/"
