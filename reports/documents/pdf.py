@@ -62,6 +62,7 @@ class RuledLine(Flowable):
 class Styles:
     def __init__(self, layout: Layout, family: fonts.FontFamily):
         self.layout, self.family = layout, family
+        self.derived: dict[tuple, ParagraphStyle] = {}  # body styles with an indent, size or space: one each
         # A table names a font for its cells even when they hold paragraphs: ours, not the unembedded Helvetica.
         self.table_font = ("FONTNAME", (0, 0), (-1, -1), family.face())
 
@@ -135,38 +136,66 @@ def _header(document: OfficialDocument, st: Styles, width: float) -> list:
 def _para(block: Para, st: Styles) -> Paragraph:
     style = st.body[block.align]
     if block.indent or block.size or block.space_before:
-        style = ParagraphStyle(
-            f"{style.name}+",
-            parent=style,
-            firstLineIndent=10 * MM if block.indent else 0,
-            fontSize=block.size or style.fontSize,
-            leading=(block.size or style.fontSize) * st.layout.leading,
-            spaceBefore=style.spaceBefore + block.space_before,
-        )
+        key = (block.align, block.indent, block.size, block.space_before)
+        derived = st.derived.get(key)
+        if derived is None:
+            derived = st.derived[key] = ParagraphStyle(
+                f"{style.name}+{len(st.derived)}",
+                parent=style,
+                firstLineIndent=10 * MM if block.indent else 0,
+                fontSize=block.size or style.fontSize,
+                leading=(block.size or style.fontSize) * st.layout.leading,
+                spaceBefore=style.spaceBefore + block.space_before,
+            )
+        style = derived
     return Paragraph(markup(block.runs), style)
+
+
+CELL_PADDING = 12  # reportlab's default left + right padding of a cell (6 + 6)
+
+
+def _cell(text: str, style: ParagraphStyle, room: float):
+    """A cell's content: the plain string when it fits on one line (drawn by the table itself, no paragraph to
+    parse and wrap: most cells of a minutes' or a summary's table), else a wrapping paragraph."""
+    text = nfc(text)
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= room:
+        return text
+    return Paragraph(escape(text), style)
 
 
 def _table(block: Table, st: Styles, width: float) -> RLTable:
     aligns = block.align or ("left",) * len(block.widths)
     widths = [width * share for share in block.widths]
+    rooms = [w - CELL_PADDING for w in widths]
+    size = st.cell["left"].fontSize
     data = []
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        st.table_font,
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), st.cell["left"].leading),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    header = len(block.header)
     for row in block.header:
-        data.append([Paragraph(escape(nfc(text)), st.cell_bold["center"]) for text in row])
+        data.append([_cell(text, st.cell_bold["center"], room) for text, room in zip(row, rooms, strict=True)])
+    if header:
+        commands += [
+            ("FONTNAME", (0, 0), (-1, header - 1), st.family.face(bold=True)),
+            ("ALIGN", (0, 0), (-1, header - 1), "CENTER"),
+        ]
+    for column, align in enumerate(aligns):
+        commands.append(("ALIGN", (column, header), (column, -1), align.upper() if align != "justify" else "LEFT"))
     for index, row in enumerate(block.rows):
-        cells = st.cell_bold if index in block.bold_rows else st.cell
-        data.append([Paragraph(escape(nfc(text)), cells[align]) for text, align in zip(row, aligns, strict=True)])
-    table = RLTable(data, colWidths=widths, repeatRows=len(block.header))
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                st.table_font,
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+        bold = index in block.bold_rows
+        cells = st.cell_bold if bold else st.cell
+        data.append([_cell(text, cells[align], room) for text, align, room in zip(row, aligns, rooms, strict=True)])
+        if bold:
+            commands.append(("FONTNAME", (0, header + index), (-1, header + index), st.family.face(bold=True)))
+    table = RLTable(data, colWidths=widths, repeatRows=header)
+    table.setStyle(TableStyle(commands))
     return table
 
 
