@@ -5,6 +5,11 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Văn bản, báo cáo"
 
+    def decision_panels(self, request, review) -> list:
+        from .panels import decision_panels
+
+        return decision_panels(request, review)
+
     def ready(self) -> None:
         from django.conf import settings
         from django.db.models.signals import post_delete

@@ -19,6 +19,7 @@ from party_units.selectors import flatten, unit_tree
 
 from .documents import docx, pdf
 from .documents import minutes as minutes_doc
+from .documents import rerating as rerating_doc
 from .documents import self_review as self_review_doc
 from .documents import summary as summary_doc
 from .documents.model import OfficialDocument
@@ -236,6 +237,14 @@ def bulk_self_reviews(unit: PartyUnit, params: dict) -> Rendered:
     return Rendered(zip_of(documents), f"ban-kiem-diem-{ascii_slug(unit.name)}.zip", ZIP)
 
 
+def rerating(unit: PartyUnit, params: dict) -> Rendered:
+    """Mẫu 03: the committee's decision re-rating one member or organisation (its number once issued)."""
+    from .selectors import rerating_data
+
+    data = rerating_data(int(params["rating"]))
+    return official(rerating_doc.build(data), params.get("format", "pdf"), f"quyet-dinh-xep-loai-lai-{data.subject}")
+
+
 @dataclass(frozen=True)
 class Kind:
     label: str
@@ -252,6 +261,7 @@ RENDERERS: dict[str, Kind] = {
     "bulk_minutes": Kind("Biên bản của mọi chi bộ (tệp nén)", bulk_minutes, needs=("cycle",)),
     "self_review": Kind("Bản kiểm điểm cá nhân", self_review, needs=("self_review",)),
     "collective_report": Kind("Báo cáo kiểm điểm của chi bộ", collective_report, needs=("review",)),
+    "rerating": Kind("Quyết định xếp loại lại (Mẫu 03)", rerating, needs=("rating",)),
     "bulk_self_reviews": Kind(
         "Bản kiểm điểm của mọi đảng viên trong chi bộ (tệp nén)", bulk_self_reviews, needs=("review",)
     ),

@@ -24,6 +24,7 @@ from members.selectors import order_members
 from party_units.models import PATH_STEP, PartyUnit
 
 from .documents.minutes import Absent, Guest, MemberAssessment, MinutesData
+from .documents.rerating import RerateData
 from .documents.self_review import FormData
 from .documents.summary import Counts, Exception_, SummaryData, UnitLine
 from .models import IssuedNumber
@@ -303,4 +304,56 @@ def collective_report_data(unit_review_id: int) -> FormData:
         general_score=report.general_score,
         tasks_score=report.tasks_score,
         signer=secretary.member.full_name if secretary else "",
+    )
+
+
+# --- The decision re-rating a member or an organisation (Mẫu 03) -------------------------------------------
+
+
+def is_rerated(rating: Rating) -> bool:
+    """The committee decided another level than the one the cell proposed."""
+    return bool(rating.decided_level and rating.proposed_level and rating.decided_level != rating.proposed_level)
+
+
+def rerating_subject(rating: Rating) -> str:
+    """What the register records as issued: the rating and the moment of its decision, so a decision reopened
+    and taken again is a new document with a number of its own."""
+    stamp = f"{rating.decided_at:%Y%m%d%H%M%S%f}" if rating.decided_at else "0"
+    return f"{subject_key('rerating', rating.pk)}:{stamp}"
+
+
+def signer_title(committee: PartyUnit) -> str:
+    """ "T/M Đảng ủy" for "Đảng ủy phường …", "T/M Thành ủy" for "Thành ủy"."""
+    words = (committee.level_label or "Đảng ủy").split()
+    return "T/M " + " ".join(words[:2])
+
+
+def rerating_data(rating_id: int) -> RerateData:
+    """Mẫu 03 for one rating whose level the committee above the cell changed (two queries)."""
+    rating = Rating.objects.select_related(
+        "member", "unit", "unit_review__cycle", "unit_review__unit__parent__parent"
+    ).get(pk=rating_id)
+    if not is_rerated(rating):
+        raise ValueError("Mức xếp loại này không được cấp ủy điều chỉnh: không có quyết định xếp loại lại.")
+    review = rating.unit_review
+    committee = review.unit.parent
+    rules = review.cycle.rules()
+    issued = IssuedNumber.objects.filter(unit=committee, subject=rerating_subject(rating)).first()
+    return RerateData(
+        superior=superior_name(committee),
+        committee=committee.name,
+        abbreviation=committee.abbreviation,
+        place_name=committee.place_name,
+        period=period_words(review),
+        day=issued.issued_on if issued else None,
+        number=issued.number if issued else None,
+        member=rating.member_id is not None,
+        subject=rating.member.full_name if rating.member_id else rating.unit.name,
+        cell=review.unit.name,
+        proposed_level=rating.proposed_level,
+        decided_level=rating.decided_level,
+        reason=rating.decision_reason,
+        regulation=rules.regulation,
+        guidance=rules.guidance,
+        signer_title=signer_title(committee),
     )

@@ -9,13 +9,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal.models import CollectiveReport, ReviewCycle, SelfReview, UnitReview
-from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny
+from appraisal.models import CollectiveReport, Rating, ReviewCycle, SelfReview, UnitReview
+from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny, require
 from party_units.models import PartyUnit
 
 from .models import JobStatus, ReportJob
 from .renderers import RENDERERS
-from .services import ReportError, job_expire_if_stale, job_retry, job_start
+from .selectors import is_rerated, rerating_subject
+from .services import ReportError, job_expire_if_stale, job_retry, job_start, number_issue
 
 
 def _int(value) -> int:
@@ -56,6 +57,33 @@ def _self_review(request, unit, params: dict) -> object:
     return review.member.user_id
 
 
+def _rerating(request, unit, params: dict) -> None:
+    """A decision re-rating (Mẫu 03): the rating through its access check, decided by ``unit`` (the committee
+    above its cell), whose level the committee changed; "issue" gives it its number from the register first."""
+    rating = get_object_or_deny(
+        request.user,
+        Rating.objects.select_related("member", "unit", "unit_review__cycle", "unit_review__unit"),
+        Perm.VIEW,
+        pk=_int(request.POST.get("rating")),
+    )
+    if rating.unit_review.unit.parent_id != unit.pk:
+        raise Http404
+    require(request.user, Perm.APPROVE, unit)
+    if not is_rerated(rating):
+        raise ReportError(_("Mức xếp loại này không được cấp ủy điều chỉnh: không có quyết định xếp loại lại."))
+    params["rating"] = rating.pk
+    if request.POST.get("issue"):
+        subject = rating.member.full_name if rating.member_id else rating.unit.name
+        period = rating.unit_review.cycle.period_label
+        number_issue(
+            actor=request.user,
+            unit=unit,
+            doc_type="QĐ",
+            subject=rerating_subject(rating),
+            title=f"Quyết định xếp loại lại chất lượng {period[:1].lower()}{period[1:]} đối với {subject}",
+        )
+
+
 def _params(request, kind: str, unit) -> tuple[dict, object]:
     """The job's parameters from the form, each record fetched through the access check and tied to the unit,
     so nobody renders a record of a unit they may not see by changing an id; and the account the document
@@ -82,6 +110,8 @@ def _params(request, kind: str, unit) -> tuple[dict, object]:
             pk=_int(request.POST.get("cycle")),
         )
         params["cycle"] = cycle.pk
+    if "rating" in needs:
+        _rerating(request, unit, params)
     if "member" in needs:
         params["member"] = _int(request.POST.get("member"))
     return params, owner

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny, require
 from party_units.models import PartyUnit
+from party_units.panels import object_panels
 
 from .. import counts, services
 from ..history import flagged_members
@@ -204,6 +205,7 @@ def decision(request, pk: int):
             "approved": review.state == UnitReviewState.APPROVED,
             "has_unit_rating": has_unit_rating,
             "posted": request.POST if request.method == "POST" else {},
+            "panels": object_panels("decision_panels", request, review),  # Mẫu 03 (reports)
         },
     )
 
