@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.journey_kit import chromium  # noqa: F401 - the fixture
 from tests.test_browser import login
@@ -43,7 +44,7 @@ def test_the_job_page_follows_the_job_then_offers_the_download(
         assert not download.is_visible()
         page.evaluate("window.sameDocument = true")  # lost if the page were loaded again
         # The worker takes the job and waits at the gate: the page shows it running, by itself.
-        page.wait_for_function("document.querySelector('[data-job-label]').textContent === 'Đang tạo'")
+        expect(label).to_have_text("Đang tạo", timeout=60_000)
         assert not download.is_visible()
         gate.parent.mkdir(parents=True, exist_ok=True)
         gate.write_text("open")
