@@ -88,14 +88,51 @@ def bulk_rate(review_ids: list[int], processes: int) -> float:
     return done / (time.perf_counter() - started)
 
 
+def _self_review_and_rerating(review_id: int) -> tuple[int, int]:
+    """A submitted self-review of the first member of the 19-member cell (every section filled, a few lines
+    each), and the committee's lowered level of the second (the subject of a Mẫu 03)."""
+    from django.utils import timezone
+
+    from appraisal.models import Rating, SelfReview, UnitReview
+    from appraisal.rules import Subject
+
+    review = UnitReview.objects.select_related("cycle").get(pk=review_id)
+    rules = review.cycle.rules()
+    ratings = list(Rating.objects.filter(unit_review=review, subject=Subject.MEMBER).order_by("id")[:2])
+    structure = rules.form_structure(rules.variant_for_code("02-HD KĐ.ĐG 2019"))
+    line = "Luôn giữ vững lập trường tư tưởng chính trị, chấp hành nghiêm đường lối của Đảng và pháp luật. "
+    content = {code: (line * 3).strip() for code in structure.text_codes()}
+    content["grades"] = {c.code: "tot" for c in structure.graded_criteria}
+    content["civil_servant_level"] = "httnv"
+    self_review = SelfReview.objects.create(
+        unit_review=review,
+        member_id=ratings[0].member_id,
+        form_code="02-HD KĐ.ĐG 2019",
+        state="submitted",
+        content=content,
+        proposed_level="httnv",
+        submitted_at=timezone.now(),
+    )
+    lowered = ratings[1]
+    Rating.objects.filter(pk=lowered.pk).update(
+        proposed_level="httnv",
+        decided_level="htnv",
+        decision_reason="Chưa hoàn thành chỉ tiêu.",
+        decided_at=timezone.now(),
+    )
+    return self_review.pk, lowered.pk
+
+
 def run(runs: int) -> None:
     from party_units.models import UnitKind
     from party_units.tests.personas import make_unit
     from reports.documents import docx, fonts, pdf
     from reports.documents import minutes as minutes_doc
+    from reports.documents import rerating as rerating_doc
+    from reports.documents import self_review as self_review_doc
     from reports.documents import summary as summary_doc
     from reports.renderers import statistics as statistics_render
-    from reports.selectors import minutes_data, summary_data
+    from reports.selectors import minutes_data, rerating_data, self_review_data, summary_data
     from reports.tests.factories import add_members, hold_meeting, opened_cycle
 
     started = time.perf_counter()
@@ -108,6 +145,7 @@ def run(runs: int) -> None:
     for cell in cells:
         hold_meeting(cycle.unit_reviews.get(unit=cell), add_members(cell, 50))
     small_review = cycle.unit_reviews.get(unit=small).pk
+    self_review_id, rerated_id = _self_review_and_rerating(small_review)
     review_ids = list(cycle.unit_reviews.filter(unit__in=cells).values_list("pk", flat=True))
     print(
         f"database: {connection.vendor}; ward of 41 cells, 2,019 members "
@@ -130,6 +168,12 @@ def run(runs: int) -> None:
         ("summary, 2,019 members, .docx", lambda: docx.render(summary_doc.build(summary_data(ward, cycle.pk)))),
         ("statistics, PDF", lambda: statistics_render(ward, {"cycle": cycle.pk, "format": "pdf"})),
         ("statistics, .xlsx", lambda: statistics_render(ward, {"cycle": cycle.pk, "format": "xlsx"})),
+        ("self-review (2019 form), PDF", lambda: pdf.render(self_review_doc.build(self_review_data(self_review_id)))),
+        (
+            "self-review (2019 form), .docx",
+            lambda: docx.render(self_review_doc.build(self_review_data(self_review_id))),
+        ),
+        ("decision re-rating (Mẫu 03), PDF", lambda: pdf.render(rerating_doc.build(rerating_data(rerated_id)))),
     ):
         results[label] = median_ms(action, runs)
         print(f"  {label:<34} {results[label]:8.1f} ms")
