@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -50,3 +52,19 @@ def client_ip(request) -> str | None:
         if forwarded:
             return forwarded[-1]
     return request.META.get("REMOTE_ADDR")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by e-mail; the link in the message starts with SITE_URL when it is set (the address users
+    reach through the proxy), else with the address of the request."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
+        return super().form_valid(form)
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with the message in Vietnamese (Django's own Vietnamese catalogue lacks this plural form)."""
+
+    def get_error_message(self) -> str:
+        return _("Mật khẩu này quá ngắn: cần ít nhất %(min_length)d ký tự.") % {"min_length": self.min_length}
