@@ -113,6 +113,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A kept connection is tested before a request uses it: after PostgreSQL restarted or the connection was
+        # dropped, the next request connects again instead of failing (tests/test_faults.py).
+        conn_health_checks=True,
     )
 }
 # DATABASE_REPLICA_URL: a streaming replica of the primary. Dashboards and summaries marked @replica_reads may
@@ -120,7 +123,9 @@ DATABASES = {
 # use the primary (party_units/replica.py).
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["party_units.replica.ReplicaRouter"]
@@ -129,7 +134,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "party_units.signin.MinimumLengthValidator"},  # Django's, with a Vietnamese message
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -157,6 +162,9 @@ AXES_LOCKOUT_CALLABLE = "party_units.signin.locked_out"
 AXES_CLIENT_IP_CALLABLE = "party_units.signin.client_ip"
 AXES_ENABLE_ADMIN = False  # party_units/admin.py registers the attempts with an audited unlock action
 AXES_VERBOSE = False
+# Axes' log lines name the client by these parameters: masked (a login can be a member's name; the address is
+# personal data too). The attempts themselves, with login and address, stay in the database for the lockout.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 # Set BEHIND_PROXY=1 when a reverse proxy on this machine forwards the requests (X-Forwarded-For, -Proto).
 BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
 
@@ -270,4 +278,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # No member data in the logs (tests/test_logs.py). At DEBUG these two write it: the template engine dumps a
+    # page's whole context on a missing variable, the database backend every statement with its parameters.
+    # They stay at INFO whatever LOG_LEVEL says. Axes masks logins and addresses (AXES_SENSITIVE_PARAMETERS).
+    "loggers": {
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
