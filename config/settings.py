@@ -220,6 +220,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # reject_on_worker_lost on the report task). Redis redelivers an unacknowledged message after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A request that queues a task while the broker is down waits about a second, not five, before it is told so
+# (reports keep the job and send it later; reminders are e-mailed in the request).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 
 # Official documents (reports/documents): where the serif family is (unset: Liberation Serif 2, Times New Roman,
 # else the pip-installed Noto Serif, made static once into the cache folder), and when a job still queued or

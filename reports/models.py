@@ -45,6 +45,9 @@ class ReportJob(models.Model):
     # A bulk job (every cell's minutes of a cycle, as one zip) counts the documents done of the total.
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    # False while the request could not be handed to the queue (the broker was down): the job is kept and sent
+    # again when its page is looked at or a worker starts (reports.services.send_pending).
+    sent = models.BooleanField(_("đã chuyển vào hàng đợi"), default=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

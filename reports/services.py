@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -17,6 +18,8 @@ from party_units.models import PartyUnit
 
 from .models import CommitteeTerm, IssuedNumber, JobStatus, NumberSequence, ReportJob
 from .renderers import RENDERERS, Rendered
+
+logger = logging.getLogger(__name__)
 
 
 class ReportError(Exception):
@@ -50,10 +53,44 @@ def job_start(
 
 
 def _queue(job: ReportJob) -> None:
+    # The worker must never see a job row before it is committed.
+    transaction.on_commit(lambda: _send(job))
+
+
+def _send(job: ReportJob) -> bool:
+    """Hand the job to the queue. When the broker cannot be reached the job is kept (``sent`` False, still
+    queued): the request is not lost, its page says so, and it is sent again by ``send_pending``."""
+    from kombu.exceptions import OperationalError as BrokerUnreachable
+
     from .tasks import run_report_job
 
-    # The worker must never see a job row before it is committed.
-    transaction.on_commit(lambda: run_report_job.delay(job.pk))
+    try:
+        run_report_job.delay(job.pk)
+    except BrokerUnreachable:
+        logger.warning("report job %s kept: the task queue cannot be reached", job.pk)
+        if job.sent:
+            ReportJob.objects.filter(pk=job.pk).update(sent=False)
+            job.sent = False
+        return False
+    if not job.sent:
+        ReportJob.objects.filter(pk=job.pk).update(sent=True)
+        job.sent = True
+    return True
+
+
+def send_pending(job: ReportJob | None = None) -> int:
+    """Send again the jobs kept while the queue was unreachable: ``job`` alone (its page asks for its state), or
+    all of them (a worker starting: reports.signals). A job sent twice runs once (``_claim``). Returns how many
+    went."""
+    pending = [job] if job is not None else ReportJob.objects.filter(status=JobStatus.QUEUED, sent=False)
+    sent = 0
+    for each in pending:
+        if each.status != JobStatus.QUEUED or each.sent:
+            continue
+        if not _send(each):
+            break  # still unreachable: the others wait too
+        sent += 1
+    return sent
 
 
 def job_retry(*, actor: Actor, job: ReportJob) -> ReportJob:

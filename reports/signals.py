@@ -1,11 +1,12 @@
 """Signal receivers of the reports app.
 
 - A Celery worker process registers the document fonts once, when it starts, not on its first document.
+- A worker that starts sends again the jobs kept while the queue was unreachable (reports.services.send_pending).
 - A deleted job takes its file with it, whatever deleted it (the admin, a cascade from its unit, a shell): a file
   left in MEDIA_ROOT would outlive the record whose access check guards it (connected in ReportsConfig.ready).
 """
 
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 from django.db import transaction
 
 from .documents import fonts
@@ -14,6 +15,13 @@ from .documents import fonts
 @worker_process_init.connect
 def register_fonts(**_kwargs) -> None:
     fonts.register()
+
+
+@worker_ready.connect
+def send_kept_jobs(**_kwargs) -> None:
+    from .services import send_pending
+
+    send_pending()
 
 
 def remove_file_on_commit(sender, instance, **kwargs) -> None:  # noqa: ARG001 - signal signature

@@ -16,7 +16,7 @@ from party_units.models import PartyUnit
 from .models import JobStatus, ReportJob
 from .renderers import RENDERERS
 from .selectors import is_rerated, rerating_subject
-from .services import ReportError, job_expire_if_stale, job_retry, job_start, number_issue
+from .services import ReportError, job_expire_if_stale, job_retry, job_start, number_issue, send_pending
 
 
 def _int(value) -> int:
@@ -142,7 +142,14 @@ def job_create(request, unit_pk: int, kind: str):
     except ReportError as exc:
         messages.error(request, str(exc))
         return _back(request, unit)
-    return redirect("reports:job", pk=job.pk)
+    return redirect("reports:job", pk=job.pk)  # a job kept while the queue is down says so on its page
+
+
+def kept_message() -> str:
+    return _(
+        "Hàng đợi tạo văn bản tạm thời không hoạt động. Yêu cầu đã được lưu và sẽ được thực hiện khi hàng đợi "
+        "hoạt động lại; không cần gửi lại."
+    )
 
 
 def _state(job: ReportJob) -> dict:
@@ -154,6 +161,7 @@ def _state(job: ReportJob) -> dict:
         "progress": [job.progress_done, job.progress_total] if job.progress_total else None,
         "download": reverse("reports:download", args=[job.pk]) if job.status == JobStatus.DONE else None,
         "filename": job.filename,
+        "kept": not job.sent,
     }
 
 
@@ -161,6 +169,8 @@ def _state(job: ReportJob) -> dict:
 def job_detail(request, pk: int):
     job = get_object_or_deny(request.user, ReportJob.objects.select_related("unit"), Perm.VIEW, pk=pk)
     job = job_expire_if_stale(job)
+    if job.status == JobStatus.QUEUED and not job.sent:
+        send_pending(job)  # the queue may be back
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(_state(job))
     kind = RENDERERS.get(job.kind)
@@ -168,7 +178,12 @@ def job_detail(request, pk: int):
     return render(
         request,
         "reports/job_detail.html",
-        {"job": job, "label": label, "unit_visible": can(request.user, Perm.VIEW, job.unit)},
+        {
+            "job": job,
+            "label": label,
+            "unit_visible": can(request.user, Perm.VIEW, job.unit),
+            "kept": kept_message(),
+        },
     )
 
 

@@ -1,11 +1,13 @@
 """Notices to users: ``notify`` writes them (once a day per dedupe key) and queues their e-mail.
 
 The e-mail goes through Django's configured e-mail backend in a Celery task (``appraisal.tasks``), queued
-after the transaction commits; with no broker configured the task runs in-process.
+after the transaction commits; with no broker configured the task runs in-process, and when the broker cannot be
+reached the e-mails are sent in the request.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +21,7 @@ from party_units.models import nfc
 from ..models import Notification
 
 MAX_TEXT = 2000
+logger = logging.getLogger(__name__)
 
 
 def _user_ids(users: Iterable) -> list[int]:
@@ -83,9 +86,17 @@ def notify(
 
 
 def _queue_email(notice_ids: list[int]) -> None:
+    """Queue the e-mails; when the queue cannot be reached they are sent here, in the request, so no reminder is
+    lost (sending is idempotent: a notice is marked as it goes)."""
+    from kombu.exceptions import OperationalError as BrokerUnreachable
+
     from ..tasks import email_notifications
 
-    email_notifications.delay(notice_ids)
+    try:
+        email_notifications.delay(notice_ids)
+    except BrokerUnreachable:
+        logger.warning("task queue unreachable: %d notice e-mails sent in the request", len(notice_ids))
+        email_notices(notice_ids=notice_ids)
 
 
 def email_notices(*, notice_ids: list[int]) -> int:

@@ -11,6 +11,10 @@
     return box.querySelector("[data-job-" + name + "]");
   }
   function show(state) {
+    var kept = document.querySelector("[data-job-kept]");
+    if (kept && !state.kept) {
+      kept.classList.add("d-none");
+    }
     part("label").textContent = state.label;
     part("progress").textContent = state.progress ? state.progress[0] + "/" + state.progress[1] : "";
     if (!state.finished) {
