@@ -36,3 +36,10 @@ register(
         "ends_on": _("đến ngày"),
     },
 )
+register(
+    {
+        "review_cycle.archive_requested": _("Yêu cầu lập hồ sơ lưu trữ kỳ đánh giá"),
+        "review_cycle.archive_exported": _("Xuất hồ sơ lưu trữ kỳ đánh giá (lệnh quản trị)"),
+    },
+    fields={"job": _("văn bản được tạo"), "file": _("tệp"), "sha256": _("SHA-256"), "size": _("dung lượng")},
+)

@@ -245,12 +245,25 @@ def rerating(unit: PartyUnit, params: dict) -> Rendered:
     return official(rerating_doc.build(data), params.get("format", "pdf"), f"quyet-dinh-xep-loai-lai-{data.subject}")
 
 
+def cycle_archive(unit: PartyUnit, params: dict) -> Rendered:
+    """Everything of a closed cycle under ``unit``, with a checksum manifest (reports.archive)."""
+    from appraisal.models import ReviewCycle
+
+    from .archive import build
+
+    cycle = ReviewCycle.objects.get(pk=int(params["cycle"]))
+    content, _manifest = build(cycle, unit)
+    return Rendered(content, f"luu-tru-{ascii_slug(cycle.title)}.zip", ZIP)
+
+
 @dataclass(frozen=True)
 class Kind:
     label: str
     produce: Callable[[PartyUnit, dict], Rendered]
     formats: tuple[str, ...] = ("pdf", "docx")
     needs: tuple[str, ...] = ()  # the records a request names: "review", "cycle", "member"
+    # False: not asked for through the generic job_create (a view of its own checks a stronger right).
+    direct: bool = True
 
 
 RENDERERS: dict[str, Kind] = {
@@ -264,5 +277,8 @@ RENDERERS: dict[str, Kind] = {
     "rerating": Kind("Quyết định xếp loại lại (Mẫu 03)", rerating, needs=("rating",)),
     "bulk_self_reviews": Kind(
         "Bản kiểm điểm của mọi đảng viên trong chi bộ (tệp nén)", bulk_self_reviews, needs=("review",)
+    ),
+    "cycle_archive": Kind(
+        "Hồ sơ lưu trữ kỳ đánh giá (tệp nén)", cycle_archive, ("zip",), needs=("cycle",), direct=False
     ),
 }

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.job_detail, name="job"),
     path("<int:pk>/tai-ve/", views.job_download, name="download"),
     path("<int:pk>/tao-lai/", views.job_again, name="again"),
+    path("ky/<int:cycle_pk>/luu-tru/", views.cycle_archive, name="cycle_archive"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal.models import CollectiveReport, Rating, ReviewCycle, SelfReview, UnitReview
+from audit.services import audit_log
 from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny, require
 from party_units.models import PartyUnit
 
@@ -135,7 +137,7 @@ def job_create(request, unit_pk: int, kind: str):
     else:
         unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
     try:
-        if kind not in RENDERERS:
+        if kind not in RENDERERS or not RENDERERS[kind].direct:
             raise ReportError(_("Không có loại văn bản “%(kind)s”.") % {"kind": kind})
         params, owner = _params(request, kind, unit)
         job = job_start(actor=request.user, kind=kind, unit=unit, params=params, owner_id=owner)
@@ -204,3 +206,19 @@ def job_download(request, pk: int):
     if job.status != JobStatus.DONE or not job.file:
         raise Http404
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=job.content_type)
+
+
+@login_required
+@require_POST
+def cycle_archive(request, cycle_pk: int):
+    """The committee that issued a closed cycle (or one above it) asks for its archive: a report job (audited)."""
+    cycle = get_object_or_deny(
+        request.user, ReviewCycle.objects.select_related("issuing_unit"), Perm.MANAGE_CYCLES, pk=cycle_pk
+    )
+    if not cycle.is_closed:
+        messages.error(request, _("Chỉ lập hồ sơ lưu trữ cho kỳ đánh giá đã kết thúc."))
+        return redirect("appraisal:cycle_detail", pk=cycle.pk)
+    with transaction.atomic():
+        job = job_start(actor=request.user, kind="cycle_archive", unit=cycle.issuing_unit, params={"cycle": cycle.pk})
+        audit_log(actor=request.user, action="review_cycle.archive_requested", obj=cycle, after={"job": job.pk})
+    return redirect("reports:job", pk=job.pk)
