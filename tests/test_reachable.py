@@ -102,6 +102,10 @@ NOT_LINKED = {
     "login": "the page a signed-out visitor is sent to",
     "logout": "a form (POST) in the navigation bar, not a link",
     "appraisal:notification_read_all": "a form (POST) on the notices page",
+    "password_change_done": "where the password change form leads once sent",
+    "password_reset": "linked from the sign-in page, which signed-in personas do not crawl",
+    "password_reset_done": "where the reset form leads once sent",
+    "password_reset_complete": "where the link sent by e-mail leads once the new password is set",
 }
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
