@@ -86,15 +86,26 @@ def reset_pools(app) -> None:
 
 
 @pytest.fixture
-def broker(own_redis):
+def broker(own_redis, monkeypatch):
     """The Celery app sends to the test's own redis-server, not eagerly."""
     from config.celery import app
 
-    previous = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = own_redis.url, False
+    # Celery reads the CELERY_BROKER_URL environment variable before its settings, and its settings under the
+    # CELERY_ namespace before the plain names: all three are set (and put back).
+    monkeypatch.setenv("CELERY_BROKER_URL", own_redis.url)
+    keys = ("broker_url", "CELERY_BROKER_URL", "task_always_eager", "CELERY_TASK_ALWAYS_EAGER")
+    previous = {key: app.conf.get(key) for key in keys}
+    app.conf.update(
+        broker_url=own_redis.url,
+        CELERY_BROKER_URL=own_redis.url,
+        task_always_eager=False,
+        CELERY_TASK_ALWAYS_EAGER=False,
+    )
     reset_pools(app)
+    with app.connection_for_write() as conn:
+        assert conn.as_uri().endswith(f":{own_redis.port}/0")
     yield own_redis
-    app.conf.broker_url, app.conf.task_always_eager = previous
+    app.conf.update(previous)
     reset_pools(app)
 
 
