@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 # `make run` is a development server: DEBUG on unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test install lint worker screenshots clean-venv
+.PHONY: run test install lint worker screenshots clean-venv wheelhouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,10 @@ screenshots: install
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Every Python package of requirements.txt as a wheel in $(WHEELHOUSE)/, for a machine with no network (README,
+# "Cài đặt trên mạng nội bộ"): there, `pip install --no-index --find-links wheelhouse -r requirements.txt`.
+WHEELHOUSE ?= wheelhouse
+wheelhouse: | $(BIN)/python
+	$(BIN)/python -m pip wheel --quiet --wheel-dir $(WHEELHOUSE) -r requirements.txt
+	@ls $(WHEELHOUSE)/*.whl | wc -l | xargs printf '%s wheels in $(WHEELHOUSE)/\n'
