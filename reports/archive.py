@@ -168,7 +168,7 @@ def _csv(rows: list[dict]) -> bytes:
 
 def _documents(cycle, unit: PartyUnit) -> dict[str, bytes]:
     """The stored files: the jobs rendered for the cycle's cascade under ``unit``, the guidance documents."""
-    from appraisal.models import ReviewCycle
+    from appraisal.models import ReviewCycle, SelfReview
 
     from .models import JobStatus, ReportJob
 
@@ -178,10 +178,17 @@ def _documents(cycle, unit: PartyUnit) -> dict[str, bytes]:
     jobs = ReportJob.objects.filter(
         status=JobStatus.DONE, unit__path__startswith=unit.path, params__cycle__in=cycle_ids
     ).exclude(kind="cycle_archive")
+    reviews = _review_ids(root, unit)
     review_jobs = ReportJob.objects.filter(
-        status=JobStatus.DONE, unit__path__startswith=unit.path, params__review__in=_review_ids(root, unit)
+        status=JobStatus.DONE, unit__path__startswith=unit.path, params__review__in=reviews
     )
-    for job in (jobs | review_jobs).order_by("pk"):
+    self_review_jobs = ReportJob.objects.filter(
+        status=JobStatus.DONE,
+        params__self_review__in=list(
+            SelfReview.objects.filter(unit_review_id__in=reviews).values_list("pk", flat=True)
+        ),
+    )
+    for job in (jobs | review_jobs | self_review_jobs).order_by("pk"):
         if job.file:
             with job.file.open("rb") as stored:
                 files[f"van-ban/{job.pk}-{PurePosixPath(job.filename).name}"] = stored.read()

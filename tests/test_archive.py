@@ -80,8 +80,28 @@ def check_archive(files: dict[str, bytes], cycle) -> dict:
     return manifest
 
 
-def test_the_command_writes_a_complete_archive_with_a_manifest_and_audits_it(demo, tmp_path):
+def kept_documents(cycle) -> list[ReportJob]:
+    """The cell's minutes and a member's self-review rendered (and stored) while the cycle was open."""
+    from reports.services import job_start
+
+    review = UnitReview.objects.filter(root_id=cycle.root_id_or_self, meeting__isnull=False).select_related("unit")[0]
+    paper = SelfReview.objects.filter(unit_review=review).exclude(state="draft").first()
+    jobs = [job_start(actor=None, kind="minutes", unit=review.unit, params={"review": review.pk})]
+    if paper is not None:
+        jobs.append(job_start(actor=None, kind="self_review", unit=review.unit, params={"self_review": paper.pk}))
+    return jobs
+
+
+def test_the_command_writes_a_complete_archive_with_a_manifest_and_audits_it(
+    demo, tmp_path, django_capture_on_commit_callbacks
+):
     _ward, cycle = demo
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs = kept_documents(cycle)
+    for job in jobs:
+        job.refresh_from_db()
+        assert job.status == JobStatus.DONE, job.error
+    assert len(jobs) == 2
     with pytest.raises(CommandError, match="đã kết thúc"):
         call_command("archive_cycle", cycle.pk, out=tmp_path / "open.zip", stdout=io.StringIO())
     assert not (tmp_path / "open.zip").exists()
@@ -90,7 +110,11 @@ def test_the_command_writes_a_complete_archive_with_a_manifest_and_audits_it(dem
     out = tmp_path / "luu-tru" / "2021.zip"
     call_command("archive_cycle", cycle.pk, out=out, stdout=io.StringIO())
     content = out.read_bytes()
-    check_archive(read(content), cycle)
+    files = read(content)
+    check_archive(files, cycle)
+    for job in jobs:  # the documents kept for the cycle, byte for byte
+        kept = [path for path in files if path.startswith(f"van-ban/{job.pk}-")]
+        assert len(kept) == 1 and hashlib.sha256(files[kept[0]]).hexdigest() == job.checksum
     entry = AuditEntry.objects.get(action="review_cycle.archive_exported")
     assert entry.after["sha256"] == hashlib.sha256(content).hexdigest()
     assert entry.object_id == str(cycle.pk)
