@@ -141,6 +141,14 @@ SIDE: dict[str, Callable] = {
     "reports:job": lambda s, w: _req(pk=s.job.pk),
     "reports:download": lambda s, w: _req(pk=s.job.pk),
     "reports:again": lambda s, w: _req(pk=s.job.pk),
+    "reports:cycle_archive": lambda s, w: _req(cycle_pk=s.cycle.pk),
+    # Password change and reset (Django's views): no record; the reset link with a token that is not valid.
+    "password_change": lambda s, w: _req(),
+    "password_change_done": lambda s, w: _req(),
+    "password_reset": lambda s, w: _req(),
+    "password_reset_done": lambda s, w: _req(),
+    "password_reset_confirm": lambda s, w: _req(uidb64="MQ", token="khong-hop-le"),  # noqa: S106 - not valid
+    "password_reset_complete": lambda s, w: _req(),
 }
 
 # The mixed case: ward A's records with one id of ward B's side slipped in (an id changed in the address bar
