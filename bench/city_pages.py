@@ -149,13 +149,21 @@ def measure(client: Client, url: str, runs: int) -> tuple[float, int, int]:
     return statistics.median(times), len(queries.captured_queries), len(response.content)
 
 
-def run(wards: int, cells: int, members: int, runs: int) -> None:
+def build(wards: int, cells: int, members: int):
+    """The city, two staff users and an open 2025 cycle; a kept database (--keep) is reused as it is."""
+    from appraisal.models import ReviewCycle
     from appraisal.services import cycle_create, cycle_open
-    from party_units.models import Role, RoleKind
+    from party_units.models import PartyUnit, Role, RoleKind
 
-    use_bench_urls()
+    users = get_user_model().objects
+    kept = users.filter(username="bench_city").first()
+    if kept is not None:
+        city = PartyUnit.objects.get(parent=None, name="Thành ủy Đo Hiệu Năng")
+        ward_units = list(city.children.order_by("pk"))
+        cycle = ReviewCycle.objects.get(issuing_unit=city)
+        cell = ward_units[0].children.order_by("pk").first()
+        return kept, users.get(username="bench_ward"), city, ward_units[0], cell, cycle
     print(f"database: {connection.vendor}; building {wards} wards, {cells} cells, {members:,} members…", flush=True)
-    started = time.perf_counter()
     city, ward_units, cell_units = build_units(wards, cells)
     build_members(cell_units, members)
     if connection.vendor == "postgresql":  # as autovacuum would leave a settled database
@@ -169,8 +177,27 @@ def run(wards: int, cells: int, members: int, runs: int) -> None:
     Role.objects.create(user=ward_staff, unit=ward, kind=RoleKind.WARD_STAFF)
     cycle = cycle_create(actor=None, issuing_unit=city, title="Kiểm điểm năm 2025", year=2025, rule_set="hd43-2025")
     cycle_open(actor=None, cycle=cycle)
-    cell = cell_units[0]
-    print(f"built in {time.perf_counter() - started:.1f} s; {runs} runs per page, median\n", flush=True)
+    return higher, ward_staff, city, ward, cell_units[0], cycle
+
+
+def profile(client: Client, url: str) -> None:
+    import cProfile
+    import pstats
+
+    client.get(url)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(5):
+        client.get(url)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+
+
+def run(wards: int, cells: int, members: int, runs: int, profile_page: str | None = None) -> None:
+    use_bench_urls()
+    started = time.perf_counter()
+    higher, ward_staff, city, ward, cell, cycle = build(wards, cells, members)
+    print(f"ready in {time.perf_counter() - started:.1f} s; {runs} runs per page, median\n", flush=True)
 
     city_client, ward_client = Client(), Client()
     city_client.force_login(higher)
@@ -187,6 +214,11 @@ def run(wards: int, cells: int, members: int, runs: int) -> None:
         ("a cell's cycle page", ward_client, reverse("appraisal:unit_review", args=[cycle.pk, cell.pk])),
         ("the city's cycle page", city_client, reverse("appraisal:cycle_detail", args=[cycle.pk])),
     ]
+    if profile_page:
+        for label, client, url in pages:
+            if label.startswith(profile_page):
+                profile(client, url)
+        return
     baseline = None
     print(f"{'page':<44} {'median ms':>10} {'× trivial':>10} {'queries':>8} {'KB':>7}  target")
     for label, client, url in pages:
@@ -203,13 +235,16 @@ def main() -> None:
     parser.add_argument("--cells", type=int, default=3500)
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--keep", action="store_true", help="keep the test database (and reuse a kept one)")
+    parser.add_argument("--profile", metavar="PAGE", help="print a cProfile of the page whose label starts so")
     args = parser.parse_args()
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=not args.keep, keepdb=args.keep)
     try:
-        run(args.wards, args.cells, args.members, args.runs)
+        run(args.wards, args.cells, args.members, args.runs, args.profile)
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not args.keep:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -78,6 +78,10 @@ class PartyUnit(models.Model):
     # The name folded (no tone marks, lower case) so "quyet thang" finds "Quyết Thắng" with a plain LIKE on
     # PostgreSQL and SQLite alike; kept by save(), set it yourself in a bulk_create.
     search_name = models.CharField(max_length=400, default="", editable=False)
+    # Current official members held directly in this unit (open official memberships), kept by database triggers
+    # on the membership table (members' migration 0004), so it holds whatever writes them: services, the admin,
+    # bulk_create or COPY. Pages sum it over a subtree's unit rows instead of counting memberships per request.
+    official_members = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PartyUnitQuerySet.as_manager()
 

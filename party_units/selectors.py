@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from .access import Perm, access_for
@@ -26,24 +26,15 @@ def unit_tree(user, *, root: PartyUnit | None = None) -> list[TreeNode]:
     """The units the user may see (or those under `root`), as a forest, each with its member counts: the whole
     subtree, for the Excel export (pages show one level at a time through ``unit_rows``).
 
-    Two queries whatever the depth or size: the units by path prefix, annotated with their current official
-    members (the reverse relation `memberships` comes from the members app); subtree totals are summed here.
+    One query whatever the depth or size: the units by path prefix, each with its stored count of current
+    official members (``PartyUnit.official_members``); subtree totals are summed here.
     """
     units = PartyUnit.objects.subtree_of(root) if root is not None else access_for(user).units(Perm.VIEW)
-    units = (
-        units.filter(is_active=True)
-        .annotate(
-            direct_count=Count(
-                "memberships",
-                filter=Q(memberships__end_date__isnull=True, memberships__kind="official"),
-            )
-        )
-        .order_by("path")
-    )
+    units = units.filter(is_active=True).order_by("path")
     nodes: dict[int, TreeNode] = {}
     forest: list[TreeNode] = []
     for unit in units:  # ordered by path: a parent always comes before its children
-        node = TreeNode(unit=unit, direct_members=unit.direct_count, total_members=unit.direct_count)
+        node = TreeNode(unit=unit, direct_members=unit.official_members, total_members=unit.official_members)
         nodes[unit.pk] = node
         parent = nodes.get(unit.parent_id)
         if parent is None:
@@ -89,9 +80,9 @@ def _common_prefix(paths: list[str]) -> str:
 def unit_rows(units: Iterable[PartyUnit]) -> list[UnitRow]:
     """``units`` (none inside another's subtree) with their subtree counts, computed in the database.
 
-    Two grouped queries per distinct depth among ``units`` (siblings or the roots of one user: one depth), each
-    over one indexed path prefix and grouped by the first ``len(path)`` characters of the path, whatever the
-    number of units or members below.
+    One grouped query per distinct depth among ``units`` (siblings or the roots of one user: one depth) over the
+    unit rows under one indexed path prefix, grouped by the first ``len(path)`` characters of the path: the
+    members are the stored per-unit counts summed, so a city of 100,000 members reads its 3,500 unit rows.
     """
     rows = [UnitRow(unit=unit) for unit in units]
     by_width: dict[int, dict[str, UnitRow]] = defaultdict(dict)
@@ -104,35 +95,27 @@ def unit_rows(units: Iterable[PartyUnit]) -> list[UnitRow]:
         )
         if len(wanted) < 50:  # a few units under a wide prefix (a user's roots): name them
             active = active.filter(branch__in=list(wanted))
-        for branch, n in active.values_list("branch").annotate(n=Count("id")).order_by():
+        counts = active.values_list("branch").annotate(n=Count("id"), members=Sum("official_members")).order_by()
+        for branch, n, members in counts:
             if branch in wanted:
                 wanted[branch].units_below = n - 1
-        members = active.filter(memberships__end_date__isnull=True, memberships__kind="official")
-        for branch, n in members.values_list("branch").annotate(n=Count("memberships")).order_by():
-            if branch in wanted:
-                wanted[branch].members = n
+                wanted[branch].members = members or 0
     return rows
 
 
 def with_children(units: Iterable[PartyUnit]) -> list[tuple[UnitRow, list[UnitRow]]]:
     """Each of ``units`` with its counts and the rows of its direct children. A parent's counts are summed from
-    its children's (plus members held directly in it), so a city's 100,000 members are counted once, not twice:
-    four queries whatever the size."""
+    its children's (plus members held directly in it): two queries whatever the size."""
     units = list(units)
     children: dict[int, list[UnitRow]] = defaultdict(list)
     for row in unit_rows(children_of(units)):
         children[row.unit.parent_id].append(row)
-    direct = dict(
-        PartyUnit.objects.filter(pk__in=[u.pk for u in units], is_active=True)
-        .annotate(n=Count("memberships", filter=Q(memberships__end_date__isnull=True, memberships__kind="official")))
-        .values_list("pk", "n")
-    )
     out = []
     for unit in units:
         rows = children.get(unit.pk, [])
         parent = UnitRow(
             unit=unit,
-            members=direct.get(unit.pk, 0) + sum(row.members for row in rows),
+            members=(unit.official_members if unit.is_active else 0) + sum(row.members for row in rows),
             units_below=sum(row.units_below + 1 for row in rows),
         )
         out.append((parent, rows))
