@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import statistics
 import sys
 import time
 import types
@@ -35,9 +34,10 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import clear_url_caches, include, path, reverse  # noqa: E402
+
+from bench._harness import Server, measure  # noqa: E402
 
 TARGET_MS = 150
 TARGET_RATIO = 10
@@ -131,24 +131,6 @@ def build_members(cell_units, members: int) -> None:
         )
 
 
-def measure(client: Client, url: str, runs: int) -> tuple[float, int, int]:
-    """(median ms over ``runs`` requests after one warm-up, queries of one request, response bytes); a page
-    whose warm-up takes over a second is measured 3 times (its median is far off target anyway)."""
-    started = time.perf_counter()
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    if time.perf_counter() - started > 1:
-        runs = min(runs, 3)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return statistics.median(times), len(queries.captured_queries), len(response.content)
-
-
 def build(wards: int, cells: int, members: int):
     """The city, two staff users and an open 2025 cycle; a kept database (--keep) is reused as it is."""
     from appraisal.models import ReviewCycle
@@ -180,17 +162,20 @@ def build(wards: int, cells: int, members: int):
     return higher, ward_staff, city, ward, cell_units[0], cycle
 
 
-def profile(client: Client, url: str) -> None:
+def profile(server: Server, url: str) -> None:
     import cProfile
     import pstats
 
-    client.get(url)
+    server.get(url)
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(5):
-        client.get(url)
+        server.get(url)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    stats = pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+    stats.print_stats(45)
+    if os.environ.get("PROFILE_CALLERS"):
+        stats.print_callers(os.environ["PROFILE_CALLERS"])
 
 
 def run(wards: int, cells: int, members: int, runs: int, profile_page: str | None = None) -> None:
@@ -199,9 +184,7 @@ def run(wards: int, cells: int, members: int, runs: int, profile_page: str | Non
     higher, ward_staff, city, ward, cell, cycle = build(wards, cells, members)
     print(f"ready in {time.perf_counter() - started:.1f} s; {runs} runs per page, median\n", flush=True)
 
-    city_client, ward_client = Client(), Client()
-    city_client.force_login(higher)
-    ward_client.force_login(ward_staff)
+    city_client, ward_client = Server(higher), Server(ward_staff)
     pages = [
         ("trivial login-protected view (baseline)", city_client, reverse("bench_trivial")),
         ("home (city staff)", city_client, reverse("home")),
@@ -222,7 +205,8 @@ def run(wards: int, cells: int, members: int, runs: int, profile_page: str | Non
     baseline = None
     print(f"{'page':<44} {'median ms':>10} {'× trivial':>10} {'queries':>8} {'KB':>7}  target")
     for label, client, url in pages:
-        median, queries, size = measure(client, url, runs)
+        figures = measure(client, url, runs)
+        median, queries, size = figures["median_ms"], figures["queries"], figures["bytes"]
         baseline = baseline or median
         ratio = median / baseline
         ok = "" if label.startswith("trivial") else ("ok" if median < TARGET_MS and ratio <= TARGET_RATIO else "MISSED")

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from party_units.access import Perm, access_for
 from party_units.models import PartyUnit
@@ -257,6 +258,14 @@ def roster_queryset(unit: PartyUnit, *, year: int, status: str = "", search: str
     return order_members(qs, "member__")
 
 
+def roster_size(unit: PartyUnit) -> int:
+    """The number of rows of ``roster_queryset(unit)`` unfiltered: the stored counts of current official members
+    (``PartyUnit.official_members``, kept by triggers) summed over the subtree's unit rows, not a count of its
+    memberships."""
+    total = PartyUnit.objects.filter(path__startswith=unit.path).aggregate(n=Sum("official_members"))["n"]
+    return total or 0
+
+
 def with_statuses(rows: list[Membership], year: int) -> list[Membership]:
     """Attach to the shown rows only the statuses each member held in ``year`` (``member.statuses_in_year``):
     one query for the page, whatever the size of the roster."""
@@ -272,6 +281,67 @@ def with_statuses(rows: list[Membership], year: int) -> list[Membership]:
     for row in rows:
         row.member.current_membership = row  # lets Member.access_unit answer without a query
     return rows
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    """One roster row, its text ready: a 200-row page renders plain attributes, with no per-row template tags,
+    includes or filters (those made up most of a page's time; bench/city_pages.py)."""
+
+    number: int
+    member_id: int
+    url: str
+    full_name: str
+    date_of_birth: str
+    gender: str
+    party_post: str
+    cell: str
+    admitted_on: str
+    badges: str  # the status badges' HTML (escaped here), shown twice: under the name on a phone, in a column
+
+
+def _ddmmyyyy(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
+def roster_lines(rows: list[Membership], year: int, *, first_number: int = 1) -> list[RosterLine]:
+    """The shown memberships as ``RosterLine`` (statuses of ``year`` loaded for them only: one query)."""
+    from django.urls import reverse
+    from django.utils.html import format_html, format_html_join
+
+    year_end = datetime.date(year, 12, 31)
+    probationary = format_html('<span class="badge text-bg-info">{}</span> ', gettext("Dự bị"))
+    # One reverse() for the page: every member's URL is the same pattern with its id (the 0 is replaced whole).
+    url_before, url_after = reverse("members:detail", args=[0]).rsplit("0", 1)
+    lines = []
+    for number, row in enumerate(with_statuses(rows, year), start=first_number):
+        m = row.member
+        statuses = [
+            (
+                _ddmmyyyy(status.start_date),
+                status.get_kind_display()
+                + (f": {status.get_discipline_level_display()}" if status.discipline_level else ""),
+            )
+            for status in m.statuses_in_year
+        ]
+        badges = format_html_join("", '<span class="badge text-bg-warning" title="{}">{}</span> ', statuses)
+        if not m.full_member_on or m.full_member_on > year_end:
+            badges = probationary + badges
+        lines.append(
+            RosterLine(
+                number=number,
+                member_id=m.pk,
+                url=f"{url_before}{m.pk}{url_after}",
+                full_name=m.full_name,
+                date_of_birth=_ddmmyyyy(m.date_of_birth),
+                gender=m.get_gender_display() if m.gender else "—",
+                party_post=m.get_party_post_display() if m.party_post else "",
+                cell=row.unit.short_name,
+                admitted_on=_ddmmyyyy(m.admitted_on),
+                badges=badges,
+            )
+        )
+    return lines
 
 
 def roster(unit: PartyUnit, *, year: int | None = None, status: str = "", search: str = "") -> list[Membership]:

@@ -85,19 +85,24 @@ def roster(request, unit_pk: int):
         year = form.cleaned_data["nam"] or today.year
         status = form.cleaned_data["tinh_trang"]
         search = form.cleaned_data["q"]
-    # Counted and sliced in the database; statuses are read for the shown rows only.
+    # Sliced in the database; statuses are read for the shown rows only. The whole roster's size is the units'
+    # stored counts summed (one small query); a filtered one is counted, unless its first page is not full.
+    filtered = bool(status or search)
     rows = selectors.roster_queryset(unit, year=year, status=status, search=search)
     paginator = Paginator(rows, ROSTER_PAGE_SIZE)
+    if not filtered:
+        paginator.count = selectors.roster_size(unit)  # a cached_property: set, it is not counted again
     number = request.GET.get("trang") or "1"
     shown = None
-    if number == "1":  # most views (and searches) fit on one page: then its rows are the count, one query in all
+    if number == "1":  # the first page is read once, whatever the paginator needs to know
         shown = list(rows[:ROSTER_PAGE_SIZE])
-        if len(shown) < ROSTER_PAGE_SIZE:
-            paginator.count = len(shown)  # a cached_property: no COUNT query
-        else:
-            shown = None
+        if filtered and len(shown) < ROSTER_PAGE_SIZE:
+            paginator.count = len(shown)
     page = paginator.get_page(number)
-    page.object_list = selectors.with_statuses(shown if shown is not None else list(page.object_list), year)
+    if page.number != 1:
+        shown = None
+    shown = shown if shown is not None else list(page.object_list)
+    lines = selectors.roster_lines(shown, year, first_number=page.start_index())
     query = request.GET.copy()
     query.pop("trang", None)
     return render(
@@ -105,15 +110,14 @@ def roster(request, unit_pk: int):
         "members/roster.html",
         {
             "unit": unit,
-            "rows": page.object_list,
+            "lines": lines,
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "page_query": query.urlencode(),
             "form": form,
             "year": year,
-            "year_end": datetime.date(year, 12, 31),
             "can_manage": can(request.user, Perm.MANAGE_MEMBERS, unit),
-            "filtered": bool(status or search),
+            "filtered": filtered,
         },
     )
 

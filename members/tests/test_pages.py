@@ -18,7 +18,7 @@ D = datetime.date
 
 
 def names(response) -> list[str]:
-    return [row.member.full_name for row in response.context["rows"]]
+    return [line.full_name for line in response.context["lines"]]
 
 
 def state() -> tuple:
@@ -46,7 +46,7 @@ def test_secretary_sees_only_their_cells_roster(personas, client_for):
 
 def test_ward_roster_lists_every_cell_of_the_ward(personas, client_for):
     response = client_for(personas.staff_a).get(reverse("members:roster", args=[personas.ward_a.pk]))
-    assert len(response.context["rows"]) == 5 and "Chi bộ A2" in response.content.decode()
+    assert len(response.context["lines"]) == 5 and "Chi bộ A2" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -376,11 +376,11 @@ def test_a_long_roster_is_shown_a_page_at_a_time_keeping_the_filters(personas, c
     client = client_for(personas.staff_a)
     roster = reverse("members:roster", args=[personas.ward_a.pk])
     first = client.get(roster, {"nam": 2025})
-    assert first.context["page"].paginator.count == 5 and len(first.context["rows"]) == 2
+    assert first.context["page"].paginator.count == 5 and len(first.context["lines"]) == 2
     assert "5 đảng viên" in first.content.decode()
     assert "nam=2025&amp;trang=2" in first.content.decode()
     pages = [client.get(roster, {"nam": 2025, "trang": n}) for n in (1, 2, 3)]
-    shown = [row.member.full_name for page in pages for row in page.context["rows"]]
+    shown = [line.full_name for page in pages for line in page.context["lines"]]
     assert shown == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em"]
     third = pages[2]
     assert ">5</td>" in third.content.decode()  # numbering continues across pages
