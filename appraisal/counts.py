@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -25,8 +25,7 @@ from members.models import Membership, MembershipKind
 from party_units.models import PATH_STEP, PartyUnit
 
 from .models import Rating as RatingModel
-from .models import ReviewCycle, ReviewMeeting, SelfReviewState, UnitReview, UnitReviewState
-from .models import SelfReview as SelfReviewModel
+from .models import ReviewCycle, SelfReviewState, UnitReview, UnitReviewState
 from .rules import Level, Subject, format_percent
 
 LEVELS = [level.value for level in Level]
@@ -214,61 +213,53 @@ def _by_branch(unit: PartyUnit, inner, *, via: str, keys: tuple[str, ...] = (), 
 N = {"n": "SUM(x.n)"}
 
 
+FILED_SELF_REVIEWS = (SelfReviewState.SUBMITTED, SelfReviewState.RESUBMITTED)
+
+
 def _passed(day: datetime.date | None, today: datetime.date) -> bool:
     return day is not None and day < today
 
 
 def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | None = None) -> Dashboard:
-    """The progress of ``unit``'s subtree in ``cycle``'s cascade, one row per unit directly under it (eight
+    """The progress of ``unit``'s subtree in ``cycle``'s cascade, one row per unit directly under it (six
     queries whatever the number of cells and members)."""
     today = today or timezone.localdate()
     root_id = cycle.root_id_or_self
-    own = UnitReview.objects.filter(root_id=root_id, unit=unit).select_related("cycle").first()
+    # The committee's own work item and those of the cells directly under it (their links and revisions).
+    items = UnitReview.objects.filter(Q(unit=unit) | Q(unit__parent=unit, unit__kind="cell"), root_id=root_id)
+    items = {review.unit_id: review for review in items.select_related("cycle")}
+    own = items.pop(unit.pk, None)
     governing = own.cycle if own is not None else cycle
     rows: dict[str, Row] = {unit.path: Row(unit=unit, is_self=True, review=own)}
     for child in PartyUnit.objects.filter(parent=unit).order_by("path"):
-        rows[child.path] = Row(unit=child)
+        rows[child.path] = Row(unit=child, review=items.get(child.pk))
     in_scope = {"root_id": root_id, "unit__path__startswith": unit.path}
     states: Counter = Counter()
-    reviews = (
+    # Per work item of the subtree: its state, its submitted self-reviews, whether its meeting was held; then
+    # added up per branch (one query for the three figures; _by_branch).
+    per_item = (
         UnitReview.objects.filter(**in_scope)
-        .annotate(branch=_branch(unit, "unit__path"))
-        .values("branch", "state")
-        .annotate(n=Count("id"))
+        .values("state", unit_review_id=F("id"))
+        .annotate(
+            filed=Count("self_reviews", filter=Q(self_reviews__state__in=FILED_SELF_REVIEWS)),
+            held=Count("meeting", filter=Q(meeting__held_on__isnull=False)),
+        )
         .order_by()
     )
-    for row in reviews:
-        target = rows[unit.path] if row["branch"] == unit.path else rows.get(row["branch"])
+    sums = {"n": "COUNT(*)", "filed": "SUM(x.filed)", "held": "SUM(x.held)"}
+    for row in _by_branch(unit, per_item, via="unit_review_id", keys=("state",), sums=sums):
+        target = rows.get(row["branch"])
         if target is None:
             continue
         states[row["state"]] += row["n"]
+        target.meetings_held += row["held"]
         if target.is_self:
             continue  # the committee's own item is its own line, read below
         target.states[row["state"]] += row["n"]
+        target.self_reviews_done += row["filed"]
     if own is not None:
         rows[unit.path].states[own.state] += 1
-    # A cell's own work item, for its link and revision (one query for every cell directly under ``unit``).
-    by_id = {row.unit.pk: row for row in rows.values()}
-    for review in UnitReview.objects.filter(root_id=root_id, unit__parent=unit, unit__kind="cell"):
-        if review.unit_id in by_id:
-            by_id[review.unit_id].review = review
     scope = {"unit_review__root_id": root_id, "unit_review__unit__path__startswith": unit.path}
-    # The subtree's work items as a semi-join: self-reviews are grouped by work item before any path is read
-    # (tried for the ratings too: their per-level CASE grouping made it slower, so they stay one query).
-    in_subtree = UnitReview.objects.filter(**in_scope).values("id")
-    for row in _by_branch(
-        unit,
-        SelfReviewModel.objects.filter(
-            unit_review_id__in=in_subtree, state__in=(SelfReviewState.SUBMITTED, SelfReviewState.RESUBMITTED)
-        )
-        .values("unit_review_id")
-        .annotate(n=Count("id"))
-        .order_by(),
-        via="unit_review_id",
-        sums=N,
-    ):
-        if row["branch"] in rows and row["branch"] != unit.path:
-            rows[row["branch"]].self_reviews_done = row["n"]
     end = governing.end_date
     memberships = (
         Membership.objects.filter(
@@ -284,15 +275,6 @@ def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | Non
     for row in _by_branch(unit, memberships, via="unit_id", sums=N):
         if row["branch"] in rows and row["branch"] != unit.path:
             rows[row["branch"]].members_expected = row["n"]
-    for row in (
-        ReviewMeeting.objects.filter(**scope, held_on__isnull=False)
-        .annotate(branch=_branch(unit, "unit_review__unit__path"))
-        .values("branch")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        if row["branch"] in rows:
-            rows[row["branch"]].meetings_held = row["n"]
     totals = {PEOPLE: LevelCounts(), ORGANISATIONS: LevelCounts()}
     for row in (
         RatingModel.objects.filter(**scope)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber, Substr
+from django.db.models import Count, F, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber, Substr
 
 from party_units.models import PATH_STEP, PartyUnit, UnitKind
 
@@ -122,10 +122,13 @@ def reviews_of(unit: PartyUnit) -> QuerySet[UnitReview]:
     )
 
 
-def review_for(cycle: ReviewCycle, unit_id: int) -> QuerySet[UnitReview]:
-    """The work item of a unit in the cascade of ``cycle`` (to pass to get_object_or_deny)."""
-    return UnitReview.objects.filter(root_id=cycle.root_id_or_self, unit_id=unit_id).select_related(
-        "unit", "cycle__issuing_unit", "cycle__parent"
+def review_for(cycle_pk: int, unit_id: int) -> QuerySet[UnitReview]:
+    """The work item of a unit in the cascade of cycle ``cycle_pk`` (to pass to get_object_or_deny): one query,
+    the cascade's root found by a subquery, with the unit, the cycle and the cell's meeting and own report (a
+    reverse one-to-one each: ``review.meeting`` then costs no query, nor does its absence)."""
+    root = ReviewCycle.objects.filter(pk=cycle_pk).values(cascade_root=Coalesce("root_id", "id"))
+    return UnitReview.objects.filter(root_id=Subquery(root[:1]), unit_id=unit_id).select_related(
+        "unit", "cycle__issuing_unit", "cycle__parent", "meeting", "collective_report"
     )
 
 

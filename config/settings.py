@@ -152,7 +152,7 @@ SESSION_COOKIE_HTTPONLY = True
 # for LOGIN_LOCKOUT_MINUTES; staff unlock earlier in the admin or with `manage.py axes_reset_username NAME`.
 AUTHENTICATION_BACKENDS = [
     "party_units.signin.ThrottledBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "party_units.signin.AccountBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))

@@ -10,11 +10,25 @@ from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+
+class _LoadsMember:
+    """Every page's navigation asks ``user.member`` (the member record linked to the account, from the members
+    app): the user of a session is loaded with it in one query instead of two."""
+
+    def get_user(self, user_id):
+        user = get_user_model()._default_manager.select_related("member").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class AccountBackend(_LoadsMember, ModelBackend):
+    """Django's username and password check (after ``ThrottledBackend`` let the attempt through)."""
 
 
 class ThrottledBackend(AxesStandaloneBackend):

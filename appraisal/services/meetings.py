@@ -16,8 +16,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,6 @@ from party_units.access import Actor, Perm, require_actor
 from ..eligibility import CellEligibility, MemberRow, cell_eligibility
 from ..models import (
     Attendance,
-    CollectiveReport,
     CycleState,
     GuidanceDocument,
     MeetingGuest,
@@ -167,25 +167,41 @@ def _leads(row: MemberRow) -> bool:
     return row.member.party_post in LEADING_POSTS
 
 
+def _one_to_one(review: UnitReview, name: str):
+    """The reverse one-to-one ``name`` of the work item (a meeting, a report) or None: read from the instance
+    when a selector joined it, else one query."""
+    try:
+        return getattr(review, name)
+    except ObjectDoesNotExist:
+        return None
+
+
 def meeting_sheet(review: UnitReview) -> MeetingSheet:
     """Everything the meeting page and its checks need, in a fixed number of queries."""
     cycle = review.cycle
     rules = cycle.rules()
     eligibility = cell_eligibility(review.unit, cycle)
-    meeting = ReviewMeeting.objects.filter(unit_review=review).first()
-    guests, attendance, chosen = [], {}, set()
+    meeting = _one_to_one(review, "meeting")  # no query when the view's selector joined it
+    guests, attendance = [], {}
+    documents = cycle.guidance_documents.order_by("issued_on", "pk")
     if meeting is not None:
         guests = list(meeting.guests.all())
         attendance = {a.member_id: a for a in meeting.attendance.all()}
-        chosen = set(meeting.guidance_documents.values_list("pk", flat=True))
-    documents = list(cycle.guidance_documents.order_by("issued_on", "pk"))
+        chosen_rows = ReviewMeeting.guidance_documents.through.objects.filter(
+            reviewmeeting_id=meeting.pk, guidancedocument_id=OuterRef("pk")
+        )
+        documents = documents.annotate(chosen=Exists(chosen_rows))
+    documents = list(documents)
+    chosen = {d.pk for d in documents if getattr(d, "chosen", False)}
     ratings = {_rating_key(r): r for r in Rating.objects.filter(unit_review=review).select_related("member", "unit")}
     self_levels = dict(
         SelfReview.objects.filter(unit_review=review, state__in=SUBMITTED_SELF_REVIEW)
         .exclude(proposed_level="")
         .values_list("member_id", "proposed_level")
     )
-    report = CollectiveReport.objects.filter(unit_review=review, state__in=SUBMITTED_SELF_REVIEW).first()
+    report = _one_to_one(review, "collective_report")
+    if report is not None and report.state not in SUBMITTED_SELF_REVIEW:
+        report = None
 
     rows = eligibility.rows
     full = sum(1 for row in rows if is_full_member(row, eligibility.period.end))

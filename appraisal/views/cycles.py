@@ -196,8 +196,7 @@ def cycle_reopen(request, pk: int):
 
 
 def _review_or_deny(request, cycle_pk: int, unit_pk: int):
-    cycle = get_object_or_404(ReviewCycle.objects.only("pk", "root_id"), pk=cycle_pk)
-    return get_object_or_deny(request.user, selectors.review_for(cycle, unit_pk), Perm.VIEW)
+    return get_object_or_deny(request.user, selectors.review_for(cycle_pk, unit_pk), Perm.VIEW)
 
 
 @login_required

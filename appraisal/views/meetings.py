@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,14 +15,13 @@ from party_units.access import Perm, can, get_object_or_deny, require
 
 from .. import selectors
 from ..meeting_forms import MeetingForm
-from ..models import ReviewCycle, UnitReviewState
+from ..models import UnitReviewState
 from ..services import meetings as service
 from ..services.progress import ConflictError
 
 
 def _review(request, cycle_pk: int, unit_pk: int, perm: Perm = Perm.VIEW):
-    cycle = get_object_or_404(ReviewCycle.objects.only("pk", "root_id"), pk=cycle_pk)
-    review = get_object_or_deny(request.user, selectors.review_for(cycle, unit_pk), Perm.VIEW)
+    review = get_object_or_deny(request.user, selectors.review_for(cycle_pk, unit_pk), Perm.VIEW)
     if not review.unit.is_cell:
         raise Http404
     if perm != Perm.VIEW:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -112,9 +113,9 @@ def present(structure, content: dict, shortcomings: list[str] | None = None) -> 
 
 def _review_and_member(request, ur_pk: int, member_pk: int, perm: Perm = Perm.VIEW):
     unit_review = get_object_or_404(UnitReview.objects.select_related("cycle", "cycle__issuing_unit", "unit"), pk=ur_pk)
-    member = get_object_or_404(Member, pk=member_pk)
-    if not Membership.objects.filter(member=member, unit=unit_review.unit).exists():
-        raise Http404
+    # The member, only if ever in this cell (one query).
+    in_cell = Membership.objects.filter(member=OuterRef("pk"), unit_id=unit_review.unit_id)
+    member = get_object_or_404(Member.objects.filter(Exists(in_cell)), pk=member_pk)
     existing = SelfReview.objects.filter(unit_review=unit_review, member=member).first()
     require(request.user, perm, existing or service._Target(unit_review, member))
     return unit_review, member
