@@ -107,6 +107,12 @@ class PartyUnit(models.Model):
                 PartyUnit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
                 return
             old = PartyUnit.objects.filter(pk=self.pk).values_list("path", "parent_id").first()
+            if old is not None and kwargs.get("update_fields") is None:
+                # The member count is the triggers' (members' migration 0004): an instance read before members
+                # came or went must not write its stale count back.
+                kwargs["update_fields"] = [
+                    f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "official_members"
+                ]
             super().save(*args, **kwargs)
             if old and old[1] != self.parent_id:
                 self._move_subtree(old[0])

@@ -89,3 +89,13 @@ def test_the_migration_counts_existing_memberships(cells):
     with connection.cursor() as cursor:
         cursor.execute(import_module("members.migrations.0004_official_member_counts").RECOUNT)
     assert_counts({a: 1})
+
+
+def test_saving_a_unit_read_earlier_keeps_the_count_the_triggers_keep(cells):
+    _ward, a, _b = cells
+    stale = PartyUnit.objects.get(pk=a.pk)  # read while the cell has no member
+    member("Đỗ Thị Hoa", a)
+    stale.name = "Chi bộ 1 (đổi tên)"
+    stale.save()
+    assert_counts({a: 1})
+    assert PartyUnit.objects.get(pk=a.pk).name == "Chi bộ 1 (đổi tên)"
