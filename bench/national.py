@@ -9,7 +9,8 @@
 
 For each page (a member's self-review, the meeting entry of a 40-member cell, the ward, city and province
 dashboards, the national summary, a roster, the audit list) it prints the query count and the median and p95
-server time (Django's test client in-process: middleware, view, queries, template — no network), next to a
+server time (bench/_harness.py: Django's WSGI handler in-process, as a server calls it — middleware, view,
+queries, template; no network), next to a
 trivial login-protected view and a raw ``GROUP BY`` over the ratings table measured in the same run, so every
 figure reads as a ratio. Targets are printed, not asserted. Pages not on this branch yet are reported absent.
 Runs against the seeded database itself (it adds a few ``bench_*`` accounts and roles, nothing else).
@@ -35,8 +36,9 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment  # noqa: E402
+
+from bench._harness import Server, percentile  # noqa: E402
 
 TARGETS = {  # page: (max queries, max median ms)
     "self_review": (15, None),
@@ -48,14 +50,6 @@ TARGETS = {  # page: (max queries, max median ms)
     "roster": (15, None),
     "audit_list": (15, None),
 }
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p
-    lo = int(k)
-    hi = min(lo + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def timed(fn, repeat: int, warm: int = 2) -> list[float]:
@@ -83,19 +77,16 @@ def main() -> None:
     from appraisal.scale import main_pages
 
     pages = [*main_pages(cycle, review, member, units), ("trivial", "ward", "/bench-ping/")]
-    clients = {}
-    for who, account in people.items():
-        clients[who] = Client()
-        clients[who].force_login(account)
+    clients = {who: Server(account) for who, account in people.items()}
     results = {}
     for name, who, url in pages:
         if url is None:
             results[name] = {"absent": True}
             continue
         client = clients[who]
-        response = client.get(url)
-        if response.status_code != 200:
-            results[name] = {"status": response.status_code, "url": url}
+        status, _content = client.get(url)
+        if status != 200:
+            results[name] = {"status": status, "url": url}
             continue
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
