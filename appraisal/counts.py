@@ -226,7 +226,8 @@ def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | Non
     today = today or timezone.localdate()
     root_id = cycle.root_id_or_self
     # The committee's own work item and those of the cells directly under it (their links and revisions).
-    items = UnitReview.objects.filter(Q(unit=unit) | Q(unit__parent=unit, unit__kind="cell"), root_id=root_id)
+    own_and_cells = PartyUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit, kind="cell")).values("id")
+    items = UnitReview.objects.filter(root_id=root_id, unit_id__in=own_and_cells)
     items = {review.unit_id: review for review in items.select_related("cycle")}
     own = items.pop(unit.pk, None)
     governing = own.cycle if own is not None else cycle

@@ -143,5 +143,8 @@ def main() -> None:
 
 if __name__ == "__main__":
     static = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    with override_settings(ROOT_URLCONF="bench.urls", STORAGES=static, WHITENOISE_USE_FINDERS=True):
+    # Served in-process over http: no redirect to the https the proxy would speak (settings: SECURE_SSL_REDIRECT).
+    with override_settings(
+        ROOT_URLCONF="bench.urls", STORAGES=static, WHITENOISE_USE_FINDERS=True, SECURE_SSL_REDIRECT=False
+    ):
         main()

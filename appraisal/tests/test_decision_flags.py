@@ -102,3 +102,23 @@ def test_units_without_approved_results_when_the_report_is_due_are_flagged(perso
     page = client_for(personas.staff_a).get(reverse("appraisal:dashboard", args=[cycle_2021.pk])).content.decode()
     # Chi bộ A2 and the ward's own work item have no approved results.
     assert "2 đơn vị chưa có kết quả được phê duyệt khi đến hạn báo cáo" in page
+
+
+def test_flags_are_listed_where_members_are_decided_not_on_the_city_dashboard(personas, client_for):
+    """A city's dashboard does not read the history of every member of its subtree for a list it does not act
+    on (the province's page took seconds for it at 300,000 members): it says where the list is; the ward's shows
+    it."""
+    member = personas.member_record_a1
+    city_cycle = make_cycle(personas.city, year=2021, rule_set="hd21-2019", opened=True)
+    past_rating_record(actor=personas.staff_a, member=member, year=2020, level=N, note="")
+    propose(UnitReview.objects.get(root=city_cycle, unit=personas.cell_a1), levels=[N], members=[member])
+    label = "Hai năm liền không hoàn thành nhiệm vụ"
+    ward_page = client_for(personas.higher).get(
+        reverse("appraisal:dashboard_unit", args=[city_cycle.pk, personas.ward_a.pk])
+    )
+    assert label in ward_page.content.decode() and member.full_name in ward_page.content.decode()
+    city_page = client_for(personas.higher).get(reverse("appraisal:dashboard", args=[city_cycle.pk]))
+    text = city_page.content.decode()
+    assert city_page.status_code == 200 and label not in text and member.full_name not in text
+    assert "trực tiếp quyết định xếp loại đảng viên" in text
+    assert city_page.context["flagged_count"] == 0 and city_page.context["flags_below"]

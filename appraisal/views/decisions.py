@@ -54,13 +54,17 @@ def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
     can_approve = can(request.user, Perm.APPROVE, unit)
     raise_record = QuotaRaise.objects.filter(root_id=cycle.root_id_or_self, unit=unit).first()
     rules = board.cycle.rules()
-    flagged = flagged_members(cycle.root_id_or_self, unit, board.cycle.year)
+    # Members' flags (history) matter to the committee that decides its cells' members: a ward. Above it, a
+    # city or province would read every member's history of its whole subtree for a list it does not act on.
+    decides_members = any(row.unit.is_cell and not row.is_self for row in board.rows)
+    flagged = flagged_members(cycle.root_id_or_self, unit, board.cycle.year) if decides_members else []
     return render(
         request,
         "appraisal/decisions/dashboard.html",
         {
             "flagged": flagged[:FLAGS_SHOWN],
             "flagged_count": len(flagged),
+            "flags_below": not decides_members,
             "cycle": cycle,
             "board": board,
             "unit": unit,
