@@ -53,7 +53,7 @@ IMPORT_MAX_AGE = 2 * 3600  # seconds a preview stays confirmable
 
 
 # A ward's roster can hold thousands of members: show them a page at a time (the count covers them all).
-ROSTER_PAGE_SIZE = 200
+ROSTER_PAGE_SIZE = 100
 
 
 def _form_page(request, form, *, member, title, save, done: str, extra: dict | None = None):

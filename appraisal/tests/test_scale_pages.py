@@ -45,7 +45,7 @@ def page_queries() -> dict[str, int]:
 
 @pytest.fixture
 def small():
-    Seeder(members=600, provinces=1, wards=2, shape="2023").run()  # wards above one roster page (200)
+    Seeder(members=600, provinces=1, wards=2, shape="2023").run()  # wards above one roster page (100)
     return page_queries()
 
 
