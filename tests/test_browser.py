@@ -76,6 +76,7 @@ def test_wrong_password_shows_a_vietnamese_message(personas, live_server, browse
     page.goto(live_server.url + reverse("login"))
     page.fill("input[name=username]", "sec_a1")
     page.fill("input[name=password]", "sai-mat-khau")
-    page.click("button[type=submit]")
+    with page.expect_navigation():  # the answer is a new page: read it once it has loaded, not mid-navigation
+        page.click("button[type=submit]")
     assert "mật khẩu chính xác" in page.content()
     assert page.url.endswith(reverse("login"))
