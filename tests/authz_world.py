@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from appraisal.models import Notification, Rating, ReviewCycle, SelfReview, UnitReview
 from appraisal.tests.factories import PDF_BYTES, propose
@@ -92,7 +93,7 @@ def _side(p: Personas, ward, cell, owner, record) -> Side:
         document=document,
         job=job,
         notice=Notification.objects.create(
-            user=owner, kind="self_review.reminder", text="Nhắc nộp bản kiểm điểm", created_on=datetime.date.today()
+            user=owner, kind="self_review.reminder", text="Nhắc nộp bản kiểm điểm", created_on=timezone.localdate()
         ),
     )
 
