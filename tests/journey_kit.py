@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from conftest import REQUIRE_SERVICES, skip_or_fail
+from conftest import REQUIRE_SERVICES, celery_conf, skip_or_fail
 from party_units.tests.personas import PASSWORD
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -40,8 +40,6 @@ def _redis_answers(url: str) -> bool:
 def tasks(tmp_path, settings):
     """Report jobs run in a real Celery worker against the test database when PostgreSQL and Redis are there;
     otherwise (a laptop on SQLite) in-process. Under REQUIRE_SERVICES=1 the real worker is mandatory."""
-    from config.celery import app
-
     broker = os.environ.get("CELERY_BROKER_URL", "")
     real = connection.vendor == "postgresql" and broker and _redis_answers(broker)
     if not real:
@@ -49,37 +47,37 @@ def tasks(tmp_path, settings):
             pytest.fail("the journeys need PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL) under CI")
         yield "eager"
         return
-    app.conf.task_always_eager = False
-    app.control.purge()
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "SECRET_KEY": "journey-worker",
-        "DEBUG": "0",
-    }
-    log_path = tmp_path / "worker.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(  # noqa: S603 - fixed argv
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
-            + ["--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"journey-{os.getpid()}@%h"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while not app.control.ping(timeout=1.0):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the Celery worker did not start:\n" + log_path.read_text())
-            yield "worker"
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
-            app.conf.task_always_eager = True
+    # celery_conf puts the Celery configuration back exactly as it was, not to a value guessed here.
+    with celery_conf(task_always_eager=False) as app:
+        app.control.purge()
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+            f"/{db['NAME']}",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "SECRET_KEY": "journey-worker",
+            "DEBUG": "0",
+        }
+        log_path = tmp_path / "worker.log"
+        with log_path.open("w") as log:
+            proc = subprocess.Popen(  # noqa: S603 - fixed argv
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
+                + ["--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"journey-{os.getpid()}@%h"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                deadline = time.monotonic() + 60
+                while not app.control.ping(timeout=1.0):
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        pytest.fail("the Celery worker did not start:\n" + log_path.read_text())
+                yield "worker"
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
 
 
 @pytest.fixture

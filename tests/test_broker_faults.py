@@ -22,7 +22,7 @@ from django.db import connection
 from django.urls import reverse
 
 from appraisal.tests.test_self_review_reminders import cell  # noqa: F401 - a fixture
-from conftest import skip_or_fail
+from conftest import celery_conf, skip_or_fail
 from reports.models import JobStatus, ReportJob
 
 pytestmark = pytest.mark.services
@@ -88,24 +88,17 @@ def reset_pools(app) -> None:
 @pytest.fixture
 def broker(own_redis, monkeypatch):
     """The Celery app sends to the test's own redis-server, not eagerly."""
-    from config.celery import app
-
-    # Celery reads the CELERY_BROKER_URL environment variable before its settings, and its settings under the
-    # CELERY_ namespace before the plain names: all three are set (and put back).
+    # Celery reads the CELERY_BROKER_URL environment variable before its settings (CI sets it): both are set.
+    # celery_conf puts the configuration back exactly; writing the old values back under the CELERY_ names
+    # instead left CELERY_TASK_ALWAYS_EAGER=False in `app.conf.changes`, where it shadowed the plain name that
+    # conftest's celery_eager sets: every later test's tasks went to Redis instead of running in-process.
     monkeypatch.setenv("CELERY_BROKER_URL", own_redis.url)
-    keys = ("broker_url", "CELERY_BROKER_URL", "task_always_eager", "CELERY_TASK_ALWAYS_EAGER")
-    previous = {key: app.conf.get(key) for key in keys}
-    app.conf.update(
-        broker_url=own_redis.url,
-        CELERY_BROKER_URL=own_redis.url,
-        task_always_eager=False,
-        CELERY_TASK_ALWAYS_EAGER=False,
-    )
-    reset_pools(app)
-    with app.connection_for_write() as conn:
-        assert conn.as_uri().endswith(f":{own_redis.port}/0")
-    yield own_redis
-    app.conf.update(previous)
+    with celery_conf(broker_url=own_redis.url, task_always_eager=False) as app:
+        reset_pools(app)
+        with app.connection_for_write() as conn:
+            assert conn.as_uri().endswith(f":{own_redis.port}/0")
+        assert app.conf.task_always_eager is False
+        yield own_redis
     reset_pools(app)
 
 
