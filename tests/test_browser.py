@@ -54,12 +54,6 @@ def login(page, base, username):
     page.click("button[type=submit]")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="QUARANTINED 23/11/2026: passes alone and in its file on PostgreSQL with Redis, fails only in the whole CI "
-    "run (no e-mail in mail.outbox / the job never finishes): an order dependence on another test's Celery or mail "
-    "state, not yet found. See the closing note of that session.",
-)
 def test_secretary_logs_in_sees_own_cell_and_downloads_the_tree(personas, live_server, browser_page):
     page = browser_page
     login(page, live_server.url, "sec_a1")

@@ -35,12 +35,6 @@ def review(personas):
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="QUARANTINED 23/11/2026: passes alone and in its file on PostgreSQL with Redis, fails only in the whole CI "
-    "run (no e-mail in mail.outbox / the job never finishes): an order dependence on another test's Celery or mail "
-    "state, not yet found. See the closing note of that session.",
-)
 def test_approval_tells_the_secretary_and_each_member_with_an_account_once(personas, review, client_for):
     proposals_approve(actor=personas.staff_a, review=review)
     secretary = Notification.objects.get(user=personas.sec_a1)
@@ -53,12 +47,6 @@ def test_approval_tells_the_secretary_and_each_member_with_an_account_once(perso
     assert "Hoàn thành tốt nhiệm vụ" in home.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="QUARANTINED 23/11/2026: passes alone and in its file on PostgreSQL with Redis, fails only in the whole CI "
-    "run (no e-mail in mail.outbox / the job never finishes): an order dependence on another test's Celery or mail "
-    "state, not yet found. See the closing note of that session.",
-)
 def test_a_return_tells_the_secretary_with_the_reason(personas, review):
     proposals_return(actor=personas.staff_a, review=review, reason="Thiếu biên bản kiểm phiếu")
     notice = Notification.objects.get()
