@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 # Each level of the materialised path is the unit's id, zero-padded, then a dot: "0000001.0000004.".
 # Fixed width keeps prefix queries exact (no "1." matching "12.") and sorts a subtree depth-first.
 PATH_STEP = 8
+MAX_DEPTH = 255 // PATH_STEP  # as many levels as the path column holds
 
 
 def nfc(value: str) -> str:
@@ -45,6 +46,16 @@ class PartyUnitQuerySet(models.QuerySet):
 
     def cells(self) -> PartyUnitQuerySet:
         return self.filter(kind=UnitKind.CELL)
+
+    def lineage(self, pk: int) -> PartyUnitQuerySet:
+        """The unit ``pk`` and every unit above it, root first, in one query (a page that shows a unit with its
+        breadcrumb): each is found through the unique path index by a prefix of the unit's path, one step of
+        ``PATH_STEP`` characters per level; empty when there is no such unit."""
+        path = models.Subquery(PartyUnit.objects.filter(pk=pk).values("path")[:1])
+        q = models.Q(pk__in=[])
+        for steps in range(1, MAX_DEPTH + 1):
+            q |= models.Q(path=Substr(path, 1, steps * PATH_STEP))
+        return self.filter(q).order_by("path")
 
 
 class PartyUnit(models.Model):

@@ -10,6 +10,21 @@ class ReportsConfig(AppConfig):
 
         return decision_panels(request, review)
 
+    def meeting_panels(self, request, review) -> list:
+        from .panels import meeting_panels
+
+        return meeting_panels(request, review)
+
+    def collective_panels(self, request, review) -> list:
+        from .panels import collective_panels
+
+        return collective_panels(request, review)
+
+    def dashboard_panels(self, request, scope) -> list:
+        from .panels import dashboard_panels
+
+        return dashboard_panels(request, scope)
+
     def ready(self) -> None:
         from django.conf import settings
         from django.db.models.signals import post_delete

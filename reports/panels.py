@@ -3,13 +3,18 @@ apps offer its documents without importing it."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F
+from django.utils.translation import gettext as _
 
-from appraisal.models import Rating, UnitReviewState
+from appraisal.models import Rating, SelfReviewState, UnitReviewState
+from appraisal.services.progress import CELL_EDITABLE
+from party_units.access import can
 from party_units.panels import Panel
 
 from .models import IssuedNumber
-from .selectors import rerating_subject
+from .selectors import rerating_subject, subject_key
+from .services import ISSUERS
 
 
 def decision_panels(request, review) -> list[Panel]:  # noqa: ARG001 - the hook's signature
@@ -34,3 +39,95 @@ def decision_panels(request, review) -> list[Panel]:  # noqa: ARG001 - the hook'
     }
     rows = [{"rating": rating, "issued": issued.get(subjects[rating.pk])} for rating in ratings]
     return [Panel("reports/_rerating_panel.html", {"rows": rows, "committee_id": review.unit.parent_id})]
+
+
+def _issued(unit_id: int, subject: str) -> IssuedNumber | None:
+    return IssuedNumber.objects.filter(unit_id=unit_id, subject=subject).first()
+
+
+def _official(request, *, unit, kind: str, field: str, value: int, label: str, issued, ready: bool, hint: str):
+    """One document a cell or committee issues: its draft (or issued) rendering and, for who may issue it, the
+    confirmed "issue" button; once issued, its number and date."""
+    may_issue = can(request.user, ISSUERS[kind], unit)
+    return Panel(
+        "reports/_official.html",
+        {
+            "unit_id": unit.pk,
+            "kind": kind,
+            "field": field,
+            "value": value,
+            "label": label,
+            "issued": issued,
+            "can_issue": may_issue and ready and issued is None,
+            "hint": hint if may_issue and not ready and issued is None else "",
+        },
+    )
+
+
+def _sent(review) -> bool:
+    return review.state not in CELL_EDITABLE
+
+
+def meeting_panels(request, review) -> list[Panel]:
+    """The meeting page: the minutes (biên bản), as a draft or issued with its number ("Số 01-BB/CB") by the
+    secretary once the proposals are sent (one query)."""
+    try:
+        meeting = review.meeting  # loaded with the review (a reverse one-to-one): no query, nor for its absence
+    except ObjectDoesNotExist:
+        return []
+    if meeting.held_on is None:
+        return []
+    return [
+        _official(
+            request,
+            unit=review.unit,
+            kind="minutes",
+            field="review",
+            value=review.pk,
+            label=_("Biên bản hội nghị"),
+            issued=_issued(review.unit_id, subject_key("minutes", review.pk)),
+            ready=_sent(review),
+            hint=_("Cấp số biên bản sau khi gửi đề nghị xếp loại lên cấp trên."),
+        )
+    ]
+
+
+def collective_panels(request, review) -> list[Panel]:
+    """The cell's own report (Mẫu 01): as a draft or issued with its number ("Số 01-BC/CB") once completed and
+    sent with the proposals (one query)."""
+    try:
+        report = review.collective_report  # a reverse one-to-one: one query, none when loaded with the review
+    except ObjectDoesNotExist:
+        return []
+    return [
+        _official(
+            request,
+            unit=review.unit,
+            kind="collective_report",
+            field="review",
+            value=review.pk,
+            label=_("Báo cáo kiểm điểm"),
+            issued=_issued(review.unit_id, subject_key("collective_report", review.pk)),
+            ready=_sent(review) and report.state != SelfReviewState.DRAFT,
+            hint=_("Cấp số báo cáo sau khi hoàn thành báo cáo và gửi đề nghị xếp loại lên cấp trên."),
+        )
+    ]
+
+
+def dashboard_panels(request, scope) -> list[Panel]:
+    """A committee's dashboard (``scope``: the cycle and the committee): its summary report, as a draft or issued
+    with its number ("Số 01-BC/ĐU") by the committee (one query)."""
+    cycle, unit = scope
+    return [
+        _official(
+            request,
+            unit=unit,
+            kind="summary",
+            field="cycle",
+            value=cycle.pk,
+            label=_("Báo cáo tổng hợp"),
+            issued=_issued(unit.pk, subject_key("summary", cycle.root_id_or_self)),
+            ready=True,
+            hint="",
+        )
+    ]

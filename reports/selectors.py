@@ -104,8 +104,9 @@ def _assessment(name: str, rating: Rating | None) -> MemberAssessment:
 
 
 def summary_data(unit: PartyUnit, cycle_id: int) -> SummaryData:
-    """The summary of ``unit``'s subtree in the cycle's cascade, one line per unit directly under it (three
-    queries whatever the number of members: the units, the ratings' levels, the exceptions)."""
+    """The summary of ``unit``'s subtree in the cycle's cascade, one line per unit directly under it (four
+    queries whatever the number of members: the units, the ratings' levels, its number if issued, the
+    exceptions), dated the day it was issued (else today, a draft)."""
     cycle = ReviewCycle.objects.select_related("issuing_unit").get(pk=cycle_id)
     root_id = cycle.root_id_or_self
     children = list(PartyUnit.objects.filter(parent=unit).order_by("path").values_list("path", "name"))
@@ -143,6 +144,7 @@ def summary_data(unit: PartyUnit, cycle_id: int) -> SummaryData:
                 quota=rules.quota_check(excellent, good).message,
             )
         )
+    issued = IssuedNumber.objects.filter(unit=unit, subject=subject_key("summary", root_id)).first()
     exceptions = (
         Rating.objects.filter(unit_review__root_id=root_id, unit_review__unit__path__startswith=unit.path)
         .exclude(quota_exception_reason="")
@@ -155,7 +157,7 @@ def summary_data(unit: PartyUnit, cycle_id: int) -> SummaryData:
         abbreviation=unit.abbreviation,
         place_name=unit.place_name,
         period=cycle.period_label[:1].lower() + cycle.period_label[1:],
-        day=timezone.localdate(),
+        day=issued.issued_on if issued else timezone.localdate(),
         lines=tuple(lines),
         total_members=Counts(totals[2][0], totals[0]),
         total_organisations=Counts(totals[3][0], totals[1]),
@@ -171,7 +173,7 @@ def summary_data(unit: PartyUnit, cycle_id: int) -> SummaryData:
         ),
         signer_title=f"T/M {unit.level_label}" if not unit.is_cell else "T/M Chi bộ",
         signer_role="Bí thư",
-        number=None,
+        number=issued.number if issued else None,
     )
 
 
@@ -277,7 +279,8 @@ def self_reviews_of_cell(unit_review_id: int) -> list[FormData]:
 
 
 def collective_report_data(unit_review_id: int) -> FormData:
-    """The cell's own report (Mẫu 01 in 2025), signed for the cell by its secretary when the roster names one."""
+    """The cell's own report (Mẫu 01 in 2025), signed for the cell by its secretary when the roster names one,
+    with its number once issued."""
     report = CollectiveReport.objects.select_related("unit_review__cycle", "unit_review__unit__parent").get(
         unit_review_id=unit_review_id
     )
@@ -290,6 +293,7 @@ def collective_report_data(unit_review_id: int) -> FormData:
         .select_related("member")
         .first()
     )
+    issued = IssuedNumber.objects.filter(unit=unit, subject=subject_key("collective_report", unit_review_id)).first()
     return FormData(
         superior=superior_name(unit),
         unit_name=unit.name,
@@ -299,6 +303,7 @@ def collective_report_data(unit_review_id: int) -> FormData:
         day=_local_day(report.submitted_at),
         structure=structure,
         fields=tuple((label, unit.name) for _name, label in structure.header_fields),
+        number=issued.number if issued else None,
         content=report.content or {},
         proposed_level=report.proposed_level,
         general_score=report.general_score,

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from party_units.access import Actor, Perm, require_actor
@@ -283,3 +284,99 @@ def number_issue(
 
 def issued_number(unit: PartyUnit, subject: str) -> IssuedNumber | None:
     return IssuedNumber.objects.filter(unit=unit, subject=subject).first()
+
+
+# --- Issuing the documents a cell or a committee signs -----------------------------------------------------
+
+
+def _minutes_issue(actor: Actor, review) -> IssuedNumber:
+    from appraisal.models import ReviewMeeting
+    from appraisal.services.progress import CELL_EDITABLE
+
+    from .selectors import period_words, subject_key
+
+    meeting = ReviewMeeting.objects.filter(unit_review=review).first()
+    if meeting is None or meeting.held_on is None:
+        raise ReportError(_("Chưa ghi ngày họp: chưa có biên bản để cấp số."))
+    if review.state in CELL_EDITABLE:
+        raise ReportError(
+            _(
+                "Chỉ cấp số biên bản sau khi chi bộ đã gửi đề nghị xếp loại lên cấp trên: trước đó kết quả hội nghị "
+                "còn sửa được."
+            )
+        )
+    return number_issue(
+        actor=actor,
+        unit=review.unit,
+        doc_type="BB",
+        subject=subject_key("minutes", review.pk),
+        title=f"Biên bản hội nghị kiểm điểm, đánh giá, xếp loại chất lượng {period_words(review)}",
+        day=meeting.held_on,  # the minutes are dated the day of the meeting: the number is of that day's term
+    )
+
+
+def _collective_report_issue(actor: Actor, review) -> IssuedNumber:
+    from appraisal.models import CollectiveReport, SelfReviewState
+    from appraisal.services.progress import CELL_EDITABLE
+
+    from .selectors import period_words, subject_key
+
+    report = CollectiveReport.objects.filter(unit_review=review).first()
+    if report is None or report.state == SelfReviewState.DRAFT:
+        raise ReportError(_("Báo cáo kiểm điểm của chi bộ chưa hoàn thành: chưa cấp số được."))
+    if review.state in CELL_EDITABLE:
+        raise ReportError(
+            _("Chỉ cấp số báo cáo sau khi chi bộ đã gửi đề nghị xếp loại lên cấp trên: trước đó báo cáo còn sửa được.")
+        )
+    day = timezone.localtime(report.submitted_at).date() if report.submitted_at else None
+    return number_issue(
+        actor=actor,
+        unit=review.unit,
+        doc_type="BC",
+        subject=subject_key("collective_report", review.pk),
+        title=f"Báo cáo kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng {period_words(review)}",
+        day=day,
+    )
+
+
+def _summary_issue(actor: Actor, unit: PartyUnit, cycle) -> IssuedNumber:
+    from .selectors import subject_key
+
+    if unit.is_cell:
+        raise ReportError(_("Báo cáo tổng hợp do cấp ủy ban hành, không phải chi bộ."))
+    if not unit.is_within(cycle.issuing_unit):
+        raise ReportError(_("Đơn vị này không thuộc phạm vi của kỳ đánh giá."))
+    period = cycle.period_label
+    return number_issue(
+        actor=actor,
+        unit=unit,
+        doc_type="BC",
+        # The cascade's root: the same report whether it is asked for under the district's cycle or the ward's.
+        subject=subject_key("summary", cycle.root_id_or_self),
+        title=(
+            "Báo cáo kết quả kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng và đảng viên "
+            f"{period[:1].lower()}{period[1:]}"
+        ),
+    )
+
+
+# Who issues each kind: the cell's secretary its minutes and own report, the committee its summary.
+ISSUERS: dict[str, Perm] = {
+    "minutes": Perm.HOLD_MEETING,
+    "collective_report": Perm.HOLD_MEETING,
+    "summary": Perm.APPROVE,
+}
+
+
+def document_issue(*, actor: Actor, kind: str, unit: PartyUnit, review=None, cycle=None) -> IssuedNumber:
+    """Give a cell's minutes (BB) or own report (BC), or a committee's summary report (BC), its number from
+    ``unit``'s register (``number_issue``: once, audited). The minutes and the cell's report are issued once the
+    cell has sent its proposals (before that they can still change); issuing again keeps the number."""
+    if kind not in ISSUERS:
+        raise ReportError(_("Văn bản này không cấp số."))
+    require_actor(actor, ISSUERS[kind], unit)
+    if kind == "minutes":
+        return _minutes_issue(actor, review)
+    if kind == "collective_report":
+        return _collective_report_issue(actor, review)
+    return _summary_issue(actor, unit, cycle)

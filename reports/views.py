@@ -18,7 +18,16 @@ from party_units.models import PartyUnit
 from .models import JobStatus, ReportJob
 from .renderers import RENDERERS
 from .selectors import is_rerated, rerating_subject
-from .services import ReportError, job_expire_if_stale, job_retry, job_start, number_issue, send_pending
+from .services import (
+    ISSUERS,
+    ReportError,
+    document_issue,
+    job_expire_if_stale,
+    job_retry,
+    job_start,
+    number_issue,
+    send_pending,
+)
 
 
 def _int(value) -> int:
@@ -95,6 +104,7 @@ def _params(request, kind: str, unit) -> tuple[dict, object]:
     owner = None
     if "self_review" in needs:
         owner = _self_review(request, unit, params)
+    review = cycle = None
     if "review" in needs:
         review = get_object_or_deny(
             request.user, UnitReview.objects.select_related("unit"), Perm.VIEW, pk=_int(request.POST.get("review"))
@@ -112,6 +122,10 @@ def _params(request, kind: str, unit) -> tuple[dict, object]:
             pk=_int(request.POST.get("cycle")),
         )
         params["cycle"] = cycle.pk
+    if request.POST.get("issue") and kind in ISSUERS:
+        # Issued before it is rendered, so the document carries its number; a right the page's viewer may lack.
+        require(request.user, ISSUERS[kind], unit)
+        document_issue(actor=request.user, kind=kind, unit=unit, review=review, cycle=cycle)
     if "rating" in needs:
         _rerating(request, unit, params)
     if "member" in needs:
@@ -139,8 +153,9 @@ def job_create(request, unit_pk: int, kind: str):
     try:
         if kind not in RENDERERS or not RENDERERS[kind].direct:
             raise ReportError(_("Không có loại văn bản “%(kind)s”.") % {"kind": kind})
-        params, owner = _params(request, kind, unit)
-        job = job_start(actor=request.user, kind=kind, unit=unit, params=params, owner_id=owner)
+        with transaction.atomic():  # a number issued for the job is kept only with the job
+            params, owner = _params(request, kind, unit)
+            job = job_start(actor=request.user, kind=kind, unit=unit, params=params, owner_id=owner)
     except ReportError as exc:
         messages.error(request, str(exc))
         return _back(request, unit)

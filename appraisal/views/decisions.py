@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny, require
+from party_units.access import Perm, can, get_object_or_deny, require
 from party_units.models import PartyUnit
 from party_units.panels import object_panels
 
@@ -36,20 +36,34 @@ def _committee_in_cycle(
 ) -> tuple[ReviewCycle, PartyUnit]:
     """The cycle and a committee within its scope (the issuing unit when ``unit_pk`` is None) that the user
     sees (404 otherwise, also for a committee outside the cycle's scope), and ``perm`` on it (403)."""
+    cycle, unit, _above = _committee_and_above(request, cycle_pk, unit_pk, perm)
+    return cycle, unit
+
+
+def _committee_and_above(
+    request, cycle_pk: int, unit_pk: int | None, perm: Perm = Perm.VIEW
+) -> tuple[ReviewCycle, PartyUnit, list[PartyUnit]]:
+    """As ``_committee_in_cycle``, with the committees above it within the cycle's scope (the breadcrumb), read
+    in the same query as the committee itself."""
     cycle = _cycle_or_404(cycle_pk)
-    unit = get_unit_or_deny(request.user, unit_pk or cycle.issuing_unit_id, Perm.VIEW)
+    pk = unit_pk or cycle.issuing_unit_id
+    line = list(PartyUnit.objects.lineage(pk))
+    if not line or line[-1].pk != pk:
+        raise Http404
+    unit = line[-1]
+    require(request.user, Perm.VIEW, unit)
     if unit.is_cell or not unit.is_within(cycle.issuing_unit):
         raise Http404
     if perm != Perm.VIEW:
         require(request.user, perm, unit)
-    return cycle, unit
+    return cycle, unit, [above for above in line[:-1] if above.is_within(cycle.issuing_unit)]
 
 
 @login_required
 def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
     """A committee's progress in a cycle: every unit directly under it, its state, late items, the levels
     proposed and decided (with a chart). A ward sees its cells, a city its wards' totals (drill down)."""
-    cycle, unit = _committee_in_cycle(request, cycle_pk, unit_pk)
+    cycle, unit, above = _committee_and_above(request, cycle_pk, unit_pk)
     board = counts.dashboard(cycle, unit)
     can_approve = can(request.user, Perm.APPROVE, unit)
     raise_record = QuotaRaise.objects.filter(root_id=cycle.root_id_or_self, unit=unit).first()
@@ -68,13 +82,14 @@ def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
             "cycle": cycle,
             "board": board,
             "unit": unit,
-            "ancestors": [a for a in unit.ancestors() if a.is_within(cycle.issuing_unit)],
+            "ancestors": above,
             "can_approve": can_approve,
             "decidable": DECIDABLE,
             "chart": _chart(board.levels),
             "quota_raise": raise_record,
             "may_raise": can_approve and rules.raised_quota_ratio is not None and raise_record is None,
             "rules": rules,
+            "panels": object_panels("dashboard_panels", request, (cycle, unit)),  # the summary report (reports)
         },
     )
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from party_units.access import Perm, can, get_object_or_deny, require
+from party_units.panels import object_panels
 
 from .. import selectors
 from ..meeting_forms import MeetingForm
@@ -83,6 +84,7 @@ def meeting(request, cycle_pk: int, unit_pk: int):
             "summary": sheet.summary_line(),
             "full_members": sheet.full_members(),
             "rounds": list(review.rounds.order_by("-number")[:5]),
+            "panels": object_panels("meeting_panels", request, review),  # the minutes (reports)
         },
     )
 

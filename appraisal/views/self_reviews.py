@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from members.models import Member, Membership
 from party_units.access import Perm, can, get_object_or_deny, require
+from party_units.panels import object_panels
 
 from ..models import CollectiveReport, Rating, ReviewCycle, SelfReview, SelfReviewState, UnitReview
 from ..rules import Grade, Level, RatingMethod, format_points
@@ -435,6 +436,7 @@ def collective_report(request, cycle_pk: int, unit_pk: int):
             "assessment": assessment,
             "errors": errors,
             "editable": editable,
+            "panels": object_panels("collective_panels", request, unit_review),  # the report's document (reports)
         },
     )
 

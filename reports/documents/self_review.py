@@ -43,6 +43,7 @@ class FormData:
     cell_level: str = ""  # the level the cell proposed
     decided_level: str = ""  # the committee's decision
     note: str = ""  # "Lần nộp thứ 2 (20/11/2025)": which submitted version this is
+    number: int | None = None  # the cell's report, once issued ("Số 01-BC/CB"); a member's form has none
 
 
 def _lines(text: str) -> list[str]:
@@ -186,6 +187,7 @@ def build(data: FormData) -> OfficialDocument:
             code=f"BC/{data.abbreviation}" if data.structure.collective else "",
             place=data.place_name,
             date=data.day,
+            number=data.number if data.structure.collective else None,
         ),
         doc_type=variant.title,
         summary=(data.period,),

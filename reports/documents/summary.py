@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -151,7 +151,7 @@ def build_statistics(data: SummaryData) -> OfficialDocument:
     summary = build(data)
     tables = [block for block in summary.body if isinstance(block, Table)]
     return OfficialDocument(
-        header=summary.header,
+        header=replace(summary.header, number=None),  # the report's number is the report's, not its table's
         doc_type="Biểu thống kê",
         summary=(f"Kết quả xếp loại chất lượng tổ chức đảng và đảng viên {data.period}",),
         body=(
