@@ -460,7 +460,7 @@ class Seeder:
         t = self.tables = {
             "members": Table(Member, member_columns + name_columns, created_at=now, updated_at=now),
             "memberships": Table(
-                Membership, ["id", "member_id", "unit_id", "start_date"], kind=MembershipKind.OFFICIAL
+                Membership, ["id", "member_id", "unit_id", "start_date", "sort_key"], kind=MembershipKind.OFFICIAL
             ),
             "self_reviews": Table(
                 SelfReview,
@@ -512,6 +512,20 @@ class Seeder:
         self._flush()
         for table in [self.units, self.reviews, *t.values()]:
             table.reset_sequence()
+        if self.replica_role:
+            self._derive_after_copy()
+
+    def _derive_after_copy(self) -> None:
+        """What the database's triggers keep, done once for the copied rows: the copies wrote with triggers off
+        (``session_replication_role = replica``). Membership.sort_key is written with each row; the units'
+        stored counts of official members are counted here, one grouped UPDATE."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE party_units_partyunit u SET official_members = d.n FROM ("
+                "  SELECT unit_id, count(*) AS n FROM members_membership"
+                "   WHERE end_date IS NULL AND kind = 'official' GROUP BY unit_id) d"
+                " WHERE u.id = d.unit_id AND u.official_members <> d.n"
+            )
 
     def _flush(self) -> None:
         with transaction.atomic():
@@ -560,7 +574,7 @@ class Seeder:
                 + (rng.choice(WORKPLACES), post.value, leader, political)
                 + tuple(template.values.values())
             )
-            t["memberships"].add((t["memberships"].new_id(), pk, cell.id, admitted))
+            t["memberships"].add((t["memberships"].new_id(), pk, cell.id, admitted, template.values["sort_key"]))
             members.append((pk, leader, political, template.values["full_name"]))
         if state == UnitReviewState.NOT_STARTED:
             return

@@ -142,6 +142,9 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
 
 
+OPEN_OFFICIAL = Q(end_date__isnull=True, kind="official")
+
+
 class Membership(models.Model):
     """A member's activity in a cell from start_date to end_date (open while current).
 
@@ -157,6 +160,10 @@ class Membership(models.Model):
     start_date = models.DateField(_("từ ngày"))
     end_date = models.DateField(_("đến ngày"), null=True, blank=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    # The member's ``sort_key``, copied here by database triggers (migration 0005) whatever writes the row or
+    # renames the member: a roster of a ward or a city is ordered and paged on the membership table's own index,
+    # not by walking every member of the country in name order.
+    sort_key = models.CharField(max_length=SORT_KEY_LENGTH, editable=False, default="")
 
     objects = MembershipQuerySet.as_manager()
 
@@ -175,7 +182,13 @@ class Membership(models.Model):
                 name="membership_end_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "kind", "end_date"], name="membership_unit_current_idx")]
+        indexes = [
+            models.Index(fields=["unit", "kind", "end_date"], name="membership_unit_current_idx"),
+            # Rosters: the open official memberships in name order, by cell (a ward: its cells' ranges, sorted) and
+            # across cells (a city: the walk in name order, the cell read from the index).
+            models.Index(fields=["unit", "sort_key", "member"], condition=OPEN_OFFICIAL, name="membership_roster_cell"),
+            models.Index(fields=["sort_key", "member", "unit"], condition=OPEN_OFFICIAL, name="membership_roster_all"),
+        ]
 
     def __str__(self) -> str:
         end = self.end_date.strftime("%d/%m/%Y") if self.end_date else "nay"

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -136,35 +136,51 @@ def facts_for_period(
     """
     if start > end:
         raise ValueError("Kỳ không hợp lệ: ngày bắt đầu sau ngày kết thúc.")
-    fields = ("id", "admitted_on", "full_member_on", "holds_leadership_post", "in_political_system")
     if isinstance(members, QuerySet):
-        member_filter = Q(member__in=members.values("pk"))
-        rows = list(members.values(*fields))
+        rows = list(members.values(*_FACT_FIELDS))
     else:
         ids = [m.pk if isinstance(m, Member) else int(m) for m in members]
-        member_filter = Q(member_id__in=ids)
-        rows = list(Member.objects.filter(pk__in=ids).values(*fields))
+        rows = list(Member.objects.filter(pk__in=ids).values(*_FACT_FIELDS))
+    return _facts(rows, start, end)
 
+
+def facts_for_loaded(
+    members: Iterable[Member], start: datetime.date, end: datetime.date
+) -> dict[int, MemberPeriodFacts]:
+    """``facts_for_period`` of members just loaded by the caller (their fields as loaded, not read again): two
+    queries whatever the number of members (statuses, memberships)."""
+    if start > end:
+        raise ValueError("Kỳ không hợp lệ: ngày bắt đầu sau ngày kết thúc.")
+    return _facts([{field: getattr(m, field) for field in _FACT_FIELDS} for m in members], start, end)
+
+
+_FACT_FIELDS = ("id", "admitted_on", "full_member_on", "holds_leadership_post", "in_political_system")
+
+
+def _facts(rows: list[dict], start: datetime.date, end: datetime.date) -> dict[int, MemberPeriodFacts]:
+    """The facts of the members whose ``_FACT_FIELDS`` are ``rows``: their statuses and memberships in the period
+    (two queries, by the members' ids)."""
+    ids = [row["id"] for row in rows]
     statuses: dict[int, list[MemberStatus]] = defaultdict(list)
-    for status in MemberStatus.objects.filter(member_filter).in_period(start, end).order_by("start_date", "id"):
+    for status in MemberStatus.objects.filter(member_id__in=ids).in_period(start, end).order_by("start_date", "id"):
         statuses[status.member_id].append(status)
     spans: dict[int, list[MembershipSpan]] = defaultdict(list)
     memberships = (
-        Membership.objects.filter(member_filter)
+        Membership.objects.filter(member_id__in=ids)
         .overlapping(start, end)
-        .select_related("unit")
         .order_by("start_date", "id")
+        .values("id", "member_id", "unit_id", "kind", "start_date", "end_date", unit_name=F("unit__name"))
     )
     for m in memberships:
-        spans[m.member_id].append(
+        spans[m["member_id"]].append(
             MembershipSpan(
-                membership_id=m.pk,
-                unit_id=m.unit_id,
-                unit_name=m.unit.name,
-                kind=m.kind,
-                start_date=m.start_date,
-                end_date=m.end_date,
-                days_in_period=m.days_within(start, end),
+                membership_id=m["id"],
+                unit_id=m["unit_id"],
+                unit_name=m["unit_name"],
+                kind=m["kind"],
+                start_date=m["start_date"],
+                end_date=m["end_date"],
+                days_in_period=_overlap_days(m["start_date"], m["end_date"] or end, start, end),
             )
         )
 
@@ -230,21 +246,26 @@ ROSTER_FILTERS = {
 }
 
 
-def roster_queryset(unit: PartyUnit, *, year: int, status: str = "", search: str = "") -> QuerySet:
+ROSTER_GATHER_LIMIT = 20_000  # members: up to this a subtree's roster is gathered by cell and sorted (see below)
+
+
+def roster_queryset(
+    unit: PartyUnit, *, year: int, status: str = "", search: str = "", cell_ids: list[int] | None = None
+) -> QuerySet:
     """Current official memberships of the cells in the unit's subtree with their member and cell, filtered and
     in Vietnamese alphabetical order — all in the database, so a page of it costs the same for 10 or 100,000.
 
     ``status``: a StatusKind value (held in ``year``), "probationary" (not a full member on 31/12 of the year) or
     "" for everyone. ``search``: part of the name; without marks it matches any marks ("duc" finds "Đức", "hong
     nhung" finds "Hồng Nhung"), with marks it matches them (NFC/NFD, case and tone placement insensitive).
+    ``cell_ids``: the subtree's units, when the caller has them (``roster_cells``): the rows are then read by cell.
     """
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    qs = (
-        Membership.objects.current()
-        .official()
-        .filter(unit__path__startswith=unit.path)
-        .select_related("member", "unit")
-    )
+    qs = Membership.objects.current().official().select_related("member", "unit")
+    if cell_ids is not None:
+        qs = qs.filter(unit_id__in=cell_ids)
+    else:
+        qs = qs.filter(unit__path__startswith=unit.path)
     if status in ROSTER_FILTERS:
         held = MemberStatus.objects.in_period(start, end).filter(member=OuterRef("member"), kind=status)
         qs = qs.filter(Exists(held))
@@ -255,7 +276,9 @@ def roster_queryset(unit: PartyUnit, *, year: int, status: str = "", search: str
             qs = qs.filter(member__name_key__contains=name_key(search))
         else:
             qs = qs.filter(member__search_key__contains=fold(search))
-    return order_members(qs, "member__")
+    # The membership's copy of the member's key (kept by triggers): ordered on the membership table's own
+    # indexes, the same order as ``order_members``.
+    return qs.order_by("sort_key", "member_id")
 
 
 def roster_size(unit: PartyUnit) -> int:
@@ -264,6 +287,32 @@ def roster_size(unit: PartyUnit) -> int:
     memberships."""
     total = PartyUnit.objects.filter(path__startswith=unit.path).aggregate(n=Sum("official_members"))["n"]
     return total or 0
+
+
+def roster_cells(unit: PartyUnit, size: int) -> list[int] | None:
+    """The ids of the subtree's units holding members when its roster (``size`` members) is small enough to be
+    gathered cell by cell and sorted; None for a larger one, read in name order across the whole table.
+
+    A ward's page in name order either walks the name index of every membership of the database, keeping the
+    ward's (3,000 entries for a ward of a city of 100,000; 170,000 in a country of 5.6 million), or reads the
+    ward's own entries by cell from the index by cell and name, and sorts them: the second costs the size of the
+    ward whatever the size of the country. PostgreSQL chooses it when it is given the cells' ids (with a join on
+    the units' paths it walks). Above ``ROSTER_GATHER_LIMIT`` the walk finds a page within a few hundred entries.
+    """
+    if size > ROSTER_GATHER_LIMIT:
+        return None
+    return list(
+        PartyUnit.objects.filter(path__startswith=unit.path, official_members__gt=0).values_list("id", flat=True)
+    )
+
+
+def roster_rows(queryset: QuerySet, start: int, stop: int) -> list[Membership]:
+    """Rows ``start:stop`` of a ``roster_queryset`` in two queries: the page's members in order, read from the
+    memberships' index alone (no table row is read for the rows skipped or sorted), then those rows in full."""
+    ids = list(queryset.values_list("member_id", flat=True)[start:stop])
+    rows = Membership.objects.current().official().filter(member_id__in=ids).select_related("member", "unit")
+    by_member = {row.member_id: row for row in rows}
+    return [by_member[pk] for pk in ids if pk in by_member]
 
 
 def with_statuses(rows: list[Membership], year: int) -> list[Membership]:

@@ -88,20 +88,25 @@ def roster(request, unit_pk: int):
     # Sliced in the database; statuses are read for the shown rows only. The whole roster's size is the units'
     # stored counts summed (one small query); a filtered one is counted, unless its first page is not full.
     filtered = bool(status or search)
-    rows = selectors.roster_queryset(unit, year=year, status=status, search=search)
+    size = selectors.roster_size(unit)
+    cell_ids = selectors.roster_cells(unit, size)
+    rows = selectors.roster_queryset(unit, year=year, status=status, search=search, cell_ids=cell_ids)
     paginator = Paginator(rows, ROSTER_PAGE_SIZE)
     if not filtered:
-        paginator.count = selectors.roster_size(unit)  # a cached_property: set, it is not counted again
+        paginator.count = size  # a cached_property: set, it is not counted again
+    # A whole roster's page is found on the index first, then read (two queries: selectors.roster_rows); a
+    # search or a filter finds its rows in one.
+    read = (lambda a, b: list(rows[a:b])) if filtered else (lambda a, b: selectors.roster_rows(rows, a, b))
     number = request.GET.get("trang") or "1"
     shown = None
     if number == "1":  # the first page is read once, whatever the paginator needs to know
-        shown = list(rows[:ROSTER_PAGE_SIZE])
+        shown = read(0, ROSTER_PAGE_SIZE)
         if filtered and len(shown) < ROSTER_PAGE_SIZE:
             paginator.count = len(shown)
     page = paginator.get_page(number)
-    if page.number != 1:
-        shown = None
-    shown = shown if shown is not None else list(page.object_list)
+    if shown is None or page.number != 1:
+        first = (page.number - 1) * ROSTER_PAGE_SIZE
+        shown = read(first, first + ROSTER_PAGE_SIZE)
     lines = selectors.roster_lines(shown, year, first_number=page.start_index())
     query = request.GET.copy()
     query.pop("trang", None)
