@@ -1,6 +1,6 @@
 """Who reviews, who is rated, which form, which caps and which written comments, for one cell in one cycle.
 
-A thin adapter: ``members.selectors.facts_for_period`` reads the members' memberships and statuses in bounded
+A thin adapter: ``members.selectors.facts_for_loaded`` reads the members' memberships and statuses in bounded
 queries; this module converts them into the rules package's plain facts (``MemberFacts``) and asks the
 cycle's rule set. The only logic of its own is the bookkeeping of required written comments (old cell after
 a transfer, temporary cell, place of residence), whose threshold the rule set states (``old_cell_comment_months``).
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from members.models import DisciplineLevel as MemberDisciplineLevel
 from members.models import Member, Membership
-from members.selectors import MemberPeriodFacts, MembershipSpan, facts_for_period, order_members
+from members.selectors import MemberPeriodFacts, MembershipSpan, facts_for_loaded, order_members
 from party_units.models import PartyUnit
 
 from .models import PeriodKind, ReviewCycle, fmt
@@ -122,15 +122,15 @@ def member_facts(facts: MemberPeriodFacts) -> MemberFacts:
 def cell_eligibility(cell: PartyUnit, cycle: ReviewCycle) -> CellEligibility:
     """The eligibility table of ``cell`` in ``cycle`` (the cycle that governs the cell).
 
-    Four queries whatever the number of members: the members, then their statuses and memberships.
+    Three queries whatever the number of members: the members, then their statuses and memberships.
     """
     period, rules = cycle.period, cycle.rules()
     result = CellEligibility(period=period, rule_set=rules)
     residence = cycle.period_kind == PeriodKind.YEAR
     in_cell = Membership.objects.filter(unit=cell).overlapping(period.start, period.end).values("member_id")
-    members = Member.objects.filter(pk__in=in_cell)
-    all_facts = facts_for_period(members, period.start, period.end)
-    for member in order_members(members):
+    members = list(order_members(Member.objects.filter(pk__in=in_cell)))
+    all_facts = facts_for_loaded(members, period.start, period.end)
+    for member in members:
         facts = all_facts[member.pk]
         official, temporary = facts.official, facts.temporary
         last = official[-1] if official else None

@@ -125,10 +125,11 @@ def reviews_of(unit: PartyUnit) -> QuerySet[UnitReview]:
 def review_for(cycle_pk: int, unit_id: int) -> QuerySet[UnitReview]:
     """The work item of a unit in the cascade of cycle ``cycle_pk`` (to pass to get_object_or_deny): one query,
     the cascade's root found by a subquery, with the unit, the cycle and the cell's meeting and own report (a
-    reverse one-to-one each: ``review.meeting`` then costs no query, nor does its absence)."""
+    reverse one-to-one each: ``review.meeting`` then costs no query, nor does its absence) and the unit's parent
+    (the committee that decides a cell: its rights are checked on the page)."""
     root = ReviewCycle.objects.filter(pk=cycle_pk).values(cascade_root=Coalesce("root_id", "id"))
     return UnitReview.objects.filter(root_id=Subquery(root[:1]), unit_id=unit_id).select_related(
-        "unit", "cycle__issuing_unit", "cycle__parent", "meeting", "collective_report"
+        "unit__parent", "cycle__issuing_unit", "cycle__parent", "meeting", "collective_report"
     )
 
 
