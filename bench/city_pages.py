@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "1")  # a local secret key; the test database is created and dropped below
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")  # DEBUG off, as a server runs
 
 import django  # noqa: E402
 
@@ -34,7 +34,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.test.utils import override_settings, setup_test_environment  # noqa: E402
 from django.urls import clear_url_caches, include, path, reverse  # noqa: E402
 
 from bench._harness import Server, measure  # noqa: E402
@@ -232,4 +232,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Production settings (DEBUG off), served in-process over http: static files from the finders (no collected
+    # manifest) and no redirect to the https the proxy would speak.
+    static = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    with override_settings(STORAGES=static, WHITENOISE_USE_FINDERS=True, SECURE_SSL_REDIRECT=False):
+        main()
