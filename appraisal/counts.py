@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, Q, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from members.models import Membership, MembershipKind
 from party_units.models import PATH_STEP, PartyUnit
 
 from .models import Rating as RatingModel
-from .models import ReviewCycle, SelfReviewState, UnitReview, UnitReviewState
+from .models import ReviewCycle, UnitReview, UnitReviewState
+from .models.tallies import COUNTERS, level_counter
 from .rules import Level, Subject, format_percent
 
 LEVELS = [level.value for level in Level]
@@ -213,7 +214,32 @@ def _by_branch(unit: PartyUnit, inner, *, via: str, keys: tuple[str, ...] = (), 
 N = {"n": "SUM(x.n)"}
 
 
-FILED_SELF_REVIEWS = (SelfReviewState.SUBMITTED, SelfReviewState.RESUBMITTED)
+def _stored_levels(row: dict) -> dict[str, LevelCounts]:
+    """The level counts of a group of work items in one state from their counters: proposals count once the
+    unit has sent them, decisions once approved (as ``_level_aggregates`` counts the ratings)."""
+    proposed = row["state"] in PROPOSED_STATES
+    decided = row["state"] == UnitReviewState.APPROVED
+    levels = {}
+    for kind in (PEOPLE, ORGANISATIONS):
+        counts = levels[kind] = LevelCounts()
+        for level in LEVELS:
+            counts.proposed[level] = row[level_counter("proposed", kind, level)] if proposed else 0
+            counts.decided[level] = row[level_counter("decided", kind, level)] if decided else 0
+    return levels
+
+
+def members_at(unit: PartyUnit, day: datetime.date):
+    """Per cell of ``unit``'s subtree, its official members on ``day`` — memberships open that day — as
+    rows (``unit_id``, ``n``) to add up: each cell's stored count of open memberships
+    (``PartyUnit.official_members``), less those opened after ``day``, plus those open that day and closed
+    since. For a cycle ending today or later both corrections are (nearly) empty; for a past cycle they are
+    the year's arrivals and departures since, found by two partial indexes (members' migration 0005)."""
+    cells = PartyUnit.objects.filter(path__startswith=unit.path, kind="cell")
+    official = Membership.objects.filter(unit_id__in=cells.values("id"), kind=MembershipKind.OFFICIAL).order_by()
+    stored = cells.order_by().values(unit_id=F("id"), n=F("official_members"))
+    opened_after = official.filter(end_date__isnull=True, start_date__gt=day).values("unit_id", n=Value(-1))
+    closed_since = official.filter(end_date__gte=day, start_date__lte=day).values("unit_id", n=Value(1))
+    return stored.union(opened_after, closed_since, all=True)
 
 
 def _passed(day: datetime.date | None, today: datetime.date) -> bool:
@@ -221,7 +247,7 @@ def _passed(day: datetime.date | None, today: datetime.date) -> bool:
 
 
 def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | None = None) -> Dashboard:
-    """The progress of ``unit``'s subtree in ``cycle``'s cascade, one row per unit directly under it (six
+    """The progress of ``unit``'s subtree in ``cycle``'s cascade, one row per unit directly under it (four
     queries whatever the number of cells and members)."""
     today = today or timezone.localdate()
     root_id = cycle.root_id_or_self
@@ -234,60 +260,35 @@ def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | Non
     rows: dict[str, Row] = {unit.path: Row(unit=unit, is_self=True, review=own)}
     for child in PartyUnit.objects.filter(parent=unit).order_by("path"):
         rows[child.path] = Row(unit=child, review=items.get(child.pk))
-    in_scope = {"root_id": root_id, "unit__path__startswith": unit.path}
     states: Counter = Counter()
-    # Per work item of the subtree: its state, its submitted self-reviews, whether its meeting was held; then
-    # added up per branch (one query for the three figures; _by_branch).
-    per_item = (
-        UnitReview.objects.filter(**in_scope)
-        .values("state", unit_review_id=F("id"))
-        .annotate(
-            filed=Count("self_reviews", filter=Q(self_reviews__state__in=FILED_SELF_REVIEWS)),
-            held=Count("meeting", filter=Q(meeting__held_on__isnull=False)),
-        )
+    totals = {PEOPLE: LevelCounts(), ORGANISATIONS: LevelCounts()}
+    # The subtree's work items grouped per branch and state, their counts summed: one query over a row per work
+    # item, as the counts of its self-reviews, meeting and ratings are kept by triggers (UnitReviewCounts).
+    per_branch = (
+        UnitReview.objects.filter(root_id=root_id, unit__path__startswith=unit.path)
+        .annotate(branch=_branch(unit, "unit__path"))
+        .values("branch", "state")
+        .annotate(n=Count("id"), **{name: Coalesce(Sum(f"counts__{name}"), 0) for name in COUNTERS})
         .order_by()
     )
-    sums = {"n": "COUNT(*)", "filed": "SUM(x.filed)", "held": "SUM(x.held)"}
-    for row in _by_branch(unit, per_item, via="unit_review_id", keys=("state",), sums=sums):
+    for row in per_branch:
         target = rows.get(row["branch"])
         if target is None:
             continue
         states[row["state"]] += row["n"]
-        target.meetings_held += row["held"]
+        target.meetings_held += row["meetings_held"]
+        for kind, counts in _stored_levels(row).items():
+            totals[kind].add(counts)
+            target.levels[kind].add(counts)
         if target.is_self:
             continue  # the committee's own item is its own line, read below
         target.states[row["state"]] += row["n"]
-        target.self_reviews_done += row["filed"]
+        target.self_reviews_done += row["filed_self_reviews"]
     if own is not None:
         rows[unit.path].states[own.state] += 1
-    scope = {"unit_review__root_id": root_id, "unit_review__unit__path__startswith": unit.path}
-    end = governing.end_date
-    memberships = (
-        Membership.objects.filter(
-            unit_id__in=PartyUnit.objects.filter(path__startswith=unit.path, kind="cell").values("id"),
-            kind=MembershipKind.OFFICIAL,
-            start_date__lte=end,
-        )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=end))
-        .values("unit_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in _by_branch(unit, memberships, via="unit_id", sums=N):
+    for row in _by_branch(unit, members_at(unit, governing.end_date), via="unit_id", sums=N):
         if row["branch"] in rows and row["branch"] != unit.path:
             rows[row["branch"]].members_expected = row["n"]
-    totals = {PEOPLE: LevelCounts(), ORGANISATIONS: LevelCounts()}
-    for row in (
-        RatingModel.objects.filter(**scope)
-        .annotate(branch=_branch(unit, "unit_review__unit__path"), kind=_kind())
-        .values("branch", "kind")
-        .annotate(**_level_aggregates())
-        .order_by()
-    ):
-        counts = _rows_to_counts(row)
-        totals[row["kind"]].add(counts)
-        if row["branch"] in rows:
-            rows[row["branch"]].levels[row["kind"]].add(counts)
     for row in rows.values():
         _mark_late(row, governing, today)
     ordered = [rows.pop(unit.path)] + [r for r in rows.values() if r.total or r.unit.is_active]

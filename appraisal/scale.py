@@ -518,7 +518,10 @@ class Seeder:
     def _derive_after_copy(self) -> None:
         """What the database's triggers keep, done once for the copied rows: the copies wrote with triggers off
         (``session_replication_role = replica``). Membership.sort_key is written with each row; the units'
-        stored counts of official members are counted here, one grouped UPDATE."""
+        stored counts of official members are counted here, one grouped UPDATE; the work items' counts of their
+        self-reviews, meetings and ratings (UnitReviewCounts) rebuilt by their migration's statements."""
+        from .services.tallies import counts_rebuild
+
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE party_units_partyunit u SET official_members = d.n FROM ("
@@ -526,6 +529,7 @@ class Seeder:
                 "   WHERE end_date IS NULL AND kind = 'official' GROUP BY unit_id) d"
                 " WHERE u.id = d.unit_id AND u.official_members <> d.n"
             )
+        counts_rebuild()
 
     def _flush(self) -> None:
         with transaction.atomic():

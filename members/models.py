@@ -188,6 +188,17 @@ class Membership(models.Model):
             # across cells (a city: the walk in name order, the cell read from the index).
             models.Index(fields=["unit", "sort_key", "member"], condition=OPEN_OFFICIAL, name="membership_roster_cell"),
             models.Index(fields=["sort_key", "member", "unit"], condition=OPEN_OFFICIAL, name="membership_roster_all"),
+            # The members a cell had at a past cycle's end date are its stored count (official_members) corrected
+            # by the few memberships opened after that day or closed since (appraisal.counts): these find them
+            # without reading every membership.
+            models.Index(
+                fields=["start_date"],
+                condition=OPEN_OFFICIAL,
+                name="membership_open_start_idx",
+            ),
+            models.Index(
+                fields=["end_date"], condition=Q(kind="official", end_date__isnull=False), name="membership_closed_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,9 @@
-"""Decided levels counted per deciding committee, kept as decisions are made (issue 13).
+"""Counts kept with the writes so that pages over millions of rows read a few (issue 13).
+
+``UnitReviewCounts``: each work item's filed self-reviews, held meeting and ratings per stage, kind of subject
+and level, kept by database triggers (migration 0008) — what a dashboard adds up per branch.
+
+``LevelTally``: decided levels counted per deciding committee, kept as decisions are made.
 
 A national summary over millions of ratings must not count them per request: ``LevelTally`` holds, for each
 cascade (``root``) and each committee whose decisions are counted (a ward for its cells' members and the cells
@@ -14,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from party_units.models import PartyUnit
 
-from .cycles import ReviewCycle
+from ..rules import Level
+from .cycles import ReviewCycle, UnitReview
 from .ratings import SUBJECT_CHOICES
 from .self_reviews import LEVEL_CHOICES
 
@@ -35,3 +41,57 @@ class LevelTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee_id} {self.subject} {self.level}: {self.n}"
+
+
+COUNTER_STAGES = ("proposed", "decided")  # Rating.proposed_level, Rating.decided_level
+COUNTER_KINDS = ("people", "organisations")  # counts.PEOPLE, counts.ORGANISATIONS
+
+
+def level_counter(stage: str, kind: str, level: str) -> str:
+    """The column counting ``kind``'s ratings whose ``stage`` level is ``level`` (``proposed_people_htxsnv``)."""
+    return f"{stage}_{kind}_{level}"
+
+
+def _counter() -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(default=0, editable=False)
+
+
+class UnitReviewCounts(models.Model):
+    """A work item's counts of its rows, kept by database triggers (migration 0008: per statement with
+    transition tables on PostgreSQL, per row on SQLite) whatever writes the rows — services, the admin,
+    bulk_create, queryset updates and deletes, cascades; never written by Python. The row is made by a trigger
+    when the work item is inserted. The ratings are counted whatever the item's state: a page applies it
+    (proposals count once sent, decisions once approved)."""
+
+    unit_review = models.OneToOneField(UnitReview, primary_key=True, on_delete=models.CASCADE, related_name="counts")
+    filed_self_reviews = _counter()  # self-reviews submitted or resubmitted
+    meetings_held = _counter()  # 1 once the meeting has a date
+    proposed_people_htxsnv = _counter()  # members and leading individuals
+    proposed_people_httnv = _counter()
+    proposed_people_htnv = _counter()
+    proposed_people_khtnv = _counter()
+    proposed_organisations_htxsnv = _counter()  # cells, committees, collectives
+    proposed_organisations_httnv = _counter()
+    proposed_organisations_htnv = _counter()
+    proposed_organisations_khtnv = _counter()
+    decided_people_htxsnv = _counter()
+    decided_people_httnv = _counter()
+    decided_people_htnv = _counter()
+    decided_people_khtnv = _counter()
+    decided_organisations_htxsnv = _counter()
+    decided_organisations_httnv = _counter()
+    decided_organisations_htnv = _counter()
+    decided_organisations_khtnv = _counter()
+
+    class Meta:
+        verbose_name = _("số liệu của phần việc")
+        verbose_name_plural = _("số liệu của phần việc")
+
+    def __str__(self) -> str:
+        return f"{self.unit_review_id}: {self.filed_self_reviews} / {self.meetings_held}"
+
+
+LEVEL_COUNTERS = tuple(
+    level_counter(s, k, level.value) for s in COUNTER_STAGES for k in COUNTER_KINDS for level in Level
+)
+COUNTERS = ("filed_self_reviews", "meetings_held", *LEVEL_COUNTERS)
