@@ -15,7 +15,7 @@ from reportlab.graphics.shapes import STATE_DEFAULTS, Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -28,6 +28,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus.paragraph import split as rl_split
+from reportlab.platypus.paragraph import strip as rl_strip
 
 from . import fonts
 from .layout import DEFAULT_LAYOUT, MM, Layout
@@ -57,6 +59,103 @@ class RuledLine(Flowable):
         canvas.drawString(left, baseline, self.text)
         canvas.setLineWidth(0.8)
         canvas.line(left, baseline - 4, left + words, baseline - 4)
+
+
+class PlainParagraph(Paragraph):
+    """A paragraph of one plain run (no markup): reportlab's own Paragraph, so it breaks, justifies, splits across
+    pages and draws exactly as one, without what it costs that plain text does not need. Its one fragment is
+    copied from the style's (``Styles.fragment``) instead of parsed from markup, and the lines it broke for a width
+    are kept: the frame asks the same width more than once (to place it, to keep the signatures together)."""
+
+    _wrapped: tuple[float, float] | None = None
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab's signature
+        if self._wrapped is not None and self._wrapped[0] == availWidth and hasattr(self, "blPara"):
+            return self.width, self._wrapped[1]
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, height)
+        return width, height
+
+    def split(self, availWidth, availHeight):  # noqa: N803 - reportlab's signature
+        self._wrapped = None  # the parts are new paragraphs; this one may be wrapped again at another height
+        return super().split(availWidth, availHeight)
+
+    def breakLines(self, width):  # noqa: N802 - reportlab's name
+        """Paragraph.breakLines for one plain fragment (its first case), step for step, with the words' widths
+        remembered across paragraphs (``word_width``); anything else it does (a word wider than the line, to be
+        split; hyphenation; bullets) is left to it."""
+        style = self.style
+        max_widths = list(width) if isinstance(width, list | tuple) else [width]
+        if (
+            len(self.frags) != 1
+            or self.bulletText
+            or style.hyphenationLang
+            or style.embeddedHyphenation
+            or style.uriWasteReduce
+            or style.wordWrap
+            or style.endDots
+        ):
+            return super().breakLines(width)
+        fragment = self.frags[0]
+        if hasattr(fragment, "text"):
+            words = rl_split(rl_strip(fragment.text))
+        else:
+            words = list(fragment.words)
+        font, size = fragment.fontName, fragment.fontSize
+        widths = _widths(font, size)
+        narrowest = min(max_widths)
+        measured = []
+        for word in words:
+            if type(word) is not str:  # a word reportlab split or hyphenated before: its own kind
+                return super().breakLines(width)
+            word_width = widths.get(word)
+            if word_width is None:
+                word_width = widths[word] = stringWidth(word, font, size)
+            if word_width > narrowest:
+                return super().breakLines(width)
+            measured.append(word_width)
+        ascent, descent = getAscentDescent(font, size)
+        self._width_max = 0
+        self._splitLongWordCount = self._hyphenations = 0
+        if not words:
+            return fragment.clone(kind=0, lines=[], ascent=ascent, descent=descent, fontSize=size)
+        space = widths.get(" ")
+        if space is None:
+            space = widths[" "] = stringWidth(" ", font, size)
+        shrink = style.spaceShrinkage * space
+        last = len(max_widths) - 1
+        lines, line, current, number, max_width = [], [], -space, 0, max_widths[0]
+        for word, word_width in zip(words, measured, strict=True):
+            new = current + space + word_width
+            if new <= max_width + shrink * len(line) or not line:
+                line.append(word)
+                current = new
+            else:
+                self._width_max = max(self._width_max, current)
+                lines.append((max_width - current, line))
+                line, current = [word], word_width
+                number += 1
+                max_width = max_widths[min(last, number)]
+        self._width_max = max(self._width_max, current)
+        lines.append((max_width - current, line))
+        return fragment.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=size)
+
+
+_WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
+
+
+def _widths(font: str, size: float) -> dict[str, float]:
+    """The widths of the words met so far in one font and size (a document repeats most of its words)."""
+    key = (font, size)
+    found = _WIDTHS.get(key)
+    if found is None or len(found) > 100_000:
+        found = _WIDTHS[key] = {}
+    return found
+
+
+# Text the paragraph parser would read as anything but plain words: markup, entities, line breaks, the soft
+# hyphen and the no-break space (reportlab splits and hyphenates those itself).
+NOT_PLAIN = frozenset("<>&\n\r\t\xad\xa0")
 
 
 class Styles:
@@ -95,6 +194,32 @@ class Styles:
         self.signature_note = style("signature-note", layout.signature_size - 1, italic=True, align=TA_CENTER)
         self.recipients_title = style("recipients-title", layout.recipients_title_size, bold=True, italic=True)
         self.recipients = style("recipients", layout.recipients_size)
+        self.fragments: dict[tuple[str, bool, bool], object] = {}
+
+    def fragment(self, style: ParagraphStyle, bold: bool = False, italic: bool = False):
+        """The fragment the parser makes of one plain run in ``style`` (its font, size, colour), parsed once."""
+        key = (style.name, bold, italic)
+        found = self.fragments.get(key)
+        if found is None:
+            sample = escape("x")
+            if bold:
+                sample = f"<b>{sample}</b>"
+            if italic:
+                sample = f"<i>{sample}</i>"
+            found = self.fragments[key] = Paragraph(sample, style).frags[0]
+        return found
+
+    def text(self, text: str, style: ParagraphStyle, *, bold: bool = False, italic: bool = False) -> Paragraph:
+        """A paragraph of one run of plain text: the light one unless the text holds what only the parser reads."""
+        text = nfc(text)
+        if NOT_PLAIN.isdisjoint(text):
+            return PlainParagraph(text, style, frags=[self.fragment(style, bold, italic).clone(text=text)])
+        run = escape(text).replace("\n", "<br/>")
+        if bold:
+            run = f"<b>{run}</b>"
+        if italic:
+            run = f"<i>{run}</i>"
+        return Paragraph(run, style)
 
 
 def markup(runs: tuple[Run, ...]) -> str:
@@ -114,21 +239,21 @@ def _header(document: OfficialDocument, st: Styles, width: float) -> list:
     left_width = width * st.layout.header_left_share
     left = []
     if head.superior:
-        left.append(Paragraph(escape(nfc(head.superior.upper())), st.superior))
-    left += [Paragraph(escape(nfc(head.issuer.upper())), st.issuer), Paragraph("*", st.issuer)]
+        left.append(st.text(head.superior.upper(), st.superior))
+    left += [st.text(head.issuer.upper(), st.issuer), st.text("*", st.issuer)]
     if head.number_text:
-        left.append(Paragraph(escape(nfc(head.number_text)), st.number))
+        left.append(st.text(head.number_text, st.number))
     right = [
         RuledLine("ĐẢNG CỘNG SẢN VIỆT NAM", st.family.face(bold=True), st.layout.national_size),
         Spacer(1, 6),
-        Paragraph(escape(head.date_text), st.date),
+        st.text(head.date_text, st.date),
     ]
     table = RLTable([[left, right]], colWidths=[left_width, width - left_width])
     table.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), st.table_font])
     )
-    story = [table, Paragraph(escape(nfc(document.doc_type.upper())), st.doc_type)]
-    story += [Paragraph(escape(nfc(line)), st.summary) for line in document.summary]
+    story = [table, st.text(document.doc_type.upper(), st.doc_type)]
+    story += [st.text(line, st.summary) for line in document.summary]
     story.append(Spacer(1, st.layout.body_size * 0.8))
     return story
 
@@ -148,19 +273,27 @@ def _para(block: Para, st: Styles) -> Paragraph:
                 spaceBefore=style.spaceBefore + block.space_before,
             )
         style = derived
-    return Paragraph(markup(block.runs), style)
+    runs = block.runs
+    if runs and all((run.bold, run.italic) == (runs[0].bold, runs[0].italic) for run in runs):
+        return st.text(block.text, style, bold=runs[0].bold, italic=runs[0].italic)
+    if NOT_PLAIN.isdisjoint(block.text):
+        # Runs of plain text in two styles (a bold level within a sentence): the parser's fragments, one a run,
+        # copied from the style's instead of parsed; reportlab breaks and draws them as it would have.
+        frags = [st.fragment(style, run.bold, run.italic).clone(text=nfc(run.text)) for run in runs if run.text]
+        return Paragraph(None, style, frags=frags)
+    return Paragraph(markup(runs), style)
 
 
 CELL_PADDING = 12  # reportlab's default left + right padding of a cell (6 + 6)
 
 
-def _cell(text: str, style: ParagraphStyle, room: float):
+def _cell(text: str, style: ParagraphStyle, room: float, st: Styles):
     """A cell's content: the plain string when it fits on one line (drawn by the table itself, no paragraph to
     parse and wrap: most cells of a minutes' or a summary's table), else a wrapping paragraph."""
     text = nfc(text)
     if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= room:
         return text
-    return Paragraph(escape(text), style)
+    return st.text(text, style)
 
 
 def _table(block: Table, st: Styles, width: float) -> RLTable:
@@ -180,7 +313,7 @@ def _table(block: Table, st: Styles, width: float) -> RLTable:
     ]
     header = len(block.header)
     for row in block.header:
-        data.append([_cell(text, st.cell_bold["center"], room) for text, room in zip(row, rooms, strict=True)])
+        data.append([_cell(text, st.cell_bold["center"], room, st) for text, room in zip(row, rooms, strict=True)])
     if header:
         commands += [
             ("FONTNAME", (0, 0), (-1, header - 1), st.family.face(bold=True)),
@@ -191,7 +324,7 @@ def _table(block: Table, st: Styles, width: float) -> RLTable:
     for index, row in enumerate(block.rows):
         bold = index in block.bold_rows
         cells = st.cell_bold if bold else st.cell
-        data.append([_cell(text, cells[align], room) for text, align, room in zip(row, aligns, rooms, strict=True)])
+        data.append([_cell(text, cells[align], room, st) for text, align, room in zip(row, aligns, rooms, strict=True)])
         if bold:
             commands.append(("FONTNAME", (0, header + index), (-1, header + index), st.family.face(bold=True)))
     table = RLTable(data, colWidths=widths, repeatRows=header)
@@ -246,10 +379,10 @@ def _chart(block: BarChart, st: Styles, width: float) -> Drawing:
 
 
 def _signature(signature: Signature, st: Styles) -> list:
-    cell = [Paragraph(escape(nfc(line.upper())), st.signature) for line in signature.lines]
+    cell = [st.text(line.upper(), st.signature) for line in signature.lines]
     if signature.note:
-        cell.append(Paragraph(escape(nfc(signature.note)), st.signature_note))
-    cell += [Spacer(1, 62), Paragraph(escape(nfc(signature.name)), st.signature)]
+        cell.append(st.text(signature.note, st.signature_note))
+    cell += [Spacer(1, 62), st.text(signature.name, st.signature)]
     return cell
 
 
@@ -262,8 +395,8 @@ def _closing(document: OfficialDocument, st: Styles, width: float) -> list:
 def _signature_row(signatures, recipients, st: Styles, width: float) -> list:
     columns = [_signature(signature, st) for signature in signatures]
     if recipients:
-        recipients_column = [Paragraph("Nơi nhận:", st.recipients_title)]
-        recipients_column += [Paragraph(escape("- " + nfc(item)), st.recipients) for item in recipients]
+        recipients_column = [st.text("Nơi nhận:", st.recipients_title)]
+        recipients_column += [st.text("- " + item, st.recipients) for item in recipients]
         columns.insert(0, recipients_column)
     if not columns:
         return []
