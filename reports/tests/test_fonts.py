@@ -55,3 +55,18 @@ def test_the_pip_fallback_makes_static_styles_with_full_coverage(tmp_path):
     assert files["bold"].read_bytes() != files["regular"].read_bytes()
     again = fonts._pip_noto(tmp_path)
     assert {s: p.stat().st_mtime for s, p in again.items()} == {s: p.stat().st_mtime for s, p in files.items()}
+
+
+def test_a_worker_registers_the_fonts_and_freezes_the_collector_before_it_forks_its_pool(monkeypatch):
+    """Its pool processes inherit the parsed fonts (none registers them again) and share its memory."""
+    import gc
+
+    from celery.signals import worker_init, worker_process_init
+
+    done = []
+    monkeypatch.setattr(fonts, "register", lambda: done.append("fonts"))
+    monkeypatch.setattr(gc, "freeze", lambda: done.append("freeze"))
+    worker_init.send(sender=None)
+    assert done == ["fonts", "freeze"]
+    worker_process_init.send(sender=None)  # a pool process that did not fork from it registers them itself
+    assert done == ["fonts", "freeze", "fonts"]
