@@ -89,5 +89,10 @@ def counts_rebuild() -> None:
     (``seed_scale`` as a superuser writes with ``session_replication_role = replica``); normal writes, whatever
     their path, never need it."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Rows just copied have no statistics yet: without them the planner may join per row, not by hash.
+            cursor.execute(
+                "ANALYZE appraisal_unitreview, appraisal_selfreview, appraisal_reviewmeeting, appraisal_rating"
+            )
         for statement in import_module("appraisal.migrations.0008_unit_review_counts").RECOUNT:
             cursor.execute(statement)
