@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber, Substr
+from django.urls import reverse
 
 from party_units.models import PATH_STEP, PartyUnit, UnitKind
 
@@ -27,6 +28,9 @@ class Branch:
     cycle: ReviewCycle | None = None  # the lower cycle this unit issued in the cascade, if any
     deeper_cycles: int = 0  # lower cycles issued further down this branch
     is_self: bool = False
+    # Set once the counts are complete (``cascade_progress``), so a page of many branches renders plain values:
+    link: str = ""  # the unit's part of the cycle
+    states: list[tuple[str, int]] = field(default_factory=list)  # (state label, count) of the states present
 
     @property
     def total(self) -> int:
@@ -88,7 +92,16 @@ def cascade_progress(root_id: int, unit: PartyUnit) -> Progress:
         else:
             branch.deeper_cycles += 1
     ordered = [branches.pop(unit.path)] + [b for b in branches.values() if b.total or b.unit.is_active]
+    # Each row's link and state labels ready: one reverse() and one translation per state for the page.
+    link_before, link_after = reverse("appraisal:unit_review", args=[root_id, LINK_MARK]).rsplit(str(LINK_MARK), 1)
+    labels = {state.value: str(state.label) for state in STATES}
+    for branch in ordered:
+        branch.link = f"{link_before}{branch.unit.pk}{link_after}"
+        branch.states = [(labels[value], count) for value, _label, count in branch.state_counts()]
     return Progress(unit=unit, branches=ordered, totals=totals)
+
+
+LINK_MARK = 987654321  # stands for the unit's id in a reversed URL
 
 
 def cycle_documents(cycle: ReviewCycle) -> QuerySet[GuidanceDocument]:
