@@ -6,6 +6,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -50,12 +51,19 @@ class PartyUnitQuerySet(models.QuerySet):
     def lineage(self, pk: int) -> PartyUnitQuerySet:
         """The unit ``pk`` and every unit above it, root first, in one query (a page that shows a unit with its
         breadcrumb): each is found through the unique path index by a prefix of the unit's path, one step of
-        ``PATH_STEP`` characters per level; empty when there is no such unit."""
-        path = models.Subquery(PartyUnit.objects.filter(pk=pk).values("path")[:1])
-        q = models.Q(pk__in=[])
-        for steps in range(1, MAX_DEPTH + 1):
-            q |= models.Q(path=Substr(path, 1, steps * PATH_STEP))
-        return self.filter(q).order_by("path")
+        ``PATH_STEP`` characters per level; empty when there is no such unit. The prefixes come from one
+        subquery over a list of widths (SQL the same in PostgreSQL and SQLite), not from one ORM expression per
+        level: building 31 of those cost about 10 ms of CPU per page, ten times the query itself."""
+        prefixes = RawSQL(_LINEAGE_PREFIXES, [pk])  # noqa: S611 (constant SQL, the id a parameter)
+        return self.filter(path__in=prefixes).order_by("path")
+
+
+# Every prefix of a unit's path, one per level (``VALUES`` names its column ``column1`` in both databases).
+_LINEAGE_PREFIXES = (
+    "SELECT SUBSTR(u.path, 1, w.column1) FROM party_units_partyunit u, (VALUES "  # noqa: S608 (constants only)
+    + ", ".join(f"({steps * PATH_STEP})" for steps in range(1, MAX_DEPTH + 1))
+    + ") w WHERE u.id = %s AND w.column1 <= LENGTH(u.path)"
+)
 
 
 class PartyUnit(models.Model):

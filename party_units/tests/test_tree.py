@@ -30,6 +30,23 @@ def test_subtree_is_one_query_at_any_depth():
     assert names[0] == "Gốc" and names[-1] == "Chi bộ sâu nhất" and len(names) == 14
 
 
+def test_lineage_is_the_unit_and_its_ancestors_root_first_in_one_query():
+    root = make_unit(None, "Gốc", UnitKind.COMMITTEE)
+    parent = root
+    line = [root]
+    for depth in range(12):
+        parent = make_unit(parent, f"Cấp {depth}", UnitKind.COMMITTEE)
+        line.append(parent)
+        make_unit(parent, f"Bên cạnh {depth}", UnitKind.COMMITTEE)  # a sibling at every level: not in the line
+    cell = make_unit(parent, "Chi bộ sâu nhất")
+    with CaptureQueriesContext(connection) as ctx:
+        found = list(PartyUnit.objects.lineage(cell.pk))
+    assert len(ctx.captured_queries) == 1
+    assert found == [*line, cell]
+    assert list(PartyUnit.objects.lineage(root.pk)) == [root]
+    assert list(PartyUnit.objects.lineage(cell.pk + 1000)) == []
+
+
 def test_prefix_does_not_leak_into_siblings_with_longer_ids():
     root = make_unit(None, "Gốc", UnitKind.COMMITTEE)
     a = make_unit(root, "A", UnitKind.COMMITTEE)
