@@ -3,11 +3,16 @@ return, reopen), bulk approval, the quota's groups and raised ratio. Thin: one a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -81,6 +86,8 @@ def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
             "flags_below": not decides_members,
             "cycle": cycle,
             "board": board,
+            "lines": _lines(board, cycle, can_approve),
+            "own_review": any(row.is_self and row.review for row in board.rows),
             "unit": unit,
             "ancestors": above,
             "can_approve": can_approve,
@@ -92,6 +99,99 @@ def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
             "panels": object_panels("dashboard_panels", request, (cycle, unit)),  # the summary report (reports)
         },
     )
+
+
+@dataclass
+class Line:
+    """One row of the dashboard's table, its text ready: a ward's sixty cells render plain attributes, with no
+    url tag, translation or level table per row (those were most of the page's rendering; bench/national.py)."""
+
+    name: str
+    is_self: bool
+    single: bool  # a cell or the committee's own line: one work item, shown by its state
+    link: str  # "" when the name is not a link
+    state: str  # a single line's state
+    states: list[tuple[str, int]]  # a branch's (state label, count) of the states present
+    filed: str  # self-reviews filed of members expected, "12/40"
+    meeting: str
+    levels: str  # "HTXSNV 1 → 0" per level proposed or decided, as HTML (escaped here)
+    late: list[str]  # what is late, one text each
+    pick: str = ""  # "id:revision" when the unit can be picked for bulk approval
+    review_pk: int = 0
+    pick_label: str = ""
+
+
+def _url_of(name: str, *args) -> Callable[[int], str]:
+    """A URL pattern ending in an id, reversed once for the page: every row's URL is it with its id."""
+    before, after = reverse(name, args=[*args, 0]).rsplit("0", 1)
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _lines(board: counts.Dashboard, cycle: ReviewCycle, can_approve: bool) -> list[Line]:
+    decision_url = _url_of("appraisal:decision")
+    unit_review_url = _url_of("appraisal:unit_review", cycle.pk)
+    dashboard_url = _url_of("appraisal:dashboard_unit", cycle.pk)
+    held, not_held, pick = _("Đã họp"), _("Chưa họp"), _("Chọn %(name)s")
+    late_single = (_("Gửi đề nghị"), _("Chờ quyết định"), _("Chưa có kết quả khi đến hạn báo cáo"))
+    late_many = (
+        _("Gửi đề nghị: %(n)s"),
+        _("Chờ quyết định: %(n)s"),
+        _("Chưa có kết quả khi đến hạn báo cáo: %(n)s"),
+    )
+    late_self_reviews, late_meeting = _("Bản kiểm điểm"), _("Hội nghị")
+    level_titles = [(level.value, str(level.label), level.short) for level in Level]
+    lines = []
+    for row in board.rows:
+        unit, review, single = row.unit, row.review, row.single
+        states = [(label, count) for _value, label, count in row.state_counts()]
+        if row.is_self:
+            link = ""
+        elif unit.is_cell:
+            link = decision_url(review.pk) if can_approve and review else unit_review_url(unit.pk) if review else ""
+        else:
+            link = dashboard_url(unit.pk)
+        if row.is_self:
+            meeting = ""
+        elif unit.is_cell:
+            meeting = held if row.meetings_held else not_held
+        else:
+            meeting = _("%(n)s/%(total)s đã họp") % {"n": row.meetings_held, "total": row.total}
+        people = row.levels[counts.PEOPLE]
+        levels = format_html_join(
+            "",
+            '<span class="me-2" title="{}">{} {} → {}</span>',
+            (
+                (title, short, people.proposed[value], people.decided[value])
+                for value, title, short in level_titles
+                if people.proposed[value] or people.decided[value]
+            ),
+        )
+        late = row.late
+        texts = [late_self_reviews] if late.self_reviews else []
+        if late.meeting:
+            texts.append(late_meeting)
+        for n, one, many in zip(
+            (late.proposals, late.decisions, late.missing_at_report), late_single, late_many, strict=True
+        ):
+            if n:
+                texts.append(one if single else many % {"n": n})
+        line = Line(
+            name=unit.name,
+            is_self=row.is_self,
+            single=single,
+            link=link,
+            state="".join(str(label) for label, _count in states),
+            states=states,
+            filed="" if row.is_self else f"{row.self_reviews_done}/{row.members_expected}",
+            meeting=meeting,
+            levels=levels,
+            late=texts,
+        )
+        if can_approve and review and not row.is_self and review.state in DECIDABLE:
+            line.pick, line.review_pk = f"{review.pk}:{review.revision}", review.pk
+            line.pick_label = pick % {"name": unit.name}
+        lines.append(line)
+    return lines
 
 
 BAR_MAX = 240  # px of the longest bar
