@@ -276,6 +276,21 @@ def test_members_expected_are_those_of_the_cycles_end_date_not_of_today(personas
     assert today == {a1.pk: before[a1.pk] - 1, a2.pk: before[a2.pk] + 1}  # not what the cycle expects
 
 
+def test_a_ward_that_issued_its_own_cycle_is_shown_under_its_deadlines_from_the_citys_cycle(personas):
+    """The ward's own work item belongs to the lower cycle it issued: that cycle governs its dashboard (its
+    deadlines and end date), also when the page is reached from the city's cycle; its cells' items are listed."""
+    city = f.cycle(personas.city, opened=True)
+    ward = f.cycle(personas.ward_a, parent=city, opened=True, proposals_due=datetime.date(2023, 11, 30))
+    for asked in (city, ward):
+        board = counts.dashboard(asked, personas.ward_a)
+        assert board.cycle == ward and board.cycle.proposals_due == datetime.date(2023, 11, 30)
+        own = board.rows[0]
+        assert own.is_self and own.review.cycle == ward
+        cells = {row.unit.pk: row.review for row in board.rows[1:]}
+        assert set(cells) == {personas.cell_a1.pk, personas.cell_a2.pk}
+        assert all(review is not None and review.root_id == city.pk for review in cells.values())
+
+
 def test_the_counters_triggers_are_statement_triggers_on_postgresql(postgresql):
     with connection.cursor() as cursor:
         cursor.execute(
