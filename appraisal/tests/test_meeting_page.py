@@ -327,3 +327,25 @@ def test_an_odd_document_choice_or_tally_is_an_error_on_the_page_not_a_500(perso
     page = client.post(url(review), data)
     assert page.status_code == 200
     assert state() == before
+
+
+@pytest.mark.django_db
+def test_typed_markup_comes_back_escaped_in_the_rows_prepared_html(personas, client_for):
+    """The fast-entry rows are built in Python (appraisal.meeting_rows), not by the template: what was typed
+    comes back escaped, and the wrong cell and its row are marked."""
+    review = setup(personas)
+    data = post_data(review)
+    member = personas.member_record_a1
+    data[f"a{member.pk}-present"] = ""
+    data[f"a{member.pk}-absence_reason"] = 'Ốm "nặng" <b>'
+    data[f"m{member.pk}-votes-httnv"] = "<i>ba</i>"
+    data[f"m{member.pk}-comments"] = "</textarea><script>alert(1)</script>"
+    response = client_for(personas.sec_a1).post(url(review), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)" not in html and "<i>ba</i>" not in html and "<b>" not in html
+    assert "&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>" in html
+    assert 'value="Ốm &quot;nặng&quot; &lt;b&gt;"' in html
+    assert f'<tr id="row-m{member.pk}" class="table-danger">' in html
+    assert f'meeting-count is-invalid" inputmode="numeric" name="m{member.pk}-votes-httnv"' in html
+    assert f'value="1" name="a{member.pk}-present" id="id_a{member.pk}-present">' in html  # unticked

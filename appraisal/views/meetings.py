@@ -16,6 +16,7 @@ from party_units.panels import object_panels
 
 from .. import selectors
 from ..meeting_forms import MeetingForm
+from ..meeting_rows import RowRenderer
 from ..models import UnitReviewState
 from ..services import meetings as service
 from ..services.progress import ConflictError
@@ -62,6 +63,7 @@ def meeting(request, cycle_pk: int, unit_pk: int):
                 messages.success(request, _("Đã lưu kết quả hội nghị kiểm điểm."))
                 return _url(review)
     can_edit = sheet.editable and can(request.user, Perm.HOLD_MEETING, review)
+    rows = RowRenderer(can_edit=can_edit, score_method=bool(sheet.score_method))
     return render(
         request,
         "appraisal/meetings/meeting.html",
@@ -73,8 +75,9 @@ def meeting(request, cycle_pk: int, unit_pk: int):
             "form": form,
             "header": form.header(),
             "guest_rows": form.guest_rows(),
-            "lines": form.lines(),
-            "other_lines": form.other_lines(),
+            "rows": rows.rows(form.lines(), with_attendance=True),
+            "other_rows": rows.rows(form.other_lines(), with_attendance=False),
+            "member_options": [(str(row.member.pk), row.member.full_name) for row in sheet.members],
             "levels": service.LEVELS,
             "score_fields": service.SCORE_FIELDS,
             "can_edit": can_edit,
