@@ -7,6 +7,7 @@ rendering the same data twice stores one file, not two.
 from __future__ import annotations
 
 import io
+from string import whitespace as WHITESPACE
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -28,8 +29,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus.paragraph import FragLine, ParaLines, _HSFrag, sameFrag
+from reportlab.platypus.paragraph import lstrip as rl_strip_start
+from reportlab.platypus.paragraph import setXPos as rl_set_x
 from reportlab.platypus.paragraph import split as rl_split
 from reportlab.platypus.paragraph import strip as rl_strip
+from reportlab.rl_config import paraFontSizeHeightOffset
 
 from . import fonts
 from .layout import DEFAULT_LAYOUT, MM, Layout
@@ -61,11 +66,9 @@ class RuledLine(Flowable):
         canvas.line(left, baseline - 4, left + words, baseline - 4)
 
 
-class PlainParagraph(Paragraph):
-    """A paragraph of one plain run (no markup): reportlab's own Paragraph, so it breaks, justifies, splits across
-    pages and draws exactly as one, without what it costs that plain text does not need. Its one fragment is
-    copied from the style's (``Styles.fragment``) instead of parsed from markup, and the lines it broke for a width
-    are kept: the frame asks the same width more than once (to place it, to keep the signatures together)."""
+class _KeptLines(Paragraph):
+    """Reportlab's Paragraph keeping the lines it broke for a width: the frame asks the same width more than once
+    (to place it, to keep the signatures together)."""
 
     _wrapped: tuple[float, float] | None = None
 
@@ -79,6 +82,13 @@ class PlainParagraph(Paragraph):
     def split(self, availWidth, availHeight):  # noqa: N803 - reportlab's signature
         self._wrapped = None  # the parts are new paragraphs; this one may be wrapped again at another height
         return super().split(availWidth, availHeight)
+
+
+class PlainParagraph(_KeptLines):
+    """A paragraph of one plain run (no markup): reportlab's own Paragraph, so it breaks, justifies, splits across
+    pages and draws exactly as one, without what it costs that plain text does not need. Its one fragment is
+    copied from the style's (``Styles.fragment``) instead of parsed from markup, and the lines it broke for a width
+    are kept (``_KeptLines``)."""
 
     def breakLines(self, width):  # noqa: N802 - reportlab's name
         """Paragraph.breakLines for one plain fragment (its first case), step for step, with the words' widths
@@ -139,6 +149,371 @@ class PlainParagraph(Paragraph):
         self._width_max = max(self._width_max, current)
         lines.append((max_width - current, line))
         return fragment.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=size)
+
+
+class RunsParagraph(_KeptLines):
+    """A paragraph of a few runs of plain text in one family and size (plain, bold, italic: "Hội nghị đề nghị xếp
+    loại: **Hoàn thành tốt nhiệm vụ**, đạt 18/19 phiếu."): reportlab's own Paragraph, which splits and draws it,
+    with its line breaking for several fragments (``Paragraph.breakLines``, its second case) done step for step
+    over words whose widths are remembered across paragraphs (``_widths``) instead of measured again, each word
+    and each space on every candidate line, and the lines kept for a width as ``PlainParagraph`` keeps them.
+    Anything the plain case does not cover (a word wider than the line, hyphenation, bullets, images, parts of
+    a word reportlab split) is left to reportlab."""
+
+    def breakLines(self, width):  # noqa: N802 - reportlab's name
+        style = self.style
+        max_widths = list(width) if isinstance(width, list | tuple) else [width]
+        words = self._fragment_words()
+        if (
+            words is None
+            or self.bulletText
+            or style.hyphenationLang
+            or style.embeddedHyphenation
+            or style.uriWasteReduce
+            or style.wordWrap
+            or style.endDots
+            or style.shaping
+            or getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in ("", "off")
+            or max(word[0] for word in words) > min(max_widths)
+        ):
+            return super().breakLines(width)
+        self._width_max = 0
+        self.height = 0
+        self._splitLongWordCount = self._hyphenations = 0
+        shrinkage = style.spaceShrinkage
+        last = len(max_widths) - 1
+        lineno, max_width = 0, max_widths[0]
+        lines, done, line = [], [], []
+        first = 0  # the index in ``done`` of the first word of the line (reportlab's sFW)
+        for word in words:
+            done.append(word)
+            fragment = word[-1][0]
+            font, size = fragment.fontName, fragment.fontSize
+            if not line:
+                count = space = current = 0
+                line_size = size
+                ascent, descent = _metrics(font, size)[1:]
+            word_width = word[0]
+            fragment = word[1][0]
+            new = current + space + word_width if word_width > 0 else current
+            limit = max_width
+            if shrinkage:
+                shrink = space
+                for part in line:
+                    spaces = part.text.count(" ")
+                    if spaces:
+                        shrink += spaces * _metrics(part.fontName, part.fontSize)[0]
+                limit += shrink * shrinkage
+            if not (new > limit and count > 0):
+                text = word[1][1]
+                if text:
+                    count += 1
+                line_size = max(line_size, fragment.fontSize)
+                a, d = _metrics(fragment.fontName, fragment.fontSize)[1:]
+                ascent, descent = max(ascent, a), min(descent, d)
+                if not line:
+                    g, source = fragment.clone(), fragment
+                    line = [g]
+                    g.text = text
+                elif fragment is not source and not sameFrag(g, fragment):  # a clone is the same as its source
+                    if space:
+                        previous = line[-1]
+                        if not previous.text.endswith(" "):
+                            previous.text += " "
+                    g, source = fragment.clone(), fragment
+                    line.append(g)
+                    g.text = text
+                elif space:
+                    g.text += text if g.text.endswith(" ") else " " + text
+                else:
+                    g.text += text
+                space = _metrics(font, size)[0] if isinstance(word, _HSFrag) else 0
+                more = 0
+                for piece, piece_text in word[2:]:
+                    g, source = piece.clone(), piece
+                    g.text = piece_text
+                    if piece_text:
+                        more = 1
+                    line.append(g)
+                    line_size = max(line_size, piece.fontSize)
+                    a, d = _metrics(piece.fontName, piece.fontSize)[1:]
+                    ascent, descent = max(ascent, a), min(descent, d)
+                if not text and more:
+                    count += 1
+                current = new
+            else:
+                self._width_max = max(self._width_max, current)
+                lines.append(
+                    FragLine(
+                        extraSpace=max_width - current,
+                        wordCount=count,
+                        lineBreak=False,
+                        words=line,
+                        fontSize=line_size,
+                        ascent=ascent,
+                        descent=descent,
+                        maxWidth=max_width,
+                        sFW=first,
+                    )
+                )
+                first = len(done) - 1
+                lineno += 1
+                max_width = max_widths[min(last, lineno)]
+                space = _metrics(font, size)[0] if isinstance(word, _HSFrag) else 0
+                current = word_width
+                count = 1
+                g, source = fragment.clone(), fragment
+                line_size = g.fontSize
+                ascent, descent = _metrics(g.fontName, line_size)[1:]
+                line = [g]
+                g.text = word[1][1]
+                for piece, piece_text in word[2:]:
+                    g, source = piece.clone(), piece
+                    g.text = piece_text
+                    line.append(g)
+                    line_size = max(line_size, piece.fontSize)
+                    a, d = _metrics(piece.fontName, piece.fontSize)[1:]
+                    ascent, descent = max(ascent, a), min(descent, d)
+        if line:
+            self._width_max = max(self._width_max, current)
+            lines.append(
+                FragLine(
+                    extraSpace=max_width - current,
+                    wordCount=count,
+                    lineBreak=False,
+                    words=line,
+                    fontSize=line_size,
+                    ascent=ascent,
+                    descent=descent,
+                    maxWidth=max_width,
+                    sFW=first,
+                )
+            )
+        self.frags = done
+        return ParaLines(kind=1, lines=lines)
+
+    def drawPara(self, debug=0):  # noqa: N802 - reportlab's name
+        """Paragraph.drawPara for lines of plain text fragments (its second case), step for step: one text object,
+        each line's fragments written in turn, changing font and colour where they change, with word spacing to
+        justify; without what reportlab does per fragment for what plain text has none of (measuring each run for
+        underlines, links and backgrounds, then drawing none). Anything else is left to it."""
+        style, bl_para = self.style, self.blPara
+        lines = bl_para.lines
+        if (
+            debug
+            or bl_para.kind != 1
+            or not lines
+            or self.bulletText
+            or style.backColor
+            or (getattr(style, "borderWidth", None) and getattr(style, "borderColor", None))
+            or style.wordWrap
+            or style.endDots
+            or style.alignment not in _LINE_DRAWERS
+            or getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in ("", "off")
+            or not all(_plain_fragment(fragment) for line in lines for fragment in line.words)
+        ):
+            return super().drawPara(debug)
+        canvas = self.canv
+        count = len(lines)
+        offsets = getattr(self, "_offsets", [0])
+        offsets += (count - len(offsets)) * [offsets[-1]]  # reportlab pads the paragraph's own list
+        canvas.saveState()
+        offset = style.firstLineIndent + offsets[0]
+        no_justify_last = not getattr(self, "_JustifyLast", False)
+        justify_last = style.justifyLastLine
+        first = lines[0]
+        top = first.fontSize if paraFontSizeHeightOffset else getattr(first, "ascent", first.fontSize)
+        tx = self.beginText(style.leftIndent, self.height - top)
+        tx.preformatted = False
+        tx.direction = style.wordWrap
+        tx._fontname = tx._fontsize = tx._leading = None
+        state = [None, 0]  # the text colour and rise set so far (reportlab's XtraState)
+        draw_line = _LINE_DRAWERS[style.alignment]
+        leading = style.leading
+        for index, line in enumerate(lines):
+            last = no_justify_last and index == count - 1
+            if last and justify_last and line.wordCount > justify_last:
+                last = False
+            draw_line(tx, offset if index == 0 else offsets[index], line, last, leading, state)
+        canvas.drawText(tx)
+        canvas.restoreState()
+        return None
+
+    def _fragment_words(self):
+        """The paragraph's words as reportlab's ``_getFragWords`` makes them of plain text fragments: each
+        ``[width, (fragment, text), …]`` (a word may span two fragments: "vụ**,"), an ``_HSFrag`` when a space
+        follows it; or None when the fragments are anything but plain text."""
+        frags = self.frags
+        if not frags:
+            return None
+        if isinstance(frags[0], list):  # broken before: reportlab's own words, kept if none was split
+            return frags if all(type(word) in (list, _HSFrag) for word in frags) else None
+        words, pending, width, strip_start = [], [], 0, True
+        for fragment in frags:
+            text = getattr(fragment, "text", None)
+            if text is None or hasattr(fragment, "cbDefn") or hasattr(fragment, "lineBreak"):
+                return None
+            if text == "":
+                continue
+            if not NOT_PLAIN.isdisjoint(text):
+                return None
+            fragment._fkind = 0  # reportlab's _FK_TEXT, as _getFragWords marks it
+            if strip_start:
+                text = rl_strip_start(text)
+                if not text:
+                    continue
+                strip_start = False
+            pieces = rl_split(text)
+            font, size = fragment.fontName, fragment.fontSize
+            widths = _widths(font, size)
+            if text[0] in WHITESPACE or not pieces:
+                if pending:
+                    pending.insert(0, width)
+                    words.append(pending)
+                    hangs = False  # reportlab's hangingSpace, never set for text
+                    pending, width = [], 0
+                else:
+                    hangs = words and isinstance(words[-1], _HSFrag)
+                if not hangs:
+                    pieces.insert(0, "")
+                elif not pieces:
+                    continue
+            for piece in pieces[:-1]:
+                pending.append((fragment, piece))
+                width += _width(widths, piece, font, size)
+                pending.insert(0, width)
+                words.append(_HSFrag(pending))
+                pending, width = [], 0
+            piece = pieces[-1]
+            pending.append((fragment, piece))
+            width += _width(widths, piece, font, size)
+            if text[-1] in WHITESPACE:
+                pending.insert(0, width)
+                words.append(_HSFrag(pending))
+                pending, width = [], 0
+        if pending:
+            pending.insert(0, width)
+            words.append(pending)
+        return words or None
+
+
+def _width(widths: dict[str, float], word: str, font: str, size: float) -> float:
+    found = widths.get(word)
+    if found is None:
+        found = widths[word] = stringWidth(word, font, size)
+    return found
+
+
+_METRICS: dict[tuple[str, float], tuple[float, float, float]] = {}
+
+
+def _metrics(font: str, size: float) -> tuple[float, float, float]:
+    """The width of a space, the ascent and the descent of a font at a size (reportlab measures them per word)."""
+    key = (font, size)
+    found = _METRICS.get(key)
+    if found is None:
+        found = _METRICS[key] = (stringWidth(" ", font, size), *getAscentDescent(font, size))
+    return found
+
+
+def _plain_fragment(fragment) -> bool:
+    """A fragment of text only: no image, line break, link, underline, background or raised text."""
+    found = fragment.__dict__
+    return not (
+        "cbDefn" in found
+        or "lineBreak" in found
+        or found.get("link")
+        or found.get("us_lines")
+        or found.get("backColor")
+        or found.get("rise")
+    )
+
+
+def _put_line(tx, line, leading, state) -> None:
+    """reportlab's ``_putFragLine`` for plain text fragments: what it writes, in the same order."""
+    x0 = tx._x0
+    if tx._leading != leading:
+        tx.setLeading(leading)
+    words = line.words
+    final = words[-1]
+    for fragment in words:
+        font, size, colour = fragment.fontName, fragment.fontSize, fragment.textColor
+        if tx._fontname != font or tx._fontsize != size:
+            tx._setFont(font, size)
+        if state[0] != colour:
+            state[0] = colour
+            tx.setFillColor(colour)
+        tx._textOut(fragment.text, fragment is final)
+    if tx._x0 != x0:
+        rl_set_x(tx, x0 - tx._x0)
+
+
+def _spaces(line) -> int:
+    return line.wordCount + sum(fragment.text.count("\xa0") for fragment in line.words) - 1
+
+
+def _draw_left(tx, offset, line, last, leading, state) -> None:
+    tx._x_offset = offset
+    rl_set_x(tx, offset)
+    extra = line.extraSpace
+    spaces = 0 if extra > -1e-8 else _spaces(line)
+    if spaces <= 0:
+        _put_line(tx, line, leading, state)
+    else:
+        tx.setWordSpace(extra / float(spaces))
+        _put_line(tx, line, leading, state)
+        tx.setWordSpace(0)
+    rl_set_x(tx, -offset)
+
+
+def _draw_centre(tx, offset, line, last, leading, state) -> None:
+    tx._x_offset = offset
+    extra = line.extraSpace
+    spaces = 0 if extra > -1e-8 else _spaces(line)
+    if spaces <= 0:
+        moved = offset + 0.5 * extra
+        rl_set_x(tx, moved)
+        _put_line(tx, line, leading, state)
+    else:
+        moved = offset
+        tx.setWordSpace(extra / float(spaces))
+        _put_line(tx, line, leading, state)
+        tx.setWordSpace(0)
+    rl_set_x(tx, -moved)
+
+
+def _draw_right(tx, offset, line, last, leading, state) -> None:
+    tx._x_offset = offset
+    extra = line.extraSpace
+    spaces = 0 if extra > -1e-8 else _spaces(line)
+    if spaces <= 0:
+        moved = offset + extra
+        rl_set_x(tx, moved)
+        _put_line(tx, line, leading, state)
+    else:
+        moved = offset
+        tx.setWordSpace(extra / float(spaces))
+        _put_line(tx, line, leading, state)
+        tx.setWordSpace(0)
+    rl_set_x(tx, -moved)
+
+
+def _draw_justified(tx, offset, line, last, leading, state) -> None:
+    tx._x_offset = offset
+    rl_set_x(tx, offset)
+    extra = line.extraSpace
+    simple = line.lineBreak or (-1e-8 < extra <= 1e-8) or (last and extra > -1e-8)
+    spaces = 0 if simple else _spaces(line)
+    if spaces > 0:
+        tx.setWordSpace(extra / float(spaces))
+        _put_line(tx, line, leading, state)
+        tx.setWordSpace(0)
+    else:
+        _put_line(tx, line, leading, state)
+    rl_set_x(tx, -offset)
+
+
+_LINE_DRAWERS = {TA_LEFT: _draw_left, TA_CENTER: _draw_centre, TA_RIGHT: _draw_right, TA_JUSTIFY: _draw_justified}
 
 
 _WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
@@ -280,7 +655,7 @@ def _para(block: Para, st: Styles) -> Paragraph:
         # Runs of plain text in two styles (a bold level within a sentence): the parser's fragments, one a run,
         # copied from the style's instead of parsed; reportlab breaks and draws them as it would have.
         frags = [st.fragment(style, run.bold, run.italic).clone(text=nfc(run.text)) for run in runs if run.text]
-        return Paragraph(None, style, frags=frags)
+        return RunsParagraph(None, style, frags=frags)
     return Paragraph(markup(runs), style)
 
 
@@ -291,9 +666,22 @@ def _cell(text: str, style: ParagraphStyle, room: float, st: Styles):
     """A cell's content: the plain string when it fits on one line (drawn by the table itself, no paragraph to
     parse and wrap: most cells of a minutes' or a summary's table), else a wrapping paragraph."""
     text = nfc(text)
-    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= room:
+    if "\n" not in text and _text_width(text, style.fontName, style.fontSize, room) <= room:
         return text
     return st.text(text, style)
+
+
+def _text_width(text: str, font: str, size: float, room: float) -> float:
+    """``stringWidth(text)``, added up from the widths of its words and spaces (remembered across cells: names
+    and levels repeat); measured whole when the sum is too near ``room`` for its rounding to decide."""
+    widths = _widths(font, size)
+    words = text.split(" ")
+    total = (len(words) - 1) * _metrics(font, size)[0]
+    for word in words:
+        total += _width(widths, word, font, size)
+    if abs(total - room) < 1e-6:
+        return stringWidth(text, font, size)
+    return total
 
 
 def _table(block: Table, st: Styles, width: float) -> RLTable:
