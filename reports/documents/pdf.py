@@ -163,7 +163,7 @@ class RunsParagraph(_KeptLines):
     def breakLines(self, width):  # noqa: N802 - reportlab's name
         style = self.style
         max_widths = list(width) if isinstance(width, list | tuple) else [width]
-        words = self._fragment_words()
+        words = None if len(self.frags) == 1 else self._fragment_words()  # one fragment: reportlab's first case
         if (
             words is None
             or self.bulletText

@@ -81,3 +81,134 @@ def test_two_styles_in_one_paragraph_draw_as_the_markup_would(st):
 def test_text_only_the_parser_reads_keeps_reportlabs_paragraph(st):
     assert type(st.text("a < b & c", st.body["left"])) is Paragraph
     assert type(st.text("dòng một\ndòng hai", st.body["left"])) is Paragraph
+
+
+# Paragraphs of a few runs in one family and size (plain, bold, italic): pdf.RunsParagraph.
+RUNS = (
+    ("- Hội nghị đề nghị xếp loại: ", Run("Hoàn thành tốt nhiệm vụ", bold=True), ", đạt 18/19 phiếu."),
+    (
+        "Chủ trì hội nghị: đồng chí ",
+        Run("Nguyễn Thị Ánh Tuyết", bold=True),
+        " – Bí thư chi bộ; thư ký: đồng chí ",
+        Run("Trần Văn Bình", bold=True),
+        ".",
+    ),
+    (Run("Chi bộ đề nghị xếp loại 19 đồng chí: 04/19 đồng chí (21,05%) hoàn thành xuất sắc nhiệm vụ", bold=True),),
+    ("  khoảng trắng ", Run(" đầu và cuối ", italic=True), Run("đậm", bold=True), Run("nghiêng", italic=True), "  "),
+    (
+        "Từ",
+        Run("liền", bold=True),
+        "nhau ",
+        Run("MộttừrấtdàikhôngcókhoảngtrắngnàovừamộtdòngcủabảngnhỏhẹpnàyThịÁnh", bold=True),
+        " sau.",
+    ),
+)
+
+
+def runs_paragraphs(st, parts, style):
+    """The light paragraph and reportlab's, each given the same fragments (as ``pdf._para`` makes them)."""
+    block = Para.of(*parts)
+
+    def frags():
+        return [st.fragment(style, run.bold, run.italic).clone(text=run.text) for run in block.runs if run.text]
+
+    return pdf.RunsParagraph(None, style, frags=frags()), Paragraph(None, style, frags=frags())
+
+
+def frag_lines(paragraph):
+    bl = paragraph.blPara
+    if bl.kind == 0:
+        return [(round(extra, 6), list(words)) for extra, words in bl.lines]
+    return [
+        (
+            round(line.extraSpace, 6),
+            line.wordCount,
+            line.fontSize,
+            line.ascent,
+            line.descent,
+            line.sFW,
+            line.lineBreak,
+            [(word.text, word.fontName, word.fontSize) for word in line.words],
+        )
+        for line in bl.lines
+    ]
+
+
+def frag_words(paragraph):
+    if paragraph.blPara.kind == 0:
+        return [(f.fontName, f.text) for f in paragraph.frags]
+    return [(type(word).__name__, word[0], [(f.fontName, text) for f, text in word[1:]]) for word in paragraph.frags]
+
+
+def drawn(paragraph, width):
+    canvas = Canvas(io.BytesIO(), invariant=1)
+    paragraph.wrap(width, 1000)
+    paragraph.drawOn(canvas, 10, 20)
+    return canvas.getpdfdata()
+
+
+@pytest.mark.parametrize("parts", RUNS)
+@pytest.mark.parametrize("width", [40, 90, 160, 300, 453.5])
+def test_runs_break_into_the_same_lines_as_reportlabs_paragraph(st, parts, width):
+    for style in (st.body["justify"], st.body["left"], st.cell["center"], indented(st)):
+        ours, theirs = runs_paragraphs(st, parts, style)
+        assert ours.wrap(width, 1000) == theirs.wrap(width, 1000)
+        assert frag_lines(ours) == frag_lines(theirs)
+        assert frag_words(ours) == frag_words(theirs)
+        assert ours._width_max == theirs._width_max
+        assert ours.wrap(width, 1000) == theirs.wrap(width, 1000)  # asked again: the lines it kept
+        ours._wrapped = None  # broken again from the words it made, as reportlab breaks again from its own
+        theirs.wrap(width + 1, 1000)
+        assert ours.wrap(width + 1, 1000) == theirs.wrap(width + 1, 1000)
+        assert frag_lines(ours) == frag_lines(theirs)
+
+
+@pytest.mark.parametrize("parts", RUNS)
+@pytest.mark.parametrize("width", [90, 160, 300, 453.5])
+def test_runs_draw_the_same_bytes_as_reportlabs_paragraph(st, parts, width):
+    for style in (st.body["justify"], st.body["left"], st.body["center"], st.body["right"], indented(st)):
+        ours, theirs = runs_paragraphs(st, parts, style)
+        assert drawn(ours, width) == drawn(theirs, width)
+
+
+def test_runs_split_across_a_page_as_reportlab_does(st):
+    parts = RUNS[1] * 4 + RUNS[0] * 3
+    for style in (st.body["justify"], indented(st)):
+        ours, theirs = runs_paragraphs(st, parts, style)
+        ours.wrap(300, 1000), theirs.wrap(300, 1000)
+        for height in (10, 40, 100, 170):
+            mine_parts, their_parts = ours.split(300, height), theirs.split(300, height)
+            assert len(mine_parts) == len(their_parts)
+            for mine, other in zip(mine_parts, their_parts, strict=True):
+                assert type(mine) is pdf.RunsParagraph
+                assert mine.wrap(300, 1000) == other.wrap(300, 1000)
+                assert frag_lines(mine) == frag_lines(other)
+                assert drawn(mine, 300) == drawn(other, 300)
+            ours._wrapped = None
+            ours.wrap(300, 1000), theirs.wrap(300, 1000)
+
+
+def test_a_paragraph_in_two_styles_is_the_light_one(st, monkeypatch):
+    block = Para.of("- Hội nghị đề nghị xếp loại: ", Run("Hoàn thành tốt nhiệm vụ", bold=True), ", đạt 18/19 phiếu.")
+    ours = pdf._para(block, st)
+    assert type(ours) is pdf.RunsParagraph
+
+    def not_here(*args):
+        raise AssertionError("reportlab's own breaking or drawing was used")
+
+    # The light path breaks and draws it, over the comparisons above, without falling back to reportlab's.
+    monkeypatch.setattr(Paragraph, "breakLines", not_here)
+    monkeypatch.setattr(Paragraph, "drawPara", not_here)
+    for width in (160, 300, 453.5):
+        ours._wrapped = None
+        ours.wrap(width, 1000)
+        ours.drawOn(Canvas(io.BytesIO(), invariant=1), 0, 0)
+    assert type(pdf._para(Para.of("a < b ", Run("đậm", bold=True)), st)) is Paragraph
+
+
+@pytest.mark.parametrize("text", [TEXTS[0], "Nguyễn Thị Ánh Tuyết", "  a  b  ", "", "Hoàn thành tốt nhiệm vụ"])
+def test_a_cells_width_from_its_words_decides_as_the_whole_string(st, text):
+    style = st.cell["left"]
+    exact = pdf.stringWidth(text, style.fontName, style.fontSize)
+    for room in (exact - 0.5, exact - 1e-9, exact, exact + 1e-9, exact + 0.5):
+        assert (pdf._text_width(text, style.fontName, style.fontSize, room) <= room) == (exact <= room)
