@@ -78,6 +78,35 @@ def flagged_members(root_id: int, unit: PartyUnit, year: int) -> list[FlaggedMem
     return sorted(flagged, key=lambda f: (f.flag, f.unit, f.name))
 
 
+@dataclass(frozen=True)
+class FlagLine:
+    """A flagged member as the list shows it, its text ready: no url tag or label per row."""
+
+    name: str
+    unit: str
+    url: str
+    css: str
+    label: str
+
+
+def flag_lines(flagged: list[FlaggedMember]) -> list[FlagLine]:
+    """The shown flags as ``FlagLine`` (one reverse() for the page: each member's URL is the pattern with its id)."""
+    from django.urls import reverse
+
+    before, after = reverse("members:detail", args=[0]).rsplit("0", 1)
+    labels = {flag: flag.label for flag in HistoryFlag}
+    return [
+        FlagLine(
+            name=f.name,
+            unit=f.unit,
+            url=f"{before}{f.member_id}{after}",
+            css="table-danger" if f.flag == HistoryFlag.NOT_COMPLETED_TWO_YEARS else "table-success",
+            label=labels[f.flag],
+        )
+        for f in flagged
+    ]
+
+
 def member_history(member_id: int) -> tuple[list[HistoryYear], list[HistoryFlag]]:
     """A member's history, newest first, and the flags read at its latest year (one query: the system's
     approved decisions and the past ratings, united)."""

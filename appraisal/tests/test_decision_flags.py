@@ -42,6 +42,9 @@ def test_not_completed_two_years_running_is_flagged_on_the_members_cell_and_ward
     assert label in cell_page.content.decode()  # the proposal already shows it to the cell
     dashboard = client_for(personas.staff_a).get(reverse("appraisal:dashboard", args=[cycle_2021.pk]))
     assert label in dashboard.content.decode() and member.full_name in dashboard.content.decode()
+    member_url = reverse("members:detail", args=[member.pk])
+    row = f'<tr class="table-danger"><td><a href="{member_url}">{member.full_name}</a></td>'
+    assert row in dashboard.content.decode() and row in cell_page.content.decode()  # linked, marked
     proposals_approve(actor=personas.staff_a, review=review, decisions={})
     member_page = client_for(personas.staff_a).get(reverse("members:detail", args=[member.pk])).content.decode()
     assert label in member_page and "Sổ theo dõi" not in member_page and "Cán bộ nhập" in member_page

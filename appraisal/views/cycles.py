@@ -21,7 +21,7 @@ from party_units.replica import replica_reads
 from .. import selectors, services
 from ..eligibility import cell_eligibility
 from ..forms import CycleEditForm, CycleForm, CycleReopenForm, DocumentForm, add_errors
-from ..history import flagged_members
+from ..history import flag_lines, flagged_members
 from ..models import GuidanceDocument, ReviewCycle, deadline_rows
 
 
@@ -220,7 +220,7 @@ def unit_review(request, cycle_pk: int, unit_pk: int):
             "eligibility": cell_eligibility(unit, cycle) if unit.is_cell else None,
             "progress": None if unit.is_cell else selectors.cascade_progress(review.root_id, unit),
             "can_view_cycle": can(request.user, Perm.VIEW, cycle),
-            "flagged": flagged,
+            "flagged": flag_lines(flagged),
             "flagged_count": len(flagged),
             "can_decide": unit.parent_id is not None and can(request.user, Perm.APPROVE, unit.parent),
         },

@@ -21,7 +21,7 @@ from party_units.models import PartyUnit
 from party_units.panels import object_panels
 
 from .. import counts, services
-from ..history import flagged_members
+from ..history import flag_lines, flagged_members
 from ..models import ProposalRound, QuotaGroup, QuotaRaise, ReviewCycle, UnitReview, UnitReviewState
 from ..rules import Level, Subject
 from ..services import quota
@@ -81,7 +81,7 @@ def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
         request,
         "appraisal/decisions/dashboard.html",
         {
-            "flagged": flagged[:FLAGS_SHOWN],
+            "flagged": flag_lines(flagged[:FLAGS_SHOWN]),
             "flagged_count": len(flagged),
             "flags_below": not decides_members,
             "cycle": cycle,
@@ -140,10 +140,11 @@ def _lines(board: counts.Dashboard, cycle: ReviewCycle, can_approve: bool) -> li
     )
     late_self_reviews, late_meeting = _("Bản kiểm điểm"), _("Hội nghị")
     level_titles = [(level.value, str(level.label), level.short) for level in Level]
+    state_labels = [(state.value, str(state.label)) for state in UnitReviewState]  # as Row.state_counts
     lines = []
     for row in board.rows:
         unit, review, single = row.unit, row.review, row.single
-        states = [(label, count) for _value, label, count in row.state_counts()]
+        states = [(label, row.states[value]) for value, label in state_labels if row.states[value]]
         if row.is_self:
             link = ""
         elif unit.is_cell:
@@ -157,15 +158,12 @@ def _lines(board: counts.Dashboard, cycle: ReviewCycle, can_approve: bool) -> li
         else:
             meeting = _("%(n)s/%(total)s đã họp") % {"n": row.meetings_held, "total": row.total}
         people = row.levels[counts.PEOPLE]
-        levels = format_html_join(
-            "",
-            '<span class="me-2" title="{}">{} {} → {}</span>',
-            (
-                (title, short, people.proposed[value], people.decided[value])
-                for value, title, short in level_titles
-                if people.proposed[value] or people.decided[value]
-            ),
-        )
+        shown = [
+            (title, short, people.proposed[value], people.decided[value])
+            for value, title, short in level_titles
+            if people.proposed[value] or people.decided[value]
+        ]
+        levels = format_html_join("", '<span class="me-2" title="{}">{} {} → {}</span>', shown) if shown else ""
         late = row.late
         texts = [late_self_reviews] if late.self_reviews else []
         if late.meeting:
@@ -216,6 +214,13 @@ def _chart(levels: dict[str, counts.LevelCounts]) -> list[dict]:
                     "proposed_w": round(BAR_MAX * p / peak),
                     "decided_w": round(BAR_MAX * d / peak),
                     "y": 10 + i * 44,
+                    # the SVG's other coordinates, ready (no ``add`` filter per bar in the template)
+                    "label_y": 24 + i * 44,
+                    "proposed_text_x": round(BAR_MAX * p / peak) + 68,
+                    "proposed_text_y": 23 + i * 44,
+                    "decided_y": 28 + i * 44,
+                    "decided_text_x": round(BAR_MAX * d / peak) + 68,
+                    "decided_text_y": 41 + i * 44,
                 }
             )
         groups.append({"title": title, "bars": bars, "height": 10 + len(bars) * 44})
