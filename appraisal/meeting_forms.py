@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -423,13 +424,18 @@ class MeetingForm:
     def other_lines(self) -> list[Line]:
         return [self._line(s, s.name) for s in self.sheet.subjects if s.subject != Subject.MEMBER]
 
+    @cached_property
+    def _vote_columns(self) -> list[tuple[str, str]]:
+        """Each level's value and its tally column's label, translated once a page (not once a row)."""
+        return [(level.value, votes_column(level)) for level in LEVELS]
+
     def _line(self, subject: SubjectRow, name: str) -> Line:
         key = subject.key
         line = Line(subject=subject, name=name, caps=subject.caps, self_level=subject.self_level_label)
         if not subject.rated:
             line.note = subject.reason
             return line
-        line.votes = [self.cell(subject_field(key, f"votes-{level.value}"), votes_column(level)) for level in LEVELS]
+        line.votes = [self.cell(subject_field(key, f"votes-{value}"), label) for value, label in self._vote_columns]
         line.proposed_level = self.cell(subject_field(key, "proposed_level"), COLUMN_LABELS["proposed_level"])
         line.texts = [self.cell(subject_field(key, name), COLUMN_LABELS[name]) for name in TEXT_FIELDS]
         if self.sheet.score_method:
