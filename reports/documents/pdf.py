@@ -197,7 +197,8 @@ class RunsParagraph(_KeptLines):
             fragment = word[1][0]
             new = current + space + word_width if word_width > 0 else current
             limit = max_width
-            if shrinkage:
+            # The shrinkable spaces (never less than none) only decide a word that overflows the width.
+            if shrinkage and (shrinkage < 0 or (new > max_width and count > 0)):
                 shrink = space
                 for part in line:
                     spaces = part.text.count(" ")
