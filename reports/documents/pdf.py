@@ -30,6 +30,10 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.paragraph import FragLine, ParaLines, _HSFrag, sameFrag
+from reportlab.platypus.paragraph import _centerDrawParaLine as rl_draw_centre
+from reportlab.platypus.paragraph import _justifyDrawParaLine as rl_draw_justified
+from reportlab.platypus.paragraph import _leftDrawParaLine as rl_draw_left
+from reportlab.platypus.paragraph import _rightDrawParaLine as rl_draw_right
 from reportlab.platypus.paragraph import lstrip as rl_strip_start
 from reportlab.platypus.paragraph import setXPos as rl_set_x
 from reportlab.platypus.paragraph import split as rl_split
@@ -149,6 +153,51 @@ class PlainParagraph(_KeptLines):
         self._width_max = max(self._width_max, current)
         lines.append((max_width - current, line))
         return fragment.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=size)
+
+    def drawPara(self, debug=0):  # noqa: N802 - reportlab's name
+        """Paragraph.drawPara for lines of one plain fragment (its first case), step for step and with its own
+        line drawers, without the set-up it does for what plain text has none of (bullets, borders, background,
+        underlines, links, right-to-left text). Anything else is left to it."""
+        style, bl_para = self.style, self.blPara
+        lines = bl_para.lines
+        if (
+            debug
+            or bl_para.kind != 0
+            or not lines
+            or self.bulletText
+            or style.backColor
+            or (getattr(style, "borderWidth", None) and getattr(style, "borderColor", None))
+            or style.wordWrap
+            or style.endDots
+            or style.alignment not in _PLAIN_LINE_DRAWERS
+            or getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in ("", "off")
+            or getattr(bl_para, "us_lines", None)
+            or getattr(bl_para, "link", None)
+        ):
+            return super().drawPara(debug)
+        canvas = self.canv
+        count = len(lines)
+        offsets = getattr(self, "_offsets", [0])
+        offsets += (count - len(offsets)) * [offsets[-1]]  # reportlab pads the paragraph's own list
+        canvas.saveState()
+        offset = style.firstLineIndent + offsets[0]
+        no_justify_last = not getattr(self, "_JustifyLast", False)
+        justify_last = style.justifyLastLine
+        top = bl_para.fontSize if paraFontSizeHeightOffset else getattr(bl_para, "ascent", bl_para.fontSize)
+        canvas.setFillColor(bl_para.textColor)
+        tx = self.beginText(style.leftIndent, self.height - top)
+        tx.preformatted = False
+        tx.direction = style.wordWrap
+        tx.setFont(bl_para.fontName, bl_para.fontSize, style.leading)
+        draw_line = _PLAIN_LINE_DRAWERS[style.alignment]
+        for index, (extra, words) in enumerate(lines):
+            last = no_justify_last and index == count - 1
+            if last and justify_last and len(words) > justify_last:
+                last = False
+            draw_line(tx, offset if index == 0 else offsets[index], extra, words, last)
+        canvas.drawText(tx)
+        canvas.restoreState()
+        return None
 
 
 class RunsParagraph(_KeptLines):
@@ -514,6 +563,12 @@ def _draw_justified(tx, offset, line, last, leading, state) -> None:
     rl_set_x(tx, -offset)
 
 
+_PLAIN_LINE_DRAWERS = {
+    TA_LEFT: rl_draw_left,
+    TA_CENTER: rl_draw_centre,
+    TA_RIGHT: rl_draw_right,
+    TA_JUSTIFY: rl_draw_justified,
+}
 _LINE_DRAWERS = {TA_LEFT: _draw_left, TA_CENTER: _draw_centre, TA_RIGHT: _draw_right, TA_JUSTIFY: _draw_justified}
 
 

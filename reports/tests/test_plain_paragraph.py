@@ -78,6 +78,23 @@ def test_two_styles_in_one_paragraph_draw_as_the_markup_would(st):
     assert drawn[0] == drawn[1]
 
 
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("width", [40, 160, 453.5])
+def test_plain_text_draws_the_same_bytes_as_reportlabs_paragraph(st, text, width):
+    for style in (st.body["justify"], st.body["left"], st.body["center"], st.body["right"], indented(st)):
+        light, parsed = st.text(text, style), Paragraph(escape(text), style)
+        assert drawn(light, width) == drawn(parsed, width)
+
+
+def test_plain_text_is_drawn_by_the_light_path(st, monkeypatch):
+    def not_here(*args):
+        raise AssertionError("reportlab's own drawing was used")
+
+    monkeypatch.setattr(Paragraph, "drawPara", not_here)
+    for style in (st.body["justify"], st.body["center"], indented(st)):
+        drawn(st.text(TEXTS[0], style), 300)
+
+
 def test_text_only_the_parser_reads_keeps_reportlabs_paragraph(st):
     assert type(st.text("a < b & c", st.body["left"])) is Paragraph
     assert type(st.text("dòng một\ndòng hai", st.body["left"])) is Paragraph
