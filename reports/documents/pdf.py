@@ -637,7 +637,7 @@ class Styles:
                 sample = f"<b>{sample}</b>"
             if italic:
                 sample = f"<i>{sample}</i>"
-            found = self.fragments[key] = Paragraph(sample, style).frags[0]
+            found = self.fragments.setdefault(key, Paragraph(sample, style).frags[0])
         return found
 
     def text(self, text: str, style: ParagraphStyle, *, bold: bool = False, italic: bool = False) -> Paragraph:
@@ -651,6 +651,21 @@ class Styles:
         if italic:
             run = f"<i>{run}</i>"
         return Paragraph(run, style)
+
+
+_STYLES: dict[tuple[Layout, str], Styles] = {}
+
+
+def styles(layout: Layout, family: fonts.FontFamily) -> Styles:
+    """The styles of a layout in a font family, made once a process: each render would otherwise build some twenty
+    and parse a sample of each run's style (reportlab's parser) before setting a word. They are read, not changed,
+    by a render; a derived style or a fragment added by one is the same for all (named and keyed by what makes
+    it)."""
+    key = (layout, family.name)  # the styles name its faces only
+    found = _STYLES.get(key)
+    if found is None:
+        found = _STYLES.setdefault(key, Styles(layout, family))
+    return found
 
 
 def markup(runs: tuple[Run, ...]) -> str:
@@ -694,15 +709,16 @@ def _para(block: Para, st: Styles) -> Paragraph:
     if block.indent or block.size or block.space_before:
         key = (block.align, block.indent, block.size, block.space_before)
         derived = st.derived.get(key)
-        if derived is None:
-            derived = st.derived[key] = ParagraphStyle(
-                f"{style.name}+{len(st.derived)}",
+        if derived is None:  # named by its key: the styles are shared by the renders of a process
+            derived = ParagraphStyle(
+                f"{style.name}+{key}",
                 parent=style,
                 firstLineIndent=10 * MM if block.indent else 0,
                 fontSize=block.size or style.fontSize,
                 leading=(block.size or style.fontSize) * st.layout.leading,
                 spaceBefore=style.spaceBefore + block.space_before,
             )
+            derived = st.derived.setdefault(key, derived)
         style = derived
     runs = block.runs
     if runs and all((run.bold, run.italic) == (runs[0].bold, runs[0].italic) for run in runs):
@@ -855,7 +871,7 @@ def _signature_row(signatures, recipients, st: Styles, width: float) -> list:
 
 def render(document: OfficialDocument, layout: Layout = DEFAULT_LAYOUT) -> bytes:
     family = fonts.register()
-    st = Styles(layout, family)
+    st = styles(layout, family)
     buffer = io.BytesIO()
     page = (layout.page_width_mm * MM, layout.page_height_mm * MM)
     template = BaseDocTemplate(
