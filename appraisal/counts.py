@@ -26,6 +26,7 @@ from party_units.models import PATH_STEP, PartyUnit
 
 from .models import Rating as RatingModel
 from .models import ReviewCycle, UnitReview, UnitReviewState
+from .models.cycles import DeadlineRow, deadline_rows
 from .models.tallies import COUNTERS, level_counter
 from .rules import Level, Subject, format_percent
 
@@ -182,6 +183,11 @@ class Dashboard:
     @property
     def late_units(self) -> int:
         return sum(row.late.missing_at_report for row in self.rows)
+
+    @property
+    def deadlines(self) -> list[DeadlineRow]:
+        """The governing cycle's deadlines, each with the number of work items under the unit that missed it."""
+        return deadline_rows(self.cycle, self.today, self.states)
 
 
 def _by_branch(unit: PartyUnit, inner, *, via: str, keys: tuple[str, ...] = (), sums: dict[str, str]) -> list[dict]:

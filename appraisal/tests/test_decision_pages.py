@@ -36,6 +36,23 @@ def test_ward_staff_see_their_cells_progress_levels_and_chart(personas, setup, c
     assert "Đã gửi đề nghị: 1" in text  # the state counts
 
 
+def test_the_dashboard_lists_the_cycles_deadlines_and_how_many_units_missed_each(personas, setup, client_for):
+    import datetime
+    import re
+
+    cycle, _review = setup
+    cycle.meetings_due = datetime.date(2021, 12, 10)  # past: the cell that has not sent its proposals missed it
+    cycle.report_due = datetime.date(2099, 1, 15)
+    cycle.save()
+    text = client_for(personas.staff_a).get(reverse("appraisal:dashboard", args=[cycle.pk])).content.decode()
+    deadlines = text.split("Thời hạn", 1)[1].split("Các đơn vị", 1)[0]
+    assert "Tổ chức hội nghị kiểm điểm" in deadlines and "10/12/2021" in deadlines
+    assert "15/01/2099" in deadlines
+    assert deadlines.count("quá hạn") == 1  # the report is not due yet
+    late = UnitReview.objects.filter(root=cycle).exclude(state__in=["submitted", "approved"]).count()
+    assert re.search(rf"{late} đơn vị chưa xong", deadlines), late
+
+
 @pytest.mark.parametrize("who", ["sec_a1", "staff_b", "member_a1", "outsider"])
 def test_the_wrong_persona_cannot_see_the_wards_dashboard(personas, setup, client_for, who):
     cycle, _review = setup
