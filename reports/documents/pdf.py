@@ -734,13 +734,21 @@ def _para(block: Para, st: Styles) -> Paragraph:
 CELL_PADDING = 12  # reportlab's default left + right padding of a cell (6 + 6)
 
 
-def _cell(text: str, style: ParagraphStyle, room: float, st: Styles):
+def _cell(text: str, style: ParagraphStyle, room: float, st: Styles, shared: dict | None = None):
     """A cell's content: the plain string when it fits on one line (drawn by the table itself, no paragraph to
-    parse and wrap: most cells of a minutes' or a summary's table), else a wrapping paragraph."""
+    parse and wrap: most cells of a minutes' or a summary's table), else a wrapping paragraph. ``shared`` holds
+    the paragraphs of one column of one table: a text that recurs in it (a level's name) is one paragraph, broken
+    once for the column's width and drawn in each of its cells (a cell draws, never splits, its content)."""
     text = nfc(text)
     if "\n" not in text and _text_width(text, style.fontName, style.fontSize, room) <= room:
         return text
-    return st.text(text, style)
+    if shared is None:
+        return st.text(text, style)
+    key = (text, style.name)
+    found = shared.get(key)
+    if found is None:
+        found = shared[key] = st.text(text, style)
+    return found
 
 
 def _text_width(text: str, font: str, size: float, room: float) -> float:
@@ -772,6 +780,7 @@ def _table(block: Table, st: Styles, width: float) -> RLTable:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     header = len(block.header)
+    columns = [{} for _ in widths]  # each column's recurring paragraphs (``_cell``)
     for row in block.header:
         data.append([_cell(text, st.cell_bold["center"], room, st) for text, room in zip(row, rooms, strict=True)])
     if header:
@@ -784,7 +793,12 @@ def _table(block: Table, st: Styles, width: float) -> RLTable:
     for index, row in enumerate(block.rows):
         bold = index in block.bold_rows
         cells = st.cell_bold if bold else st.cell
-        data.append([_cell(text, cells[align], room, st) for text, align, room in zip(row, aligns, rooms, strict=True)])
+        data.append(
+            [
+                _cell(text, cells[align], room, st, column)
+                for text, align, room, column in zip(row, aligns, rooms, columns, strict=True)
+            ]
+        )
         if bold:
             commands.append(("FONTNAME", (0, header + index), (-1, header + index), st.family.face(bold=True)))
     table = RLTable(data, colWidths=widths, repeatRows=header)

@@ -2,7 +2,9 @@
 Paragraph parsing the same text would: the same lines at every width, the same parts across a page break, the same
 words in the PDF. Tall or narrow, with words wider than the line or in two styles, it must not differ."""
 
+import datetime
 import io
+import re
 from xml.sax.saxutils import escape
 
 import pytest
@@ -12,7 +14,7 @@ from reportlab.platypus import Paragraph
 
 from reports.documents import fonts, pdf
 from reports.documents.layout import DEFAULT_LAYOUT
-from reports.documents.model import Para, Run
+from reports.documents.model import Header, OfficialDocument, Para, Run, Table
 
 TEXTS = (
     "Đồng chí Nguyễn Thị Ánh Tuyết trình bày bản kiểm điểm, tự đánh giá, xếp loại chất lượng năm 2021; hội nghị "
@@ -229,3 +231,33 @@ def test_a_cells_width_from_its_words_decides_as_the_whole_string(st, text):
     exact = pdf.stringWidth(text, style.fontName, style.fontSize)
     for room in (exact - 0.5, exact - 1e-9, exact, exact + 1e-9, exact + 0.5):
         assert (pdf._text_width(text, style.fontName, style.fontSize, room) <= room) == (exact <= room)
+
+
+def test_a_columns_recurring_text_is_one_paragraph_drawn_as_separate_ones_would_be(st, monkeypatch):
+    """A level's name that wraps recurs down its column: one paragraph, broken once and drawn in each of its cells,
+    across the pages the table runs over, gives the same document as one paragraph a cell."""
+    levels = ("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Không hoàn thành nhiệm vụ")
+    rows = tuple((str(i + 1), f"Nguyễn Văn {i}", levels[i % 3], levels[(i + 1) % 3], f"{i % 19}/19") for i in range(70))
+    table = Table(
+        header=(("STT", "Họ và tên", "Tự xếp loại", "Chi bộ đề nghị", "Tán thành"),),
+        rows=rows,
+        widths=(0.07, 0.31, 0.22, 0.25, 0.15),
+        align=("center", "left", "center", "center", "center"),  # centred: the width a paragraph was broken for shows
+    )
+    document = OfficialDocument(
+        header=Header(superior="ĐẢNG BỘ PHƯỜNG", issuer="CHI BỘ KHU PHỐ 1", code="BB/CB", place="Quyết Thắng"),
+        doc_type="Biên bản",
+        summary=("Hội nghị kiểm điểm",),
+        body=(Para.of("Kết quả:"), table),
+        created=datetime.datetime(2021, 12, 1, tzinfo=datetime.UTC),
+    )
+    cells = pdf._table(table, st, 453.5)
+    paragraphs = [cell for row in cells._cellvalues for cell in row if isinstance(cell, Paragraph)]
+    assert len(paragraphs) > len({id(cell) for cell in paragraphs}) > 0  # shared within a column
+    shared = pdf.render(document)
+    monkeypatch.setattr(pdf, "_cell", lambda text, style, room, st, shared=None: unshared(text, style, room, st))
+    assert pdf.render(document) == shared
+    assert len(re.findall(rb"/Type /Page(?!s)", shared)) >= 3  # the table runs over pages
+
+
+unshared = pdf._cell
