@@ -74,3 +74,14 @@ def test_the_last_page_of_a_large_roster_is_numbered_and_elided(personas, client
     html = response.content.decode()
     assert response.context["page"].number == 25 and "…" in html and 'trang=1"' in html
     assert ">25</td>" in html
+
+
+def test_each_row_is_escaped_and_shows_its_cell_on_a_committees_roster_only(personas, client_for, make):
+    make.member('Lê <b>Văn</b> "Tú" & Cộng sự', personas.cell_b1)
+    ward = client_for(personas.staff_b).get(reverse("members:roster", args=[personas.ward_b.pk])).content.decode()
+    assert "Lê &lt;b&gt;Văn&lt;/b&gt; &quot;Tú&quot; &amp; Cộng sự" in ward and "<b>Văn</b>" not in ward
+    row = ward.split("Lê &lt;b&gt;", 1)[1].split("</tr>", 1)[0]
+    assert f"<td>{personas.cell_b1.short_name}</td>" in row
+    cell = client_for(personas.sec_b1).get(reverse("members:roster", args=[personas.cell_b1.pk])).content.decode()
+    row = cell.split("Lê &lt;b&gt;", 1)[1].split("</tr>", 1)[0]
+    assert f"<td>{personas.cell_b1.short_name}</td>" not in row
