@@ -5,9 +5,10 @@
     .venv/bin/python bench/city_pages.py --wards 3 --cells 60 --members 2000 --runs 5   # a quick look on SQLite
 
 Builds the city in bulk in a throwaway test database (test_<name>, created and dropped here), opens a review
-cycle over it, then requests every page that draws the city's scale through Django's test client (the server's
-time: URL routing, middleware, view, queries, template), several times each, and prints each page's median
-time, its ratio to a trivial login-protected view measured in the same run, and its number of SQL queries.
+cycle over it, then requests every page that draws the city's scale as a server calls Django (bench/_harness.py:
+URL routing, middleware, view, queries, template; DEBUG off), in rounds of every page, and prints each page's
+median time, its ratio to a trivial login-protected view measured in the same rounds (and to the trivial view
+timed alone, back to back), and its number of SQL queries.
 Targets (issue 7, item 15): every page under 150 ms median and within 10x the trivial view.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import statistics
 import sys
 import time
 import types
@@ -182,7 +184,7 @@ def run(wards: int, cells: int, members: int, runs: int, profile_page: str | Non
     use_bench_urls()
     started = time.perf_counter()
     higher, ward_staff, city, ward, cell, cycle = build(wards, cells, members)
-    print(f"ready in {time.perf_counter() - started:.1f} s; {runs} runs per page, median\n", flush=True)
+    print(f"ready in {time.perf_counter() - started:.1f} s; {runs} rounds of every page, median\n", flush=True)
 
     city_client, ward_client = Server(higher), Server(ward_staff)
     pages = [
@@ -202,15 +204,31 @@ def run(wards: int, cells: int, members: int, runs: int, profile_page: str | Non
             if label.startswith(profile_page):
                 profile(client, url)
         return
-    baseline = None
-    print(f"{'page':<44} {'median ms':>10} {'× trivial':>10} {'queries':>8} {'KB':>7}  target")
-    for label, client, url in pages:
-        figures = measure(client, url, runs)
-        median, queries, size = figures["median_ms"], figures["queries"], figures["bytes"]
-        baseline = baseline or median
+    # Every page is requested once per round, the rounds repeated: a burst of load on a shared machine falls on
+    # all of them alike, and each page's ratio to the trivial view compares times taken under the same conditions.
+    # The trivial view is also timed alone, ``runs`` times in a row, as the first benchmark did: a view repeated
+    # back to back keeps the processor's caches to itself and comes out faster than in the rounds (printed as
+    # "× burst"; the issue's target is read on the rounds, every page measured under the same conditions).
+    times: dict[str, list[float]] = {label: [] for label, _client, _url in pages}
+    figures = {label: measure(client, url, 1) for label, client, url in pages}  # warm-up, queries, size
+    burst = measure(pages[0][1], pages[0][2], runs)["median_ms"]
+    for _ in range(runs):
+        for label, client, url in pages:
+            started = time.perf_counter()
+            client.get(url)
+            times[label].append((time.perf_counter() - started) * 1000)
+    baseline = statistics.median(times[pages[0][0]])
+    print(f"trivial view alone, {runs} times in a row: {burst:.1f} ms\n")
+    print(f"{'page':<44} {'median ms':>10} {'× trivial':>10} {'× burst':>8} {'queries':>8} {'KB':>7}  target")
+    for label, _client, _url in pages:
+        median = statistics.median(times[label])
+        queries, size = figures[label]["queries"], figures[label]["bytes"]
         ratio = median / baseline
         ok = "" if label.startswith("trivial") else ("ok" if median < TARGET_MS and ratio <= TARGET_RATIO else "MISSED")
-        print(f"{label:<44} {median:10.1f} {ratio:10.1f} {queries:8d} {size / 1024:7.0f}  {ok}", flush=True)
+        print(
+            f"{label:<44} {median:10.1f} {ratio:10.1f} {median / burst:8.1f} {queries:8d} {size / 1024:7.0f}  {ok}",
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -218,7 +236,7 @@ def main() -> None:
     parser.add_argument("--wards", type=int, default=30)
     parser.add_argument("--cells", type=int, default=3500)
     parser.add_argument("--members", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=31, help="rounds (every page once a round)")
     parser.add_argument("--keep", action="store_true", help="keep the test database (and reuse a kept one)")
     parser.add_argument("--profile", metavar="PAGE", help="print a cProfile of the page whose label starts so")
     args = parser.parse_args()
