@@ -57,6 +57,8 @@ def test_the_pip_fallback_makes_static_styles_with_full_coverage(tmp_path):
     assert {s: p.stat().st_mtime for s, p in again.items()} == {s: p.stat().st_mtime for s, p in files.items()}
 
 
+# The signal is sent here without a worker: Celery's own Django receiver warns that it has no sender.
+@pytest.mark.filterwarnings("ignore:DjangoFixup.on_worker_init called without a sender")
 def test_a_worker_registers_the_fonts_and_freezes_the_collector_before_it_forks_its_pool(monkeypatch):
     """Its pool processes inherit the parsed fonts (none registers them again) and share its memory."""
     import gc
