@@ -88,6 +88,25 @@ class _KeptLines(Paragraph):
         return super().split(availWidth, availHeight)
 
 
+def _draws_itself(para, debug, kind: int, drawers: dict) -> bool:
+    """Whether a light paragraph draws its lines itself: reportlab's case ``kind`` (0: one plain fragment, 1: plain
+    fragments) aligned by one of ``drawers``, with none of what the light drawing leaves out (bullets, a
+    background, borders, right-to-left text, dots, automatic leading); else reportlab's own drawPara does it."""
+    style, bl_para = para.style, para.blPara
+    return not (
+        debug
+        or bl_para.kind != kind
+        or not bl_para.lines
+        or para.bulletText
+        or style.backColor
+        or (getattr(style, "borderWidth", None) and getattr(style, "borderColor", None))
+        or style.wordWrap
+        or style.endDots
+        or style.alignment not in drawers
+        or getattr(para, "autoLeading", getattr(style, "autoLeading", "")) not in ("", "off")
+    )
+
+
 class PlainParagraph(_KeptLines):
     """A paragraph of one plain run (no markup): reportlab's own Paragraph, so it breaks, justifies, splits across
     pages and draws exactly as one, without what it costs that plain text does not need. Its one fragment is
@@ -161,16 +180,7 @@ class PlainParagraph(_KeptLines):
         style, bl_para = self.style, self.blPara
         lines = bl_para.lines
         if (
-            debug
-            or bl_para.kind != 0
-            or not lines
-            or self.bulletText
-            or style.backColor
-            or (getattr(style, "borderWidth", None) and getattr(style, "borderColor", None))
-            or style.wordWrap
-            or style.endDots
-            or style.alignment not in _PLAIN_LINE_DRAWERS
-            or getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in ("", "off")
+            not _draws_itself(self, debug, 0, _PLAIN_LINE_DRAWERS)
             or getattr(bl_para, "us_lines", None)
             or getattr(bl_para, "link", None)
         ):
@@ -349,18 +359,8 @@ class RunsParagraph(_KeptLines):
         underlines, links and backgrounds, then drawing none). Anything else is left to it."""
         style, bl_para = self.style, self.blPara
         lines = bl_para.lines
-        if (
-            debug
-            or bl_para.kind != 1
-            or not lines
-            or self.bulletText
-            or style.backColor
-            or (getattr(style, "borderWidth", None) and getattr(style, "borderColor", None))
-            or style.wordWrap
-            or style.endDots
-            or style.alignment not in _LINE_DRAWERS
-            or getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in ("", "off")
-            or not all(_plain_fragment(fragment) for line in lines for fragment in line.words)
+        if not _draws_itself(self, debug, 1, _LINE_DRAWERS) or not all(
+            _plain_fragment(fragment) for line in lines for fragment in line.words
         ):
             return super().drawPara(debug)
         canvas = self.canv
