@@ -74,6 +74,70 @@ def celery_conf(**values):
         app.conf.changes.update(saved)
 
 
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+@contextlib.contextmanager
+def running_worker(tmp_path, settings, *options, name: str = "test"):
+    """A real Celery worker process (``--pool=solo`` unless ``options`` say otherwise) on the test database and
+    media folder, over the broker of CELERY_BROKER_URL, until the block ends; skips without PostgreSQL and Redis
+    (fails under CI). Its log is ``tmp_path / "worker.log"``."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.db import connection
+
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if connection.vendor != "postgresql":
+        skip_or_fail("the real-worker test needs PostgreSQL (set DATABASE_URL)")
+    if not broker or not redis_answers(broker):
+        skip_or_fail("the real-worker test needs Redis (set CELERY_BROKER_URL)")
+    # celery_conf puts the Celery configuration back exactly as it was, whatever the test did.
+    with celery_conf(task_always_eager=False) as app:
+        app.control.purge()
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            # The worker must use the test database that pytest-django created, and the same media folder.
+            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+            f"/{db['NAME']}",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "SECRET_KEY": "worker-test",
+            "DEBUG": "0",
+        }
+        log_path = tmp_path / "worker.log"
+        with log_path.open("w") as log:
+            proc = subprocess.Popen(  # noqa: S603 - fixed argv
+                [sys.executable, "-m", "celery", "-A", "config", "worker", *(options or ("--pool=solo",))]
+                + ["--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+                + ["-n", f"{name}-{os.getpid()}@%h"],
+                cwd=Path(__file__).resolve().parent,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                deadline = time.monotonic() + 60
+                while not app.control.ping(timeout=1.0):
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        pytest.fail("the Celery worker did not start:\n" + log_path.read_text())
+                yield proc
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+
 @pytest.fixture(autouse=True)
 def celery_eager(request):
     """Tasks run in-process in tests, except in the tests that exercise the real worker (marked `services`).

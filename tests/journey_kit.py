@@ -5,20 +5,16 @@ Celery worker on PostgreSQL + Redis when they are there (CI: REQUIRE_SERVICES=1 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from conftest import REQUIRE_SERVICES, celery_conf, skip_or_fail
+from conftest import REQUIRE_SERVICES, redis_answers, running_worker, skip_or_fail
 from party_units.tests.personas import PASSWORD
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
-ROOT = Path(__file__).resolve().parents[1]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
@@ -27,57 +23,19 @@ BLOCKING = {"serious", "critical"}
 EFFORT: dict[str, dict[str, int]] = {}
 
 
-def _redis_answers(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
-    except redis.RedisError:
-        return False
-
-
 @pytest.fixture
 def tasks(tmp_path, settings):
     """Report jobs run in a real Celery worker against the test database when PostgreSQL and Redis are there;
     otherwise (a laptop on SQLite) in-process. Under REQUIRE_SERVICES=1 the real worker is mandatory."""
     broker = os.environ.get("CELERY_BROKER_URL", "")
-    real = connection.vendor == "postgresql" and broker and _redis_answers(broker)
+    real = connection.vendor == "postgresql" and broker and redis_answers(broker)
     if not real:
         if REQUIRE_SERVICES:
             pytest.fail("the journeys need PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL) under CI")
         yield "eager"
         return
-    # celery_conf puts the Celery configuration back exactly as it was, not to a value guessed here.
-    with celery_conf(task_always_eager=False) as app:
-        app.control.purge()
-        db = connection.settings_dict
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-            f"/{db['NAME']}",
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "SECRET_KEY": "journey-worker",
-            "DEBUG": "0",
-        }
-        log_path = tmp_path / "worker.log"
-        with log_path.open("w") as log:
-            proc = subprocess.Popen(  # noqa: S603 - fixed argv
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
-                + ["--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"journey-{os.getpid()}@%h"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            try:
-                deadline = time.monotonic() + 60
-                while not app.control.ping(timeout=1.0):
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("the Celery worker did not start:\n" + log_path.read_text())
-                yield "worker"
-            finally:
-                proc.terminate()
-                proc.wait(timeout=30)
+    with running_worker(tmp_path, settings, name="journey"):
+        yield "worker"
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from conftest import running_worker
 from tests.journey_kit import chromium  # noqa: F401 - the fixture
 from tests.test_browser import login
 
 from .factories import hold_meeting, opened_cycle
-from .test_worker import running_worker
 
 # reports.tests.gate_kind.GATE: the module is loaded by the worker only (--include); importing it here would gate
 # the minutes of every test run after this one in the same process.
