@@ -11,11 +11,11 @@ class AppraisalConfig(AppConfig):
         seed(stdout=stdout)
 
     def home_panels(self, request) -> list:
-        from .panels import home_panels
+        from .selectors.panels import home_panels
 
         return home_panels(request)
 
     def member_panels(self, request, member) -> list:
-        from .panels import member_panels
+        from .selectors.panels import member_panels
 
         return member_panels(request, member)

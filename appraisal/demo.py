@@ -253,8 +253,8 @@ def _propose_directly(review: UnitReview, levels, *, actor, unit_level: str = Le
     from django.db import transaction
     from django.utils import timezone
 
-    from .eligibility import cell_eligibility
     from .models import ProposalRound, Rating, SelfReview, UnitReviewState
+    from .selectors.eligibility import cell_eligibility
     from .services.progress import review_lock, review_transition
 
     with transaction.atomic():

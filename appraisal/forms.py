@@ -14,7 +14,7 @@ from party_units.models import PartyUnit
 
 from .models import DEADLINE_FIELDS, CycleState, GuidanceDocument, PeriodKind, ReviewCycle
 from .rules import RULE_SET_CHOICES, UnknownRuleSet, rule_set_code_for_year
-from .selectors import higher_documents
+from .selectors.cycles import higher_documents
 from .validators import validate_document_file
 
 DEFAULT_TITLE = (

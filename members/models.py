@@ -189,7 +189,7 @@ class Membership(models.Model):
             models.Index(fields=["unit", "sort_key", "member"], condition=OPEN_OFFICIAL, name="membership_roster_cell"),
             models.Index(fields=["sort_key", "member", "unit"], condition=OPEN_OFFICIAL, name="membership_roster_all"),
             # The members a cell had at a past cycle's end date are its stored count (official_members) corrected
-            # by the few memberships opened after that day or closed since (appraisal.counts): these find them
+            # by the few memberships opened after that day or closed since (appraisal.selectors.counts): these find them
             # without reading every membership.
             models.Index(
                 fields=["start_date"],

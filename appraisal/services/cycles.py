@@ -26,7 +26,7 @@ from ..models import (
     ReviewCycle,
     UnitReview,
 )
-from ..selectors import unfinished_units
+from ..selectors.cycles import unfinished_units
 
 CYCLE_FIELDS = [
     "title",

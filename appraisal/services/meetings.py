@@ -27,7 +27,6 @@ from audit.services import audit_entry, snapshot
 from members.models import Member, PartyPost
 from party_units.access import Actor, Perm, require_actor
 
-from ..eligibility import CellEligibility, MemberRow, cell_eligibility
 from ..models import (
     Attendance,
     CycleState,
@@ -47,6 +46,7 @@ from ..models import (
 from ..rules import Cap, CollectiveFacts, Level, RuleSet, ScoreAssessment, ScoreConditions, Subject, proposal_summary
 from ..rules.base import STAYS_COMPLETED_REASON
 from ..rules.levels import _LEVEL_ORDER
+from ..selectors.eligibility import CellEligibility, MemberRow, cell_eligibility
 from .decisions import notify_proposals_submitted
 from .progress import CELL_EDITABLE, review_lock, review_touch, review_transition
 

@@ -24,7 +24,6 @@ from members.models import Member
 from party_units.access import Actor, Perm, require_actor
 from party_units.models import nfc
 
-from ..eligibility import MemberRow, cell_eligibility
 from ..models import (
     CollectiveReport,
     CycleState,
@@ -54,6 +53,7 @@ from ..rules import (
     score_groups_from_data,
     score_groups_to_data,
 )
+from ..selectors.eligibility import MemberRow, cell_eligibility
 from .progress import CELL_EDITABLE, review_lock, review_touch
 
 MAX_TEXT = 50_000  # characters per field: a long self-review fits, a runaway paste is cut, never a 500

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from appraisal.eligibility import CommentKind, cell_eligibility, member_facts
 from appraisal.models import PeriodKind
 from appraisal.rules import DisciplineLevel, Level, Period
+from appraisal.selectors.eligibility import CommentKind, cell_eligibility, member_facts
 from members.models import Membership, MembershipKind, MemberStatus, StatusKind
 from members.selectors import facts_for_period
 from party_units.tests.personas import make_member

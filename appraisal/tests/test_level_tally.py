@@ -9,7 +9,7 @@ from django.urls import reverse
 from appraisal.models import LevelTally, UnitReview, UnitReviewState
 from appraisal.rules import Subject
 from appraisal.scale import Seeder
-from appraisal.selectors import level_summary
+from appraisal.selectors.cycles import level_summary
 from appraisal.services import Decision, proposals_approve, proposals_return, review_reopen
 from appraisal.services.tallies import tally_current, tally_rebuild, tally_recount
 from party_units.models import PartyUnit, UnitKind

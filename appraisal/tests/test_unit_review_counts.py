@@ -14,7 +14,6 @@ import pytest
 from django.db import connection
 from django.db.models import Count, F, Q
 
-from appraisal import counts
 from appraisal.models import (
     Rating,
     ReviewMeeting,
@@ -28,6 +27,7 @@ from appraisal.models.ratings import PERSON_SUBJECTS
 from appraisal.models.tallies import COUNTERS, level_counter
 from appraisal.rules import Subject
 from appraisal.scale import Seeder
+from appraisal.selectors import counts
 from appraisal.services import (
     Decision,
     member_form,

@@ -18,11 +18,12 @@ from party_units.access import Perm, access_for, can, get_object_or_deny, get_un
 from party_units.models import PartyUnit
 from party_units.replica import replica_reads
 
-from .. import selectors, services
-from ..eligibility import cell_eligibility
+from .. import services
 from ..forms import CycleEditForm, CycleForm, CycleReopenForm, DocumentForm, add_errors
-from ..history import flag_lines, flagged_members
 from ..models import GuidanceDocument, ReviewCycle, deadline_rows
+from ..selectors import cycles as selectors
+from ..selectors.eligibility import cell_eligibility
+from ..selectors.history import flag_lines, flagged_members
 
 
 @login_required

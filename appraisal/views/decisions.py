@@ -20,10 +20,11 @@ from party_units.access import Perm, can, get_object_or_deny, require
 from party_units.models import PartyUnit
 from party_units.panels import object_panels
 
-from .. import counts, services
-from ..history import flag_lines, flagged_members
+from .. import services
 from ..models import ProposalRound, QuotaGroup, QuotaRaise, ReviewCycle, UnitReview, UnitReviewState
 from ..rules import Level, Subject
+from ..selectors import counts
+from ..selectors.history import flag_lines, flagged_members
 from ..services import quota
 from ..services.decisions import DECIDABLE, Decision, decidable_ratings
 from ..services.progress import ConflictError

@@ -12,8 +12,8 @@ from members.models import Member
 from party_units.access import Perm, get_object_or_deny, get_unit_or_deny
 
 from .. import services
-from ..history import member_history
 from ..rules import Level
+from ..selectors.history import member_history
 from ..services.past_ratings import HEADER, past_ratings_import
 
 

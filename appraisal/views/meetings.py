@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from party_units.access import Perm, can, get_object_or_deny, require
 from party_units.panels import object_panels
 
-from .. import selectors
 from ..meeting_forms import MeetingForm
 from ..meeting_rows import RowRenderer
 from ..models import UnitReviewState
+from ..selectors import cycles as selectors
 from ..services import meetings as service
 from ..services.progress import ConflictError
 

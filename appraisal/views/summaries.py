@@ -9,8 +9,8 @@ from django.shortcuts import render
 
 from party_units.replica import replica_reads
 
-from .. import selectors
 from ..rules import Level
+from ..selectors import cycles as selectors
 from .cycles import _review_or_deny
 
 

@@ -1,4 +1,4 @@
-"""The partial indexes behind a past cycle's members expected (appraisal.counts.members_at): the open official
+"""The partial indexes behind a past cycle's members expected (appraisal.selectors.counts.members_at): the open official
 memberships by start date, the closed ones by end date — the few that differ from a cell's stored count on a day."""
 
 

@@ -52,8 +52,8 @@ def test_every_demo_cell_has_members_and_there_is_a_temporary_activity(demo):
 
 def test_19_members_were_in_the_cell_and_rated_at_the_2021_meeting(demo):
     """The 2021 article: 19 members met on 16/11/2021 and 04/19 + 15/19 were proposed; three have since left."""
-    from appraisal.eligibility import cell_eligibility
     from appraisal.models import ReviewCycle
+    from appraisal.selectors.eligibility import cell_eligibility
     from members.models import Membership
 
     meeting = D(2021, 11, 16)

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from party_units.models import PATH_STEP, PartyUnit, UnitKind
 
-from .models import PERSON_SUBJECTS, GuidanceDocument, LevelTally, ReviewCycle, UnitReview, UnitReviewState
-from .rules import Level
+from ..models import PERSON_SUBJECTS, GuidanceDocument, LevelTally, ReviewCycle, UnitReview, UnitReviewState
+from ..rules import Level
 
 STATES = list(UnitReviewState)
 LEVELS = list(Level)
@@ -148,7 +148,7 @@ def review_for(cycle_pk: int, unit_id: int) -> QuerySet[UnitReview]:
 
 def register(unit: PartyUnit, *, code: str = "", year: int | None = None) -> QuerySet[GuidanceDocument]:
     """The unit's register of documents, searched by code (any part: "163", "CV/ĐU") and year."""
-    from .codes import normalise
+    from ..codes import normalise
 
     documents = GuidanceDocument.objects.filter(issuing_unit=unit).select_related(
         "issuing_unit", "implements__issuing_unit"

@@ -24,11 +24,11 @@ from django.utils import timezone
 from members.models import Membership, MembershipKind
 from party_units.models import PATH_STEP, PartyUnit
 
-from .models import Rating as RatingModel
-from .models import ReviewCycle, UnitReview, UnitReviewState
-from .models.cycles import DeadlineRow, deadline_rows
-from .models.tallies import COUNTERS, level_counter
-from .rules import Level, Subject, format_percent
+from ..models import Rating as RatingModel
+from ..models import ReviewCycle, UnitReview, UnitReviewState
+from ..models.cycles import DeadlineRow, deadline_rows
+from ..models.tallies import COUNTERS, level_counter
+from ..rules import Level, Subject, format_percent
 
 LEVELS = [level.value for level in Level]
 PERSON_SUBJECTS = (Subject.MEMBER.value, Subject.LEADING_INDIVIDUAL.value)

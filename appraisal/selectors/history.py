@@ -12,9 +12,9 @@ from django.db.models.functions import Coalesce, NullIf
 
 from party_units.models import PartyUnit
 
-from .models import PastRating, PastRatingSource, PeriodKind, Rating, UnitReviewState
-from .rules import Level, Subject
-from .rules.history import HistoryFlag, history_flags
+from ..models import PastRating, PastRatingSource, PeriodKind, Rating, UnitReviewState
+from ..rules import Level, Subject
+from ..rules.history import HistoryFlag, history_flags
 
 SYSTEM = "system"
 FLAGGING_LEVELS = (Level.EXCELLENT.value, Level.NOT_COMPLETED.value)

@@ -9,7 +9,7 @@ from party_units.panels import Panel
 
 
 def notifications_panel(request) -> list[Panel]:
-    from .services.notifications import unread_notices
+    from ..services.notifications import unread_notices
 
     count, notices = unread_notices(request.user)
     if not count:
@@ -25,7 +25,7 @@ def meetings_panel(request) -> list[Panel]:
 
     from party_units.access import Perm, access_for
 
-    from .models import CycleState, ProposalRound, RoundOutcome, UnitReview, UnitReviewState
+    from ..models import CycleState, ProposalRound, RoundOutcome, UnitReview, UnitReviewState
 
     access = access_for(request.user)
     if access.is_superuser or not any(Perm.HOLD_MEETING in g.perms for g in access.grants):
@@ -57,8 +57,8 @@ def decisions_panel(request) -> list[Panel]:
 
     from party_units.access import Perm, access_for
 
-    from .models import CycleState, UnitReview
-    from .services.decisions import DECIDABLE
+    from ..models import CycleState, UnitReview
+    from ..services.decisions import DECIDABLE
 
     access = access_for(request.user)
     committees = sorted({g.unit_id for g in access.grants if Perm.APPROVE in g.perms})
@@ -96,8 +96,8 @@ def self_review_panel(request) -> list[Panel]:
     member = getattr(request.user, "member", None) if request.user.is_authenticated else None
     if member is None:
         return []
-    from .models import SelfReview
-    from .services.self_reviews import current_unit_review
+    from ..models import SelfReview
+    from ..services.self_reviews import current_unit_review
 
     unit_review = current_unit_review(member)
     review = SelfReview.objects.filter(unit_review=unit_review, member=member).first() if unit_review else None

@@ -18,9 +18,9 @@ from members.models import Member, Membership
 from members.selectors import MemberPeriodFacts, MembershipSpan, facts_for_loaded, order_members
 from party_units.models import PartyUnit
 
-from .models import PeriodKind, ReviewCycle, fmt
-from .rules import Cap, Discipline, DisciplineLevel, Eligibility, FormVariant, MemberFacts, Period, RuleSet
-from .rules.base import add_months
+from ..models import PeriodKind, ReviewCycle, fmt
+from ..rules import Cap, Discipline, DisciplineLevel, Eligibility, FormVariant, MemberFacts, Period, RuleSet
+from ..rules.base import add_months
 
 
 class CommentKind:

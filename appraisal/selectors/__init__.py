@@ -1,0 +1,6 @@
+"""Reads that the appraisal pages share, by page family, each in a constant number of queries.
+
+``cycles`` (work items, progress, documents), ``counts`` (dashboards and level counts), ``eligibility`` (who is
+reviewed and rated in a cell), ``history`` (ratings over the years and their flags), ``panels`` (home page).
+Services write; these only read.
+"""
