@@ -17,7 +17,7 @@ django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 
-from appraisal.scale import main_pages, personas  # noqa: E402
+from bench.scale import main_pages, personas  # noqa: E402
 
 # How often each page comes up in the mix: members and secretaries far outnumber committee staff.
 WEIGHTS = {"self_review": 6, "meeting_40": 4, "ward_dashboard": 3, "ward_unit_review": 2, "roster": 2}

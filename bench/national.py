@@ -71,10 +71,10 @@ def main() -> None:
     setup_test_environment()
     if connection.vendor != "postgresql":
         print("warning: not PostgreSQL — the figures do not describe the target set-up")
-    from appraisal.scale import personas
+    from bench.scale import personas
 
     cycle, review, member, units, sizes, people = personas()
-    from appraisal.scale import main_pages
+    from bench.scale import main_pages
 
     pages = [*main_pages(cycle, review, member, units), ("trivial", "ward", "/bench-ping/")]
     clients = {who: Server(account) for who, account in people.items()}

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from appraisal.models import LevelTally, UnitReview, UnitReviewState
 from appraisal.rules import Subject
-from appraisal.scale import Seeder
 from appraisal.selectors.cycles import level_summary
 from appraisal.services import Decision, proposals_approve, proposals_return, review_reopen
 from appraisal.services.tallies import tally_current, tally_rebuild, tally_recount
+from bench.scale import Seeder
 from party_units.models import PartyUnit, UnitKind
 
 from .factories import cycle as make_cycle

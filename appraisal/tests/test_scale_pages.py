@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from appraisal.scale import Seeder, main_pages, personas
+from bench.scale import Seeder, main_pages, personas
 
 pytestmark = pytest.mark.django_db
 

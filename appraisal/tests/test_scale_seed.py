@@ -24,7 +24,7 @@ from appraisal.models import (
     UnitReviewState,
 )
 from appraisal.rules import Level, Subject
-from appraisal.scale import Seeder
+from bench.scale import Seeder
 from members.models import Member, Membership
 from party_units.models import PATH_STEP, PartyUnit, UnitKind, fold
 

@@ -26,7 +26,6 @@ from appraisal.models import (
 from appraisal.models.ratings import PERSON_SUBJECTS
 from appraisal.models.tallies import COUNTERS, level_counter
 from appraisal.rules import Subject
-from appraisal.scale import Seeder
 from appraisal.selectors import counts
 from appraisal.services import (
     Decision,
@@ -40,6 +39,7 @@ from appraisal.services import (
 )
 from appraisal.services import meetings as meeting_services
 from appraisal.services.tallies import counts_rebuild
+from bench.scale import Seeder
 from members.models import Member, Membership, MembershipKind
 from members.tests.factories import member as make_member
 from party_units.models import PartyUnit

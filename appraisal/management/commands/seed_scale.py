@@ -1,4 +1,8 @@
-"""``python manage.py seed_scale --members N``: a national-scale tree and a 2025 cycle in every state."""
+"""``python manage.py seed_scale --members N``: a national-scale tree and a 2025 cycle in every state.
+
+The seeder lives in ``bench/scale/`` (development and benchmarking only) and is imported when the command runs,
+so the application's runtime modules never load it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from appraisal.models import ReviewCycle
-from appraisal.scale import Seeder
 from party_units.models import PartyUnit
 
 
@@ -34,6 +37,8 @@ class Command(BaseCommand):
             )
         if options["members"] < 10:
             raise CommandError("Cần ít nhất 10 đảng viên.")
+        from bench.scale import Seeder
+
         seeder = Seeder(
             members=options["members"],
             provinces=options["provinces"],

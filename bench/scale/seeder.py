@@ -25,11 +25,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from audit.models import AuditEntry
-from members.models import Gender, Member, Membership, MembershipKind, PartyPost
-from party_units.models import PATH_STEP, PartyUnit, UnitKind, fold, nfc
-
-from .models import (
+from appraisal.models import (
     Attendance,
     CycleState,
     MeetingGuest,
@@ -44,7 +40,10 @@ from .models import (
     UnitReview,
     UnitReviewState,
 )
-from .rules import Level, Subject
+from appraisal.rules import Level, Subject
+from audit.models import AuditEntry
+from members.models import Gender, Member, Membership, MembershipKind, PartyPost
+from party_units.models import PATH_STEP, PartyUnit, UnitKind, fold, nfc
 
 YEAR = 2025
 MEMBERS_PER_WARD = 1_700  # 5.6 million members / 3,321 communes and wards
@@ -520,7 +519,7 @@ class Seeder:
         (``session_replication_role = replica``). Membership.sort_key is written with each row; the units'
         stored counts of official members are counted here, one grouped UPDATE; the work items' counts of their
         self-reviews, meetings and ratings (UnitReviewCounts) rebuilt by their migration's statements."""
-        from .services.tallies import counts_rebuild
+        from appraisal.services.tallies import counts_rebuild
 
         with connection.cursor() as cursor:
             cursor.execute(
@@ -719,7 +718,7 @@ class Seeder:
             f"{len(plan.wards)} xã/phường, {cells:,} chi bộ ({self.elapsed()})"
         )
         self.fill(plan, cycle)
-        from .services.tallies import tally_rebuild
+        from appraisal.services.tallies import tally_rebuild
 
         tallies = tally_rebuild(cycle.pk)
         self.say(f"Tổng hợp xếp loại: {tallies:,} dòng ({self.elapsed()})")
