@@ -42,6 +42,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/mypy_check.py
 
 # A Celery worker for the PostgreSQL + Redis set-up (see README).
 worker: install-runtime
