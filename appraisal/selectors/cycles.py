@@ -136,14 +136,18 @@ def reviews_of(unit: PartyUnit) -> QuerySet[UnitReview]:
 
 
 def review_for(cycle_pk: int, unit_id: int) -> QuerySet[UnitReview]:
-    """The work item of a unit in the cascade of cycle ``cycle_pk`` (to pass to get_object_or_deny): one query,
-    the cascade's root found by a subquery, with the unit, the cycle and the cell's meeting and own report (a
-    reverse one-to-one each: ``review.meeting`` then costs no query, nor does its absence) and the unit's parent
-    (the committee that decides a cell: its rights are checked on the page)."""
-    root = ReviewCycle.objects.filter(pk=cycle_pk).values(cascade_root=Coalesce("root_id", "id"))
-    return UnitReview.objects.filter(root_id=Subquery(root[:1]), unit_id=unit_id).select_related(
-        "unit__parent", "cycle__issuing_unit", "cycle__parent", "meeting", "collective_report"
-    )
+    """ "This unit's item in this cycle", the one meaning every page uses (``appraisal.access``): the work item of
+    unit ``unit_id`` in the cascade of cycle ``cycle_pk``, provided that cycle was issued by the unit or by a
+    committee above it (a cell's part is found from its ward's cycle or from the city's that the ward cascades,
+    never from a sibling ward's). One query, the cascade's root and the issuing unit's path found by subqueries,
+    with the unit, the cycle and the cell's meeting and own report (a reverse one-to-one each: ``review.meeting``
+    then costs no query, nor does its absence) and the unit's parent (the committee that decides it)."""
+    named = ReviewCycle.objects.filter(pk=cycle_pk)
+    root = named.values(cascade_root=Coalesce("root_id", "id"))
+    issuer_path = named.values("issuing_unit__path")
+    return UnitReview.objects.filter(
+        root_id=Subquery(root[:1]), unit_id=unit_id, unit__path__startswith=Subquery(issuer_path[:1])
+    ).select_related("unit__parent", "cycle__issuing_unit", "cycle__parent", "meeting", "collective_report")
 
 
 def register(unit: PartyUnit, *, code: str = "", year: int | None = None) -> QuerySet[GuidanceDocument]:

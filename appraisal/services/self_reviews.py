@@ -24,6 +24,7 @@ from members.models import Member
 from party_units.access import Actor, Perm, require_actor
 from party_units.models import nfc
 
+from ..access import SelfReviewTarget
 from ..models import (
     CollectiveReport,
     CycleState,
@@ -361,14 +362,6 @@ def current_unit_review(member: Member) -> UnitReview | None:
 # -- the member's moves ----------------------------------------------------------------------------------------
 
 
-class _Target:
-    """What the access check sees before a self-review exists: the cell, and the member's account."""
-
-    def __init__(self, unit_review: UnitReview, member: Member):
-        self.access_unit = unit_review.unit
-        self.owner_user_id = member.user_id
-
-
 def _editable(form: MemberForm, locked: UnitReview) -> None:
     if not form.reviews:
         raise ValidationError(
@@ -389,7 +382,7 @@ def self_review_save(
 ) -> tuple[SelfReview, Assessment]:
     """Save the member's draft as typed (creating it on the first save); returns it and what the rule set
     derives from it so far. Refused in a closed cycle, for a member who is not reviewed, once submitted."""
-    require_actor(actor, Perm.SELF_REVIEW, _Target(unit_review, member))
+    require_actor(actor, Perm.SELF_REVIEW, SelfReviewTarget(unit_review, member))
     with transaction.atomic():
         locked = review_lock(unit_review)
         form = member_form(locked, member)
@@ -424,7 +417,7 @@ def self_review_submit(
 
     ``on``: the moment of a past submission the system records (demo data, an import); only for ``actor=None``.
     """
-    require_actor(actor, Perm.SELF_REVIEW, _Target(unit_review, member))
+    require_actor(actor, Perm.SELF_REVIEW, SelfReviewTarget(unit_review, member))
     if on is not None and actor is not None:
         raise PermissionDenied
     moment = on or timezone.now()
@@ -561,7 +554,7 @@ def self_review_return(*, actor: Actor, self_review: SelfReview, reason: str) ->
 
 def self_review_reopen(*, actor: Actor, unit_review: UnitReview, member: Member, until: datetime.date) -> SelfReview:
     """Let a member submit after the deadline, until ``until`` (the secretary's decision, audited)."""
-    require_actor(actor, Perm.HOLD_MEETING, _Target(unit_review, member))
+    require_actor(actor, Perm.HOLD_MEETING, SelfReviewTarget(unit_review, member))
     today = timezone.localdate()
     if until < today:
         raise ValidationError({"until": _("Ngày được nộp muộn phải từ hôm nay trở đi.")})

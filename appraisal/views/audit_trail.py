@@ -18,6 +18,7 @@ from audit.models import AuditEntry
 from party_units.access import Perm, can, get_object_or_deny
 from party_units.models import PartyUnit
 
+from ..access import get_rating_or_deny
 from ..models import (
     ProposalRound,
     QuotaGroup,
@@ -34,12 +35,7 @@ PAGE_SIZE = 50
 
 @login_required
 def rating_history(request, pk: int):
-    rating = get_object_or_deny(
-        request.user,
-        Rating.objects.select_related("unit_review__unit", "unit_review__cycle", "member", "unit"),
-        Perm.VIEW,
-        pk=pk,
-    )
+    rating = get_rating_or_deny(request.user, pk=pk)
     entries = AuditEntry.objects.for_object(rating).select_related("actor").order_by("at", "id")
     return render(
         request,

@@ -19,6 +19,7 @@ from party_units.models import PartyUnit
 from party_units.replica import replica_reads
 
 from .. import services
+from ..access import get_review_or_deny
 from ..forms import CycleEditForm, CycleForm, CycleReopenForm, DocumentForm, add_errors
 from ..models import GuidanceDocument, ReviewCycle, deadline_rows
 from ..selectors import cycles as selectors
@@ -196,16 +197,12 @@ def cycle_reopen(request, pk: int):
     return render(request, "appraisal/cycle_reopen.html", {"cycle": cycle, "unit": cycle.issuing_unit, "form": form})
 
 
-def _review_or_deny(request, cycle_pk: int, unit_pk: int):
-    return get_object_or_deny(request.user, selectors.review_for(cycle_pk, unit_pk), Perm.VIEW)
-
-
 @login_required
 @replica_reads
 def unit_review(request, cycle_pk: int, unit_pk: int):
     """A unit's part of a cycle: the cycle's documents and deadlines, the unit's progress and, for a cell,
     who reviews, who is rated, which form, caps and comments."""
-    review = _review_or_deny(request, cycle_pk, unit_pk)
+    review = get_review_or_deny(request.user, cycle=cycle_pk, unit=unit_pk)
     unit, cycle = review.unit, review.cycle
     # Members the cell must consider (not completed two years running) or may propose for commendation.
     flagged = flagged_members(review.root_id, unit, cycle.year) if unit.is_cell else []
@@ -238,7 +235,7 @@ def _file_response(document: GuidanceDocument) -> FileResponse:
 def unit_review_document(request, cycle_pk: int, unit_pk: int, document_pk: int):
     """A document of the cycle, downloaded from a unit's part of it (a cell's secretary reads the ward's
     guidance this way without seeing the ward's register)."""
-    review = _review_or_deny(request, cycle_pk, unit_pk)
+    review = get_review_or_deny(request.user, cycle=cycle_pk, unit=unit_pk)
     document = get_object_or_404(selectors.cycle_documents(review.cycle), pk=document_pk)
     return _file_response(document)
 

@@ -8,19 +8,18 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from party_units.access import Perm, can, get_object_or_deny, require
-from party_units.models import PartyUnit
+from party_units.access import Perm, can
 from party_units.panels import object_panels
 
 from .. import services
+from ..access import get_committee_or_deny, get_review_or_deny
 from ..models import ProposalRound, QuotaGroup, QuotaRaise, ReviewCycle, UnitReview, UnitReviewState
 from ..rules import Level, Subject
 from ..selectors import counts
@@ -33,43 +32,12 @@ FLAGS_SHOWN = 50
 LEVEL_CHOICES = [(level.value, level.label) for level in Level]
 
 
-def _cycle_or_404(pk: int) -> ReviewCycle:
-    return get_object_or_404(ReviewCycle.objects.select_related("issuing_unit"), pk=pk)
-
-
-def _committee_in_cycle(
-    request, cycle_pk: int, unit_pk: int | None, perm: Perm = Perm.VIEW
-) -> tuple[ReviewCycle, PartyUnit]:
-    """The cycle and a committee within its scope (the issuing unit when ``unit_pk`` is None) that the user
-    sees (404 otherwise, also for a committee outside the cycle's scope), and ``perm`` on it (403)."""
-    cycle, unit, _above = _committee_and_above(request, cycle_pk, unit_pk, perm)
-    return cycle, unit
-
-
-def _committee_and_above(
-    request, cycle_pk: int, unit_pk: int | None, perm: Perm = Perm.VIEW
-) -> tuple[ReviewCycle, PartyUnit, list[PartyUnit]]:
-    """As ``_committee_in_cycle``, with the committees above it within the cycle's scope (the breadcrumb), read
-    in the same query as the committee itself."""
-    cycle = _cycle_or_404(cycle_pk)
-    pk = unit_pk or cycle.issuing_unit_id
-    line = list(PartyUnit.objects.lineage(pk))
-    if not line or line[-1].pk != pk:
-        raise Http404
-    unit = line[-1]
-    require(request.user, Perm.VIEW, unit)
-    if unit.is_cell or not unit.is_within(cycle.issuing_unit):
-        raise Http404
-    if perm != Perm.VIEW:
-        require(request.user, perm, unit)
-    return cycle, unit, [above for above in line[:-1] if above.is_within(cycle.issuing_unit)]
-
-
 @login_required
 def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
     """A committee's progress in a cycle: every unit directly under it, its state, late items, the levels
     proposed and decided (with a chart). A ward sees its cells, a city its wards' totals (drill down)."""
-    cycle, unit, above = _committee_and_above(request, cycle_pk, unit_pk)
+    committee = get_committee_or_deny(request.user, cycle=cycle_pk, unit=unit_pk)
+    cycle, unit, above = committee.cycle, committee.unit, committee.above
     board = counts.dashboard(cycle, unit)
     can_approve = can(request.user, Perm.APPROVE, unit)
     raise_record = QuotaRaise.objects.filter(root_id=cycle.root_id_or_self, unit=unit).first()
@@ -228,16 +196,6 @@ def _chart(levels: dict[str, counts.LevelCounts]) -> list[dict]:
     return groups
 
 
-def _review_or_deny(request, pk: int) -> UnitReview:
-    """The unit's work item, visible to the user, and the right to decide it (the committee above)."""
-    review = get_object_or_deny(
-        request.user, UnitReview.objects.select_related("unit__parent", "cycle", "root"), Perm.VIEW, pk=pk
-    )
-    if review.unit.parent is None or not can(request.user, Perm.APPROVE, review.unit.parent):
-        raise PermissionDenied
-    return review
-
-
 def _typed_decisions(request, ratings) -> tuple[dict[int, Decision], dict[int, dict]]:
     decisions, typed = {}, {}
     for rating in ratings:
@@ -252,7 +210,7 @@ def _typed_decisions(request, ratings) -> tuple[dict[int, Decision], dict[int, d
 def decision(request, pk: int):
     """Decide one unit's proposals: every stage side by side, the quota per group shown with the levels in the
     form ("Kiểm tra tỷ lệ" recounts them without saving), approve / return / reopen."""
-    review = _review_or_deny(request, pk)
+    review = get_review_or_deny(request.user, perm=Perm.APPROVE, pk=pk)
     ratings = decidable_ratings(review)
     typed: dict[int, dict] = {}
     levels: dict[int, str] = {}
@@ -351,7 +309,8 @@ def _votes(rating) -> str:
 @login_required
 def bulk_approve(request, cycle_pk: int, unit_pk: int):
     """Approve the ticked units' proposals as they are; each is still checked, refusals are listed."""
-    cycle, unit = _committee_in_cycle(request, cycle_pk, unit_pk, Perm.APPROVE)
+    committee = get_committee_or_deny(request.user, perm=Perm.APPROVE, cycle=cycle_pk, unit=unit_pk)
+    cycle, unit = committee.cycle, committee.unit
     picked = []
     for value in request.POST.getlist("review"):
         pk, _sep, revision = value.partition(":")
@@ -381,7 +340,8 @@ def bulk_approve(request, cycle_pk: int, unit_pk: int):
 @require_POST
 @login_required
 def quota_raise(request, cycle_pk: int, unit_pk: int):
-    cycle, unit = _committee_in_cycle(request, cycle_pk, unit_pk, Perm.APPROVE)
+    committee = get_committee_or_deny(request.user, perm=Perm.APPROVE, cycle=cycle_pk, unit=unit_pk)
+    cycle, unit = committee.cycle, committee.unit
     root = cycle if cycle.root_id is None else cycle.root
     try:
         services.quota_raise_record(actor=request.user, root=root, unit=unit, reason=request.POST.get("reason", ""))
@@ -396,7 +356,8 @@ def quota_raise(request, cycle_pk: int, unit_pk: int):
 @login_required
 def quota_groups(request, cycle_pk: int, unit_pk: int):
     """The committee's groups of similar subjects for the cycle (from 2023), and a form to add one."""
-    cycle, unit = _committee_in_cycle(request, cycle_pk, unit_pk, Perm.APPROVE)
+    committee = get_committee_or_deny(request.user, perm=Perm.APPROVE, cycle=cycle_pk, unit=unit_pk)
+    cycle, unit = committee.cycle, committee.unit
     root = cycle if cycle.root_id is None else cycle.root
     posted = {}
     if request.method == "POST":

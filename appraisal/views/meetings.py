@@ -6,29 +6,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from party_units.access import Perm, can, get_object_or_deny, require
+from party_units.access import Perm, can
 from party_units.panels import object_panels
 
+from ..access import get_review_or_deny
 from ..meeting_forms import MeetingForm
 from ..meeting_rows import RowRenderer
 from ..models import UnitReviewState
-from ..selectors import cycles as selectors
 from ..services import meetings as service
 from ..services.progress import ConflictError
-
-
-def _review(request, cycle_pk: int, unit_pk: int, perm: Perm = Perm.VIEW):
-    review = get_object_or_deny(request.user, selectors.review_for(cycle_pk, unit_pk), Perm.VIEW)
-    if not review.unit.is_cell:
-        raise Http404
-    if perm != Perm.VIEW:
-        require(request.user, perm, review)
-    return review
 
 
 def _url(review):
@@ -39,7 +29,7 @@ def _url(review):
 def meeting(request, cycle_pk: int, unit_pk: int):
     """The meeting's record and every subject's tally and proposal on one page (GET shows, POST saves)."""
     perm = Perm.HOLD_MEETING if request.method == "POST" else Perm.VIEW
-    review = _review(request, cycle_pk, unit_pk, perm)
+    review = get_review_or_deny(request.user, perm=perm, cycle=cycle_pk, unit=unit_pk, cell=True)
     sheet = service.meeting_sheet(review)
     form = MeetingForm(sheet, request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -102,7 +92,7 @@ def _revision(request) -> int | None:
 @login_required
 @require_POST
 def meeting_submit(request, cycle_pk: int, unit_pk: int):
-    review = _review(request, cycle_pk, unit_pk, Perm.HOLD_MEETING)
+    review = get_review_or_deny(request.user, perm=Perm.HOLD_MEETING, cycle=cycle_pk, unit=unit_pk, cell=True)
     try:
         service.proposals_submit(actor=request.user, review=review, revision=_revision(request))
     except ValidationError as exc:
@@ -116,7 +106,7 @@ def meeting_submit(request, cycle_pk: int, unit_pk: int):
 @login_required
 @require_POST
 def meeting_withdraw(request, cycle_pk: int, unit_pk: int):
-    review = _review(request, cycle_pk, unit_pk, Perm.HOLD_MEETING)
+    review = get_review_or_deny(request.user, perm=Perm.HOLD_MEETING, cycle=cycle_pk, unit=unit_pk, cell=True)
     try:
         service.proposals_withdraw(actor=request.user, review=review, revision=_revision(request))
     except ValidationError as exc:

@@ -9,19 +9,19 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.models import Member, Membership
+from members.models import Member
 from party_units.access import Perm, can, get_object_or_deny, require
 from party_units.panels import object_panels
 
-from ..models import CollectiveReport, Rating, ReviewCycle, SelfReview, SelfReviewState, UnitReview
+from ..access import get_review_or_deny, get_self_review_or_deny
+from ..models import CollectiveReport, Rating, ReviewCycle, SelfReview, SelfReviewState
 from ..rules import Grade, Level, RatingMethod, format_points
 from ..services import self_reviews as service
 from ..services.self_reviews import CONDITION_FIELDS, FILED
@@ -107,19 +107,6 @@ def present(structure, content: dict, shortcomings: list[str] | None = None) -> 
         "civil_servant_level": content.get("civil_servant_level", ""),
         "is_score": structure.method == RatingMethod.SCORE_100.value,
     }
-
-
-# -- access ----------------------------------------------------------------------------------------------------
-
-
-def _review_and_member(request, ur_pk: int, member_pk: int, perm: Perm = Perm.VIEW):
-    unit_review = get_object_or_404(UnitReview.objects.select_related("cycle", "cycle__issuing_unit", "unit"), pk=ur_pk)
-    # The member, only if ever in this cell (one query).
-    in_cell = Membership.objects.filter(member=OuterRef("pk"), unit_id=unit_review.unit_id)
-    member = get_object_or_404(Member.objects.filter(Exists(in_cell)), pk=member_pk)
-    existing = SelfReview.objects.filter(unit_review=unit_review, member=member).first()
-    require(request.user, perm, existing or service._Target(unit_review, member))
-    return unit_review, member
 
 
 def _is_owner(request, member: Member) -> bool:
@@ -236,7 +223,8 @@ def _token_key(form: service.MemberForm) -> str:
 
 @login_required
 def self_review(request, ur_pk: int, member_pk: int):
-    unit_review, member = _review_and_member(request, ur_pk, member_pk)
+    access = get_self_review_or_deny(request.user, review=ur_pk, member=member_pk)
+    unit_review, member = access.unit_review, access.member
     form = service.member_form(unit_review, member)
     if request.method == "POST":
         if not _is_owner(request, member):
@@ -279,7 +267,8 @@ def self_review_autosave(request, ur_pk: int, member_pk: int):
             status=401,
         )
     try:
-        unit_review, member = _review_and_member(request, ur_pk, member_pk)
+        access = get_self_review_or_deny(request.user, review=ur_pk, member=member_pk)
+        unit_review, member = access.unit_review, access.member
     except Http404:
         return JsonResponse({"ok": False, "message": _("Không tìm thấy bản kiểm điểm.")}, status=404)
     except PermissionDenied:
@@ -317,10 +306,7 @@ def self_review_autosave(request, ur_pk: int, member_pk: int):
 @login_required
 @require_POST
 def self_review_return(request, pk: int):
-    review = get_object_or_deny(
-        request.user, SelfReview.objects.select_related("unit_review__unit", "member"), Perm.VIEW, pk=pk
-    )
-    require(request.user, Perm.HOLD_MEETING, review)
+    review = get_self_review_or_deny(request.user, perm=Perm.HOLD_MEETING, pk=pk).self_review
     try:
         service.self_review_return(actor=request.user, self_review=review, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
@@ -333,7 +319,8 @@ def self_review_return(request, pk: int):
 @login_required
 @require_POST
 def self_review_reopen(request, ur_pk: int, member_pk: int):
-    unit_review, member = _review_and_member(request, ur_pk, member_pk)
+    access = get_self_review_or_deny(request.user, review=ur_pk, member=member_pk)
+    unit_review, member = access.unit_review, access.member
     require(request.user, Perm.HOLD_MEETING, unit_review)
     try:
         until = datetime.datetime.strptime(request.POST.get("until", "").strip(), "%d/%m/%Y").date()
@@ -353,20 +340,10 @@ def self_review_reopen(request, ur_pk: int, member_pk: int):
     return redirect("appraisal:self_review", ur_pk=unit_review.pk, member_pk=member.pk)
 
 
-def _unit_review_or_deny(request, cycle_pk: int, unit_pk: int, perm: Perm = Perm.VIEW) -> UnitReview:
-    unit_review = get_object_or_404(
-        UnitReview.objects.select_related("cycle", "cycle__issuing_unit", "unit"), cycle_id=cycle_pk, unit_id=unit_pk
-    )
-    require(request.user, perm, unit_review)
-    if not unit_review.unit.is_cell:
-        raise Http404
-    return unit_review
-
-
 @login_required
 def cell_self_reviews(request, cycle_pk: int, unit_pk: int):
     """Every member of the cell with the state of their self-review; who is not required and why; late ones."""
-    unit_review = _unit_review_or_deny(request, cycle_pk, unit_pk)
+    unit_review = get_review_or_deny(request.user, cycle=cycle_pk, unit=unit_pk, cell=True)
     manager = can(request.user, Perm.HOLD_MEETING, unit_review)
     if request.method == "POST":
         if not manager:
@@ -398,7 +375,7 @@ def cell_self_reviews(request, cycle_pk: int, unit_pk: int):
 @login_required
 def collective_report(request, cycle_pk: int, unit_pk: int):
     """The cell's own review report (Mẫu 01 in 2025), drafted by the secretary."""
-    unit_review = _unit_review_or_deny(request, cycle_pk, unit_pk)
+    unit_review = get_review_or_deny(request.user, cycle=cycle_pk, unit=unit_pk, cell=True)
     manager = can(request.user, Perm.HOLD_MEETING, unit_review)
     report = CollectiveReport.objects.filter(unit_review=unit_review).first()
     structure = service.collective_structure(unit_review)

@@ -9,15 +9,15 @@ from django.shortcuts import render
 
 from party_units.replica import replica_reads
 
+from ..access import get_review_or_deny
 from ..rules import Level
 from ..selectors import cycles as selectors
-from .cycles import _review_or_deny
 
 
 @login_required
 @replica_reads
 def level_summary(request, cycle_pk: int, unit_pk: int):
-    review = _review_or_deny(request, cycle_pk, unit_pk)
+    review = get_review_or_deny(request.user, cycle=cycle_pk, unit=unit_pk)
     if review.unit.is_cell:
         raise Http404
     return render(
