@@ -4,7 +4,7 @@ their changes go through the audited services and pages."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from audit.admin import AuditedAdminMixin
+from audit.admin import AuditedAdminMixin, ReadOnlyAdmin
 
 from .models import GuidanceDocument, ReviewCycle, UnitReview
 from .services import DOCUMENT_FIELDS
@@ -20,17 +20,6 @@ class GuidanceDocumentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("issuing_unit", "implements")
     list_select_related = ("issuing_unit",)
     fields = ("issuing_unit", "code", "issued_on", "summary", "file", "implements")
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -22,6 +22,19 @@ from .services import audit_entry, diff, snapshot
 NOTE = "admin"
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that allows no write at all (add, change, delete): it shows, and needs no audit entry."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AuditedAdminMixin:
     """Mix into a ModelAdmin (before admin.ModelAdmin). ``audit_name``: the action prefix (default: the model
     name); ``audit_fields``: the fields recorded (default: every concrete field); ``audit_exclude``: fields never
@@ -169,7 +182,7 @@ def allows_writes(model_admin: admin.ModelAdmin, request) -> bool:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_label", "action", "object_repr", "note")
     list_filter = ("action",)
     search_fields = ("object_repr", "action", "actor_name")
@@ -178,12 +191,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description="Người thực hiện", ordering="actor_name")
     def actor_label(self, obj):
         return obj.actor_label
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .dates import validate_activity_date, validate_birth_date
 from .importing import MAX_FILE_BYTES
-from .models import Member, MemberStatus, StatusKind
+from .models import MEMBER_FIELDS, Member, MemberStatus, StatusKind
 from .services import STATUS_FIELDS
 from .text import looks_like_formula
 
@@ -85,20 +85,7 @@ def no_formula(value: str) -> str:
 class MemberForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = Member
-        fields = [
-            "full_name",
-            "date_of_birth",
-            "gender",
-            "card_number",
-            "admitted_on",
-            "full_member_on",
-            "party_post",
-            "government_post",
-            "union_post",
-            "workplace",
-            "holds_leadership_post",
-            "in_political_system",
-        ]
+        fields = list(MEMBER_FIELDS)
         widgets = {"date_of_birth": DATE_WIDGET, "admitted_on": DATE_WIDGET, "full_member_on": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs):

@@ -126,6 +126,24 @@ class Member(models.Model):
         return membership.unit if membership else None
 
 
+# A member's own fields, the ones people type (the member form, in its order; the services' audit entries; the
+# columns the scale seeder varies). Every other column is derived on save or kept by the system.
+MEMBER_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "card_number",
+    "admitted_on",
+    "full_member_on",
+    "party_post",
+    "government_post",
+    "union_post",
+    "workplace",
+    "holds_leadership_post",
+    "in_political_system",
+)
+
+
 class MembershipKind(models.TextChoices):
     OFFICIAL = "official", _("Sinh hoạt chính thức")
     TEMPORARY = "temporary", _("Sinh hoạt tạm thời")

@@ -18,23 +18,9 @@ from party_units.access import Actor, Perm, require_actor
 from party_units.models import PartyUnit
 
 from .dates import activity_date_error, member_date_errors
-from .models import Member, Membership, MembershipKind, MemberStatus, StatusKind
+from .models import MEMBER_FIELDS, Member, Membership, MembershipKind, MemberStatus, StatusKind
 from .text import looks_like_formula
 
-MEMBER_FIELDS = [
-    "full_name",
-    "date_of_birth",
-    "gender",
-    "card_number",
-    "admitted_on",
-    "full_member_on",
-    "government_post",
-    "union_post",
-    "workplace",
-    "party_post",
-    "holds_leadership_post",
-    "in_political_system",
-]
 TEXT_FIELDS = ["full_name", "card_number", "government_post", "union_post", "workplace"]
 MEMBERSHIP_FIELDS = ["member_id", "unit_id", "kind", "start_date", "end_date", "note"]
 STATUS_FIELDS = [

@@ -7,7 +7,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from audit.admin import AuditedAdminMixin
+from audit.admin import AuditedAdminMixin, ReadOnlyAdmin
 from audit.services import audit_log
 
 from .models import PartyUnit, Role
@@ -112,18 +112,9 @@ class AccessAttemptAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     """Successful logins, read only."""
 
     list_display = ("attempt_time", "logout_time", "username", "ip_address")
     search_fields = ("username", "ip_address")
     date_hierarchy = "attempt_time"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

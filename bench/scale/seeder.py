@@ -42,7 +42,7 @@ from appraisal.models import (
 )
 from appraisal.rules import Level, Subject
 from audit.models import AuditEntry
-from members.models import Gender, Member, Membership, MembershipKind, PartyPost
+from members.models import MEMBER_FIELDS, Gender, Member, Membership, MembershipKind, PartyPost
 from party_units.models import PATH_STEP, PartyUnit, UnitKind, fold, nfc
 
 YEAR = 2025
@@ -222,23 +222,7 @@ def name_templates() -> list[NameTemplate]:
 
 # Columns set per member; every other concrete column of Member comes from its name template (the name and
 # whatever normalise() derives from it, today name_key and given_name).
-_MEMBER_VARYING_EXCEPT_NAMES = {
-    "id",
-    "date_of_birth",
-    "gender",
-    "card_number",
-    "admitted_on",
-    "full_member_on",
-    "government_post",
-    "union_post",
-    "workplace",
-    "party_post",
-    "holds_leadership_post",
-    "in_political_system",
-    "user_id",
-    "created_at",
-    "updated_at",
-}
+_MEMBER_VARYING_EXCEPT_NAMES = {"id", *MEMBER_FIELDS, "user_id", "created_at", "updated_at"} - {"full_name"}
 
 
 # --- the tree ------------------------------------------------------------------------------------------------
