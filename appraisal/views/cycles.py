@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from party_units.access import Perm, access_for, can, get_object_or_deny, get_unit_or_deny
+from party_units.feedback import error_messages
 from party_units.models import PartyUnit
 from party_units.replica import replica_reads
 
@@ -133,8 +134,7 @@ def _transition(request, pk: int, service, done: str):
     try:
         result = service(actor=request.user, cycle=cycle)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        error_messages(request, exc)
     else:
         messages.success(request, done % {"count": result or 0, "title": cycle.title})
     return redirect("appraisal:cycle_detail", pk=cycle.pk)

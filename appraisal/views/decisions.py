@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from party_units.access import Perm, can
+from party_units.feedback import error_messages
 from party_units.panels import object_panels
 
 from .. import services
@@ -252,8 +253,7 @@ def decision(request, pk: int):
             messages.error(request, exc.messages[0])
             return redirect("appraisal:decision", pk=review.pk)
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            error_messages(request, exc)
     rules = review.cycle.rules()
     groups = quota.tallies(
         root_id=review.root_id,
@@ -346,8 +346,7 @@ def quota_raise(request, cycle_pk: int, unit_pk: int):
     try:
         services.quota_raise_record(actor=request.user, root=root, unit=unit, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        error_messages(request, exc)
     else:
         messages.success(request, _("Đã ghi nhận quyết định nâng tỷ lệ cho %(unit)s.") % {"unit": unit})
     return redirect("appraisal:dashboard_unit", cycle_pk=cycle.pk, unit_pk=unit.pk)
@@ -372,8 +371,7 @@ def quota_groups(request, cycle_pk: int, unit_pk: int):
                 codes=request.POST.get("codes", "").replace(";", ",").split(","),
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            error_messages(request, exc)
         else:
             messages.success(request, _("Đã thêm nhóm đối tượng."))
             return redirect("appraisal:quota_groups", cycle_pk=cycle.pk, unit_pk=unit.pk)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from party_units.access import Perm, can
+from party_units.feedback import error_messages
 from party_units.panels import object_panels
 
 from ..access import get_review_or_deny
@@ -96,8 +97,7 @@ def meeting_submit(request, cycle_pk: int, unit_pk: int):
     try:
         service.proposals_submit(actor=request.user, review=review, revision=_revision(request))
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        error_messages(request, exc)
     else:
         messages.success(request, _("Đã gửi đề nghị xếp loại lên cấp ủy cấp trên."))
     return _url(review)
@@ -110,8 +110,7 @@ def meeting_withdraw(request, cycle_pk: int, unit_pk: int):
     try:
         service.proposals_withdraw(actor=request.user, review=review, revision=_revision(request))
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        error_messages(request, exc)
     else:
         messages.success(request, _("Đã rút lại đề nghị xếp loại: chi bộ có thể sửa kết quả hội nghị."))
     return _url(review)
