@@ -209,3 +209,22 @@ class CycleReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Ví dụ: Chi bộ Khu dân cư số 3 chưa tổ chức hội nghị kiểm điểm; cấp ủy cho phép hoàn thành."),
     )
+
+
+REASON_MAX = 5000
+
+
+class ReasonForm(forms.Form):
+    """The one reason a move needs (returning a self-review or a unit's proposals, reopening…): required, at most
+    ``REASON_MAX`` characters. ``required_message`` says what the reason is for ("Cần ghi lý do trả lại …")."""
+
+    reason = forms.CharField(label=_("Lý do"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, required_message: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.error_messages = {
+            **field.error_messages,
+            "required": required_message or _("Cần ghi lý do."),
+            "max_length": _("Lý do dài tối đa %(limit_value)s ký tự (đã nhập %(show_value)s ký tự)."),
+        }

@@ -3,7 +3,6 @@ return, reopen, remind), the cell's own report, the member's history, the cycle'
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -18,11 +17,14 @@ from django.views.decorators.http import require_POST
 
 from members.models import Member
 from party_units.access import Perm, can, get_object_or_deny, require
+from party_units.feedback import error_messages
 from party_units.panels import object_panels
 
 from ..access import get_review_or_deny, get_self_review_or_deny
+from ..forms import ReasonForm
 from ..models import CollectiveReport, Rating, ReviewCycle, SelfReview, SelfReviewState
 from ..rules import Grade, Level, RatingMethod, format_points
+from ..self_review_forms import ReopenForm
 from ..services import self_reviews as service
 from ..services.self_reviews import CONDITION_FIELDS, FILED
 
@@ -307,30 +309,33 @@ def self_review_autosave(request, ur_pk: int, member_pk: int):
 @require_POST
 def self_review_return(request, pk: int):
     review = get_self_review_or_deny(request.user, perm=Perm.HOLD_MEETING, pk=pk).self_review
-    try:
-        service.self_review_return(actor=request.user, self_review=review, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    form = ReasonForm(request.POST, required_message=_("Cần ghi lý do trả lại bản kiểm điểm."))
+    if not form.is_valid():
+        _form_errors(request, form)
     else:
-        messages.success(request, _("Đã trả lại bản kiểm điểm của %(name)s.") % {"name": review.member.full_name})
+        try:
+            service.self_review_return(actor=request.user, self_review=review, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(request, _("Đã trả lại bản kiểm điểm của %(name)s.") % {"name": review.member.full_name})
     return redirect("appraisal:self_review", ur_pk=review.unit_review_id, member_pk=review.member_id)
 
 
 @login_required
 @require_POST
 def self_review_reopen(request, ur_pk: int, member_pk: int):
-    access = get_self_review_or_deny(request.user, review=ur_pk, member=member_pk)
+    access = get_self_review_or_deny(request.user, perm=Perm.HOLD_MEETING, review=ur_pk, member=member_pk)
     unit_review, member = access.unit_review, access.member
-    require(request.user, Perm.HOLD_MEETING, unit_review)
-    try:
-        until = datetime.datetime.strptime(request.POST.get("until", "").strip(), "%d/%m/%Y").date()
-    except ValueError:
-        messages.error(request, _("Ngày được nộp muộn cần nhập theo dạng dd/mm/yyyy."))
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
     else:
+        until = form.cleaned_data["until"]
         try:
             service.self_review_reopen(actor=request.user, unit_review=unit_review, member=member, until=until)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            error_messages(request, exc)
         else:
             messages.success(
                 request,
@@ -338,6 +343,11 @@ def self_review_reopen(request, ur_pk: int, member_pk: int):
                 % {"name": member.full_name, "day": until.strftime("%d/%m/%Y")},
             )
     return redirect("appraisal:self_review", ur_pk=unit_review.pk, member_pk=member.pk)
+
+
+def _form_errors(request, form) -> None:
+    """A form's errors as the next page's error messages, as a service's refusal would be."""
+    error_messages(request, ValidationError(form.errors.as_data()))
 
 
 @login_required
