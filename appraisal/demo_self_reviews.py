@@ -20,10 +20,9 @@ from party_units.models import PartyUnit
 
 from .models import SelfReview, UnitReview
 from .rules import RatingMethod
+from .selectors.self_reviews import cell_self_reviews, member_form
 from .services.progress import CELL_EDITABLE
 from .services.self_reviews import (
-    cell_self_reviews,
-    member_form,
     self_review_reopen,
     self_review_return,
     self_review_save,

@@ -18,7 +18,7 @@ from appraisal.models import (
     UnitReview,
 )
 from appraisal.rules import RatingMethod, Subject, format_percent
-from appraisal.services.self_reviews import CONDITION_FIELDS
+from appraisal.selectors.self_reviews import CONDITION_FIELDS
 from members.models import Membership, PartyPost
 from members.selectors import order_members
 from party_units.models import PATH_STEP, PartyUnit

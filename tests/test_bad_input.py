@@ -607,7 +607,7 @@ def test_the_quota_check_answers_or_refuses_out_of_range_counts_with_value_error
 
 
 def test_the_self_review_form_is_read_whatever_is_posted(world):
-    from appraisal.services import member_form
+    from appraisal.selectors.self_reviews import member_form
     from appraisal.services.self_reviews import content_from_data
 
     review, member = cell_a2(world)

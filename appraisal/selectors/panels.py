@@ -97,7 +97,7 @@ def self_review_panel(request) -> list[Panel]:
     if member is None:
         return []
     from ..models import SelfReview
-    from ..services.self_reviews import current_unit_review
+    from .self_reviews import current_unit_review
 
     unit_review = current_unit_review(member)
     review = SelfReview.objects.filter(unit_review=unit_review, member=member).first() if unit_review else None

@@ -37,10 +37,8 @@ from .meetings import (
 from .notifications import email_notices, notification_mark_read, notify, unread_notices
 from .progress import CELL_EDITABLE, TRANSITIONS, ConflictError, review_lock, review_touch, review_transition
 from .self_reviews import (
-    cell_self_reviews,
     collective_report_save,
     cycle_score_criteria_update,
-    member_form,
     self_review_remind,
     self_review_reopen,
     self_review_return,
@@ -84,10 +82,8 @@ __all__ = [
     "notification_mark_read",
     "notify",
     "unread_notices",
-    "cell_self_reviews",
     "collective_report_save",
     "cycle_score_criteria_update",
-    "member_form",
     "self_review_remind",
     "self_review_reopen",
     "self_review_return",

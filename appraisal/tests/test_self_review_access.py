@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from appraisal.models import CollectiveReport, Notification, SelfReview, SelfReviewState
-from appraisal.services import member_form, self_review_save, self_review_submit
+from appraisal.selectors.self_reviews import member_form
+from appraisal.services import self_review_save, self_review_submit
 
 from .factories import form_data, grow_ward, open_review
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from appraisal.models import SelfReview, UnitReview
-from appraisal.services import member_form
+from appraisal.selectors.self_reviews import member_form
 
 from .factories import form_data
 
@@ -47,7 +47,7 @@ def test_2025_has_a_mix_of_states_in_one_cell(seeded):
     states = list(SelfReview.objects.filter(unit_review=review).values_list("state", flat=True))
     assert {"submitted", "returned", "draft"} <= set(states)
     rows_with_form = SelfReview.objects.filter(unit_review=review).count()
-    from appraisal.services import cell_self_reviews
+    from appraisal.selectors.self_reviews import cell_self_reviews
 
     view = cell_self_reviews(review)
     assert any(r.self_review is None for r in view.required)  # missing ones

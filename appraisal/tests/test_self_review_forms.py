@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from appraisal.models import SelfReview, SelfReviewState
-from appraisal.services import member_form
+from appraisal.selectors.self_reviews import member_form
 
 from .factories import form_data, open_review
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from appraisal.forms import REASON_MAX, ReasonForm
 from appraisal.models import SelfReview, SelfReviewState
+from appraisal.selectors.self_reviews import member_form
 from appraisal.self_review_forms import ReopenForm
-from appraisal.services import member_form
 from audit.models import AuditEntry
 
 from .factories import form_data, open_review

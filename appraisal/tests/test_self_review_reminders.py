@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from appraisal.models import Notification
-from appraisal.services import member_form, self_review_remind, self_review_save, self_review_submit
+from appraisal.selectors.self_reviews import member_form
+from appraisal.services import self_review_remind, self_review_save, self_review_submit
 from audit.models import AuditEntry
 from party_units.tests.personas import make_member, make_user
 

@@ -10,14 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from appraisal.models import Notification, Rating, SelfReview, SelfReviewState
-from appraisal.services import (
-    cycle_close,
-    member_form,
-    self_review_reopen,
-    self_review_return,
-    self_review_save,
-    self_review_submit,
-)
+from appraisal.selectors.self_reviews import member_form
+from appraisal.services import cycle_close, self_review_reopen, self_review_return, self_review_save, self_review_submit
 from audit.models import AuditEntry
 from members.models import MemberStatus, StatusKind
 

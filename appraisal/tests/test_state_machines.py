@@ -264,7 +264,7 @@ def test_a_self_reviews_illegal_moves_are_refused_and_its_legal_ones_succeed(per
 
 
 def meeting_service_structure(ur, member):
-    from appraisal.services import member_form
+    from appraisal.selectors.self_reviews import member_form
 
     return member_form(ur, member).structure
 

@@ -27,9 +27,9 @@ from appraisal.models.ratings import PERSON_SUBJECTS
 from appraisal.models.tallies import COUNTERS, level_counter
 from appraisal.rules import Subject
 from appraisal.selectors import counts
+from appraisal.selectors.self_reviews import member_form
 from appraisal.services import (
     Decision,
-    member_form,
     proposals_approve,
     proposals_return,
     review_reopen,

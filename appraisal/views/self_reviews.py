@@ -24,9 +24,10 @@ from ..access import get_review_or_deny, get_self_review_or_deny
 from ..forms import ReasonForm
 from ..models import CollectiveReport, Rating, ReviewCycle, SelfReview, SelfReviewState
 from ..rules import Grade, Level, RatingMethod, format_points
+from ..selectors import self_reviews as selectors
+from ..selectors.self_reviews import CONDITION_FIELDS, FILED
 from ..self_review_forms import ReopenForm
 from ..services import self_reviews as service
-from ..services.self_reviews import CONDITION_FIELDS, FILED
 
 # -- presenting a form -----------------------------------------------------------------------------------------
 
@@ -124,7 +125,7 @@ def my_self_review(request):
     member = getattr(request.user, "member", None)
     if member is None:
         raise Http404
-    current = service.current_unit_review(member)
+    current = selectors.current_unit_review(member)
     reviews = list(
         SelfReview.objects.filter(member=member)
         .select_related("unit_review__cycle", "unit_review__unit")
@@ -158,7 +159,7 @@ def my_self_review(request):
     )
 
 
-def _form_context(request, form: service.MemberForm, *, data=None, errors=None, assessment=None) -> dict:
+def _form_context(request, form: selectors.MemberForm, *, data=None, errors=None, assessment=None) -> dict:
     review = form.self_review
     owner = _is_owner(request, form.member)
     editable = (
@@ -186,7 +187,7 @@ def _form_context(request, form: service.MemberForm, *, data=None, errors=None, 
             content, level = version.content, version.proposed_level
             editable = False
     if form.structure is not None and assessment is None and form.row is not None:
-        assessment = service.assess(
+        assessment = selectors.assess(
             form.structure, content, rules=form.cycle.rules(), period=form.cycle.period, facts=form.row.facts
         )
     cell_manager = can(request.user, Perm.HOLD_MEETING, form.unit_review)
@@ -219,7 +220,7 @@ def _form_context(request, form: service.MemberForm, *, data=None, errors=None, 
     }
 
 
-def _token_key(form: service.MemberForm) -> str:
+def _token_key(form: selectors.MemberForm) -> str:
     return f"sr-token:{form.unit_review.pk}:{form.member.pk}"
 
 
@@ -227,7 +228,7 @@ def _token_key(form: service.MemberForm) -> str:
 def self_review(request, ur_pk: int, member_pk: int):
     access = get_self_review_or_deny(request.user, review=ur_pk, member=member_pk)
     unit_review, member = access.unit_review, access.member
-    form = service.member_form(unit_review, member)
+    form = selectors.member_form(unit_review, member)
     if request.method == "POST":
         if not _is_owner(request, member):
             raise PermissionDenied
@@ -246,7 +247,7 @@ def self_review(request, ur_pk: int, member_pk: int):
             return redirect("appraisal:self_review", ur_pk=unit_review.pk, member_pk=member.pk)
         except ValidationError as exc:
             errors = exc.messages
-        form = service.member_form(unit_review, member)
+        form = selectors.member_form(unit_review, member)
         # What was typed stays on the page even when it could not be stored.
         context = _form_context(request, form, data=None if saved else request.POST, errors=errors)
         return render(request, "appraisal/self_reviews/form.html", context)
@@ -368,7 +369,7 @@ def cell_self_reviews(request, cycle_pk: int, unit_pk: int):
             else:
                 messages.info(request, _("Không có ai cần nhắc thêm hôm nay (đã nhắc, đã nộp hoặc chưa có tài khoản)."))
         return redirect("appraisal:cell_self_reviews", cycle_pk=cycle_pk, unit_pk=unit_pk)
-    view = service.cell_self_reviews(unit_review)
+    view = selectors.cell_self_reviews(unit_review)
     return render(
         request,
         "appraisal/self_reviews/cell.html",
@@ -388,7 +389,7 @@ def collective_report(request, cycle_pk: int, unit_pk: int):
     unit_review = get_review_or_deny(request.user, cycle=cycle_pk, unit=unit_pk, cell=True)
     manager = can(request.user, Perm.HOLD_MEETING, unit_review)
     report = CollectiveReport.objects.filter(unit_review=unit_review).first()
-    structure = service.collective_structure(unit_review)
+    structure = selectors.collective_structure(unit_review)
     errors: list[str] = []
     content = report.content if report else {}
     level = report.proposed_level if report else ""
@@ -408,7 +409,7 @@ def collective_report(request, cycle_pk: int, unit_pk: int):
         else:
             messages.success(request, _("Đã lưu báo cáo kiểm điểm của chi bộ."))
             return redirect("appraisal:collective_report", cycle_pk=cycle_pk, unit_pk=unit_pk)
-    assessment = service.collective_assessment(unit_review, content)
+    assessment = selectors.collective_assessment(unit_review, content)
     editable = manager and not unit_review.cycle.is_closed and unit_review.state in service.CELL_EDITABLE
     return render(
         request,

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from appraisal.models import SelfReview
-from appraisal.services import member_form, self_review_save, self_review_submit
+from appraisal.selectors.self_reviews import member_form
+from appraisal.services import self_review_save, self_review_submit
 from appraisal.tests.factories import form_data, open_review
 from reports.models import JobStatus, ReportJob
 

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from appraisal.models import UnitReview
-from appraisal.services.self_reviews import collective_report_save, collective_structure
+from appraisal.selectors.self_reviews import collective_structure
+from appraisal.services.self_reviews import collective_report_save
 from appraisal.tests.factories import form_data, open_review
 from audit.models import AuditEntry
 from reports.models import IssuedNumber, JobStatus, ReportJob

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from appraisal.models import CollectiveReport, Rating, SelfReview
 from appraisal.rules import Subject
-from appraisal.services import member_form, self_review_return, self_review_save, self_review_submit
-from appraisal.services.self_reviews import collective_report_save, collective_structure
+from appraisal.selectors.self_reviews import collective_structure, member_form
+from appraisal.services import self_review_return, self_review_save, self_review_submit
+from appraisal.services.self_reviews import collective_report_save
 from appraisal.tests.factories import form_data, open_review
 from reports.documents import docx, pdf
 from reports.documents import self_review as self_review_doc
