@@ -28,10 +28,12 @@ from django.contrib.auth import get_user_model
 from party_units.demo import HBT_WARDS, MAC_DINH_CHI
 from party_units.models import PartyUnit
 
+from .meeting_input import GuestEntry, MeetingInput, SubjectEntry
 from .models import CycleState, GuidanceDocument, ReviewCycle, ReviewMeeting, UnitReview
 from .rules import Level, Subject
+from .selectors.meetings import meeting_sheet
 from .services import cycle_create, cycle_open, document_create
-from .services.meetings import GuestEntry, MeetingInput, SubjectEntry, meeting_save, meeting_sheet, proposals_submit
+from .services.meetings import meeting_save, proposals_submit
 
 D = datetime.date
 TITLE = (

@@ -14,25 +14,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
+from django import forms
 from django.utils.translation import gettext as _
 
 from members.models import name_key
 from party_units.models import nfc
 
-from .rules import Level, Subject
-from .services.meetings import (
+from .meeting_input import (
     COLUMN_LABELS,
     LEVELS,
     SCORE_FIELDS,
     Errors,
     GuestEntry,
     MeetingInput,
-    MeetingSheet,
     SubjectEntry,
-    SubjectRow,
     subject_field,
     votes_column,
 )
+from .rules import Level, Subject
+from .selectors.meetings import MeetingSheet, SubjectRow
 
 EXTRA_GUEST_ROWS = 2
 TEXT_FIELDS = ("comments", "shortcomings", "proposal_ground")
@@ -77,6 +77,12 @@ def parse_level(text: str) -> str:
     if level is None:
         raise ValueError(text)
     return level.value
+
+
+class RevisionForm(forms.Form):
+    """The work item's revision a submit or withdraw button was drawn with (``services.progress.review_lock``)."""
+
+    revision = forms.IntegerField(required=False)
 
 
 @dataclass

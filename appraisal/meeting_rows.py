@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .meeting_forms import Cell, Line
-from .services.meetings import LEVELS
+from .meeting_input import LEVELS
 
 
 def conditional_escape(value) -> str:

@@ -44,7 +44,7 @@ def measure(label: str, action):
 
 
 def form_data(review, level: str) -> dict[str, str]:
-    from appraisal.services.meetings import meeting_sheet
+    from appraisal.selectors.meetings import meeting_sheet
 
     sheet = meeting_sheet(review)
     present = len(sheet.members)

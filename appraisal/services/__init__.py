@@ -27,13 +27,7 @@ from .decisions import (
     review_reopen,
 )
 from .documents import DOCUMENT_FIELDS, document_create
-from .meetings import (
-    meeting_save,
-    meeting_sheet,
-    meeting_summary_line,
-    proposals_submit,
-    proposals_withdraw,
-)
+from .meetings import meeting_save, proposals_submit, proposals_withdraw
 from .notifications import email_notices, notification_mark_read, notify, unread_notices
 from .progress import CELL_EDITABLE, TRANSITIONS, ConflictError, review_lock, review_touch, review_transition
 from .self_reviews import (
@@ -57,8 +51,6 @@ __all__ = [
     "quota_raise_record",
     "review_reopen",
     "meeting_save",
-    "meeting_sheet",
-    "meeting_summary_line",
     "proposals_submit",
     "proposals_withdraw",
     "CELL_EDITABLE",

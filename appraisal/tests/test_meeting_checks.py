@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from appraisal.meeting_input import GuestEntry, MeetingInput, SubjectEntry
 from appraisal.models import Attendance, Rating, ReviewMeeting
 from appraisal.services import meetings as svc
-from appraisal.services.meetings import MeetingInput, SubjectEntry
 from appraisal.tests import factories as f
 from audit.models import AuditEntry
 from members.models import DisciplineLevel, MemberStatus, PartyPost, StatusKind
@@ -366,7 +366,6 @@ def test_the_secretary_of_another_cell_cannot_save_through_the_service(personas)
 
 @pytest.mark.django_db
 def test_the_meeting_header_guests_and_guidance_are_audited_before_and_after(personas):
-    from appraisal.services.meetings import GuestEntry
     from appraisal.tests.factories import document
 
     doc = document(personas.ward_a)
@@ -403,8 +402,6 @@ def test_only_the_cycles_documents_may_be_named_as_guidance(personas):
 
 @pytest.mark.django_db
 def test_a_guest_needs_a_name(personas):
-    from appraisal.services.meetings import GuestEntry
-
     review = setup(personas)
     data = full_input(review)
     data.guests = [GuestEntry("", "Đảng ủy viên")]

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from appraisal.models import ProposalRound, Rating, ReviewMeeting, UnitReviewState
-from appraisal.services.meetings import meeting_summary_line
+from appraisal.selectors.meetings import meeting_summary_line
 
 ARTICLE_LINE = (
     "Đối với chi bộ đề nghị xếp loại hoàn thành xuất sắc nhiệm vụ; đối với đảng viên 04/19 đồng chí đề nghị xếp "

@@ -15,10 +15,13 @@ from party_units.feedback import error_messages
 from party_units.panels import object_panels
 
 from ..access import get_review_or_deny
-from ..meeting_forms import MeetingForm
+from ..meeting_forms import MeetingForm, RevisionForm
+from ..meeting_input import LEVELS, SCORE_FIELDS
 from ..meeting_rows import RowRenderer
 from ..models import UnitReviewState
+from ..selectors.meetings import meeting_sheet
 from ..services import meetings as service
+from ..services.meeting_checks import check_meeting
 from ..services.progress import ConflictError
 
 
@@ -31,13 +34,13 @@ def meeting(request, cycle_pk: int, unit_pk: int):
     """The meeting's record and every subject's tally and proposal on one page (GET shows, POST saves)."""
     perm = Perm.HOLD_MEETING if request.method == "POST" else Perm.VIEW
     review = get_review_or_deny(request.user, perm=perm, cycle=cycle_pk, unit=unit_pk, cell=True)
-    sheet = service.meeting_sheet(review)
+    sheet = meeting_sheet(review)
     form = MeetingForm(sheet, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.errors:
             # Unreadable cells: show them with every other check, keep everything typed, write nothing.
             try:
-                service.check_meeting(sheet, form.data)
+                check_meeting(sheet, form.data)
             except ValidationError as exc:
                 form.add_errors(exc.message_dict)
         else:
@@ -69,8 +72,8 @@ def meeting(request, cycle_pk: int, unit_pk: int):
             "rows": rows.rows(form.lines(), with_attendance=True),
             "other_rows": rows.rows(form.other_lines(), with_attendance=False),
             "member_options": [(str(row.member.pk), row.member.full_name) for row in sheet.members],
-            "levels": service.LEVELS,
-            "score_fields": service.SCORE_FIELDS,
+            "levels": LEVELS,
+            "score_fields": SCORE_FIELDS,
             "can_edit": can_edit,
             "can_submit": can_edit and sheet.meeting is not None,
             "can_withdraw": review.state in (UnitReviewState.SUBMITTED, UnitReviewState.RESUBMITTED)
@@ -84,10 +87,9 @@ def meeting(request, cycle_pk: int, unit_pk: int):
 
 
 def _revision(request) -> int | None:
-    try:
-        return int(request.POST.get("revision", ""))
-    except ValueError:
-        return None
+    """The work item's revision the page was drawn from (None when absent or unreadable: the lock decides)."""
+    form = RevisionForm(request.POST)
+    return form.cleaned_data["revision"] if form.is_valid() else None
 
 
 @login_required
