@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .dates import validate_activity_date, validate_birth_date
 from .importing import MAX_FILE_BYTES
+from .legacy import LABELS as LEGACY_LABELS
 from .models import MEMBER_FIELDS, Member, MemberStatus, StatusKind
 from .services import STATUS_FIELDS
 from .text import looks_like_formula
@@ -222,6 +223,14 @@ class ImportForm(CrispyMixin, forms.Form):
         if upload.size == 0:
             raise forms.ValidationError(_("Tệp rỗng."))
         return upload
+
+
+class ImportConfirmForm(forms.Form):
+    """The preview's confirmation: the signed token of the stored upload and, where old-font text was found, the
+    encoding the user confirmed converting (``members.legacy``: TCVN3, VNI)."""
+
+    token = forms.CharField(required=False, max_length=2000)
+    chuyen_ma = forms.ChoiceField(required=False, choices=[("", ""), *((code, code) for code in LEGACY_LABELS)])
 
 
 class RosterFilterForm(forms.Form):

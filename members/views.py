@@ -33,6 +33,7 @@ from .exporting import roster_xlsx, template_xlsx
 from .forms import (
     AccountLinkForm,
     EndDateForm,
+    ImportConfirmForm,
     ImportForm,
     MemberCreateForm,
     MemberForm,
@@ -379,12 +380,14 @@ def import_upload(request, unit_pk: int):
 @require_POST
 def import_confirm(request, unit_pk: int):
     unit = get_unit_or_deny(request.user, unit_pk, Perm.MANAGE_MEMBERS)
-    loaded = _load_upload(request, unit, request.POST.get("token", ""))
+    confirm = ImportConfirmForm(request.POST)
+    token = confirm.cleaned_data["token"] if confirm.is_valid() else ""
+    loaded = _load_upload(request, unit, token) if token else None
     if loaded is None:
         messages.error(request, _("Bản xem trước đã hết hạn hoặc không hợp lệ: hãy tải tệp lên lại."))
         return redirect("members:import", unit_pk=unit.pk)
     data, payload = loaded
-    legacy = request.POST.get("chuyen_ma", "")  # the user confirmed converting old-font text (TCVN3, VNI)
+    legacy = confirm.cleaned_data["chuyen_ma"]  # the user confirmed converting old-font text (TCVN3, VNI)
     try:
         plan = import_members(data, payload["name"], actor=request.user, unit=unit, legacy=legacy)
     except IntegrityError:
@@ -393,7 +396,6 @@ def import_confirm(request, unit_pk: int):
         return redirect("members:import", unit_pk=unit.pk)
     if plan.confirmable and plan.needs_legacy_confirmation:
         messages.error(request, _("Hãy xem các tên đã chuyển mã và đánh dấu ô xác nhận trước khi nhập."))
-        token = request.POST.get("token", "")
         return render(request, "members/import_preview.html", _import_context(unit, plan=plan, token=token))
     if not plan.is_valid:  # the database changed since the preview: show why, nothing was written
         messages.error(request, _("Dữ liệu đã thay đổi kể từ lúc xem trước; chưa ghi gì. Hãy sửa các lỗi dưới đây."))
