@@ -529,6 +529,7 @@ def form_kwargs(world) -> dict:
         "EndDateForm": {},
         "StatusForm": {"instance": MemberStatus(member=world.a.other)},
         "ImportForm": {},
+        "ImportConfirmForm": {},
         "RosterFilterForm": {},
     }
 
