@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import importlib
 import inspect
 import os
+import pathlib
 import re
 from html.parser import HTMLParser
 
@@ -497,9 +499,20 @@ def test_uploaded_files_wrong_or_oversized_never_answer_500_nor_write(world, cli
 # -- the apps' form classes, directly ------------------------------------------------------------------------
 
 
+def form_modules():
+    """Every forms module of the apps (``forms.py``, ``*_forms.py``), so a new form cannot escape this test."""
+    found = []
+    for app in ("party_units", "members", "appraisal", "reports"):
+        root = pathlib.Path(apps.get_app_config(app).path)
+        for path in sorted(root.glob("*forms.py")):
+            found.append(importlib.import_module(f"{app}.{path.stem}"))
+    assert appraisal_forms in found and member_forms in found
+    return found
+
+
 def form_classes():
     found = []
-    for module in (appraisal_forms, member_forms):
+    for module in form_modules():
         for _name, value in vars(module).items():
             if (
                 inspect.isclass(value)
@@ -530,6 +543,9 @@ def form_kwargs(world) -> dict:
         "StatusForm": {"instance": MemberStatus(member=world.a.other)},
         "ImportForm": {},
         "ImportConfirmForm": {},
+        "ReasonForm": {},
+        "ReopenForm": {},
+        "RevisionForm": {},
         "RosterFilterForm": {},
     }
 
