@@ -95,7 +95,7 @@ def _tables(cycle, unit: PartyUnit) -> dict[str, list[dict]]:
         SelfReview,
         UnitReview,
     )
-    from appraisal.views.audit_trail import cycle_entries
+    from appraisal.selectors.audit import cycle_entries
 
     root = cycle.root_id_or_self
     in_reviews = {"unit_review__root_id": root, "unit_review__unit__path__startswith": unit.path}

@@ -22,14 +22,13 @@ from .decisions import (
     proposals_approve,
     proposals_approve_many,
     proposals_return,
-    quota_group_define,
-    quota_raise_record,
     review_reopen,
 )
 from .documents import DOCUMENT_FIELDS, document_create
 from .meetings import meeting_save, proposals_submit, proposals_withdraw
 from .notifications import email_notices, notification_mark_read, notify, unread_notices
 from .progress import CELL_EDITABLE, TRANSITIONS, ConflictError, review_lock, review_touch, review_transition
+from .quota import quota_group_define, quota_raise_record
 from .self_reviews import (
     collective_report_save,
     cycle_score_criteria_update,

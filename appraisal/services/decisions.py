@@ -1,6 +1,7 @@
 """The superior committee decides a unit's proposals: approve (as they are or with adjusted levels), return
-them with a reason, reopen an approved unit, approve many units at once; record quota groups, a raised ratio
-and ratings from before the system.
+them with a reason, reopen an approved unit, approve many units at once; record ratings from before the system.
+The ratings to decide and the quota's counts are read by ``selectors/decisions.py`` and ``selectors/quota.py``;
+a committee's quota groups and raised ratio are written by ``services/quota.py``.
 
 The decision belongs to the committee above the unit (``Perm.APPROVE`` on ``review.unit.parent``): ward staff
 decide their cells and the cells' members, higher-committee staff decide a ward's own ratings. Every service
@@ -15,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,21 +29,18 @@ from ..models import (
     PastRating,
     PastRatingSource,
     ProposalRound,
-    QuotaGroup,
-    QuotaRaise,
     Rating,
-    ReviewCycle,
     RoundOutcome,
     UnitReview,
     UnitReviewState,
 )
 from ..rules import Level, Subject
-from . import quota
+from ..selectors import quota
+from ..selectors.decisions import DECIDABLE, decidable_ratings, decision_groups
 from .notifications import notify
 from .progress import review_lock, review_transition
 from .tallies import tally_apply
 
-DECIDABLE = (UnitReviewState.SUBMITTED, UnitReviewState.RESUBMITTED)
 DECISION_FIELDS = ["decided_level", "decision_reason", "quota_exception_reason"]
 LEVELS = {level.value for level in Level}
 
@@ -89,12 +87,6 @@ def _close_round(review: UnitReview, outcome: str, *, actor: Actor, reason: str 
         obj=pending,
         before={"outcome": RoundOutcome.PENDING.value},
         after={"outcome": outcome, "outcome_reason": reason},
-    )
-
-
-def decidable_ratings(review: UnitReview) -> list[Rating]:
-    return list(
-        review.ratings.select_related("member", "unit").order_by("subject", "member__given_name", "member__full_name")
     )
 
 
@@ -146,15 +138,7 @@ def _check_quota(
 ) -> list[quota.GroupTally]:
     """The groups the decision breaks (it adds excellent to a group over the quota): refused unless recorded
     as an exception with a reason."""
-    rules = review.cycle.rules()
-    groups = quota.tallies(
-        root_id=review.root_id,
-        base=quota.quota_base(review),
-        rules=rules,
-        deciding=review,
-        deciding_levels={pk: d.level for pk, d in planned.items()},
-        deciding_ratings=ratings,
-    )
+    groups = decision_groups(review, ratings, {pk: d.level for pk, d in planned.items()})
     broken = [group for group in groups if group.blocks]
     if broken and not exception_reason:
         raise ValidationError(
@@ -204,9 +188,7 @@ def proposals_approve(
     broken_keys = set()
     if broken:
         codes = quota.rating_codes(ratings, locked.root_id)
-        grouping = quota.Grouping(
-            locked.cycle.rules(), QuotaGroup.objects.filter(root_id=locked.root_id, committee=locked.unit.parent)
-        )
+        grouping = quota.Grouping(locked.cycle.rules(), quota.committee_groups(locked.root_id, locked.unit.parent))
         broken_keys = {
             r.pk
             for r in ratings
@@ -323,72 +305,6 @@ def proposals_approve_many(
         else:
             results.append(BulkResult(review.unit.name, True))
     return results
-
-
-# -- quota groups and the raised ratio ----------------------------------------------------------------------
-
-
-def _refuse_closed(root: ReviewCycle) -> None:
-    if root.is_closed:
-        raise ValidationError(_("Kỳ đánh giá đã kết thúc: không thể thay đổi."))
-
-
-@transaction.atomic
-def quota_raise_record(*, actor: Actor, root: ReviewCycle, unit: PartyUnit, reason: str) -> QuotaRaise:
-    """Record the competent committee's decision to raise the excellent ratio for ``unit`` (2025: ≤ 25%)."""
-    require_actor(actor, Perm.APPROVE, unit)
-    _refuse_closed(root)
-    reason = " ".join((reason or "").split())
-    rules = root.rules()
-    if rules.raised_quota_ratio is None:
-        raise ValidationError(
-            _("Theo %(guidance)s không được nâng tỷ lệ hoàn thành xuất sắc nhiệm vụ.") % {"guidance": rules.guidance}
-        )
-    if not reason:
-        raise ValidationError(_("Nâng tỷ lệ hoàn thành xuất sắc nhiệm vụ cần nêu lý do (kết quả nổi bật)."))
-    if QuotaRaise.objects.filter(root=root, unit=unit).exists():
-        raise ValidationError(_("%(unit)s đã được nâng tỷ lệ trong kỳ này.") % {"unit": unit.name})
-    raised = QuotaRaise.objects.create(root=root, unit=unit, reason=reason, decided_by=_user(actor))
-    audit_log(
-        actor=actor,
-        action="quota.raised",
-        obj=raised,
-        after={"unit": unit.name, "ratio": str(rules.raised_quota_ratio), "reason": reason},
-    )
-    return raised
-
-
-@transaction.atomic
-def quota_group_define(
-    *, actor: Actor, root: ReviewCycle, committee: PartyUnit, subject: str, name: str, codes: Sequence[str]
-) -> QuotaGroup:
-    """A committee defines a group of similar subjects for the cycle (from 2023)."""
-    require_actor(actor, Perm.APPROVE, committee)
-    _refuse_closed(root)
-    name = " ".join((name or "").split())
-    codes = sorted({code.strip() for code in codes if code.strip()})
-    if not name or not codes:
-        raise ValidationError(_("Nhóm đối tượng cần có tên và ít nhất một mẫu hoặc loại tổ chức."))
-    if subject not in {s.value for s in Subject}:
-        raise ValidationError(_("Đối tượng không hợp lệ."))
-    taken = QuotaGroup.objects.filter(root=root, committee=committee, subject=subject)
-    for other in taken:
-        overlap = set(other.codes) & set(codes)
-        if overlap:
-            raise ValidationError(
-                _("%(codes)s đã thuộc nhóm «%(group)s».") % {"codes": ", ".join(sorted(overlap)), "group": other.name}
-            )
-    try:
-        with transaction.atomic():
-            group = QuotaGroup.objects.create(
-                root=root, committee=committee, subject=subject, name=name, codes=codes, created_by=_user(actor)
-            )
-    except IntegrityError:
-        raise ValidationError(_("Đã có nhóm tên «%(name)s».") % {"name": name}) from None
-    audit_log(
-        actor=actor, action="quota_group.defined", obj=group, after={"subject": subject, "name": name, "codes": codes}
-    )
-    return group
 
 
 # -- ratings from before the system -------------------------------------------------------------------------

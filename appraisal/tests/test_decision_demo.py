@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from appraisal.models import Rating, ReviewCycle, RoundOutcome, UnitReview, UnitReviewState
 from appraisal.rules import Subject
-from appraisal.services.quota import tallies
+from appraisal.selectors.quota import tallies
 from audit.models import AuditEntry
 from party_units.models import PartyUnit
 

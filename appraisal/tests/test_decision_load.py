@@ -21,7 +21,8 @@ from django.db import connection, transaction
 
 from appraisal.models import Rating, UnitReview, UnitReviewState
 from appraisal.rules import Subject
-from appraisal.services import ConflictError, Decision, proposals_approve, quota
+from appraisal.selectors import quota
+from appraisal.services import ConflictError, Decision, proposals_approve
 from appraisal.services.tallies import tally_current, tally_recount
 from audit.models import AuditEntry
 from party_units.models import Role, RoleKind

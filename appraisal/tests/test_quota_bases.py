@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from appraisal.models import QuotaRaise, Rating, UnitReview, UnitReviewState
 from appraisal.rules import Subject, get_rule_set
+from appraisal.selectors.quota import quota_base, tallies
 from appraisal.services import (
     proposals_approve,
     quota_group_define,
     quota_raise_record,
 )
-from appraisal.services.quota import quota_base, tallies
 from audit.models import AuditEntry
 from party_units.tests.personas import make_unit
 

@@ -1,0 +1,104 @@
+"""The audit log of a cycle's work: the entries about a unit's subtree in a cascade (work items, ratings, rounds,
+self-reviews, meetings, the quota's records, the cycles themselves), filtered for the cycle's log page and read
+in full by the archive (``reports/archive.py``). Entries are selected by content type and object ids, the ids
+as subqueries over the cascade and the subtree, so the page paginates in the database."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
+
+from audit.models import AuditEntry
+from party_units.models import PartyUnit
+
+from ..models import (
+    ProposalRound,
+    QuotaGroup,
+    QuotaRaise,
+    Rating,
+    ReviewCycle,
+    ReviewMeeting,
+    SelfReview,
+    UnitReview,
+)
+
+# The actions a cycle's log is filtered by (the dropdown): those of its work.
+ACTIONS = [
+    "review_cycle.created",
+    "review_cycle.updated",
+    "review_cycle.opened",
+    "review_cycle.closed",
+    "rating.created",
+    "rating.decided",
+    "rating.quota_exception",
+    "rating.decision_withdrawn",
+    "proposal_round.approved",
+    "proposal_round.returned",
+    "unit_review.approved",
+    "unit_review.returned",
+    "unit_review.reopened",
+    "quota.raised",
+    "quota_group.defined",
+]
+
+
+def _ids(queryset):
+    return queryset.annotate(text_pk=Cast("pk", CharField())).values("text_pk")
+
+
+def cycle_entries(root_id: int, unit: PartyUnit) -> QuerySet[AuditEntry]:
+    """Every audit entry about the work of ``unit``'s subtree in the cascade ``root_id`` (one queryset)."""
+    path = unit.path
+    in_reviews = {"unit_review__root_id": root_id, "unit_review__unit__path__startswith": path}
+    scopes = [
+        (UnitReview, UnitReview.objects.filter(root_id=root_id, unit__path__startswith=path)),
+        (Rating, Rating.objects.filter(**in_reviews)),
+        (ProposalRound, ProposalRound.objects.filter(**in_reviews)),
+        (SelfReview, SelfReview.objects.filter(**in_reviews)),
+        (ReviewMeeting, ReviewMeeting.objects.filter(**in_reviews)),
+        (QuotaRaise, QuotaRaise.objects.filter(root_id=root_id, unit__path__startswith=path)),
+        (QuotaGroup, QuotaGroup.objects.filter(root_id=root_id, committee__path__startswith=path)),
+        (
+            ReviewCycle,
+            ReviewCycle.objects.filter(Q(pk=root_id) | Q(root_id=root_id), issuing_unit__path__startswith=path),
+        ),
+    ]
+    condition = Q(pk__in=[])
+    for model, queryset in scopes:
+        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=_ids(queryset))
+    return AuditEntry.objects.filter(condition)
+
+
+def cycle_log(
+    root_id: int,
+    unit: PartyUnit,
+    *,
+    person: str = "",
+    action: str = "",
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> QuerySet[AuditEntry]:
+    """The log page's entries, newest first: ``cycle_entries`` by whoever acted (a part of their name or login),
+    one action, from and to a day (inclusive)."""
+    entries = cycle_entries(root_id, unit).select_related("actor")
+    if person:
+        entries = entries.filter(
+            Q(actor__first_name__icontains=person)
+            | Q(actor__last_name__icontains=person)
+            | Q(actor__username__icontains=person)
+        )
+    if action:
+        entries = entries.filter(action=action)
+    if start is not None:
+        entries = entries.filter(at__date__gte=start)
+    if end is not None:
+        entries = entries.filter(at__date__lte=end)
+    return entries.order_by("-at", "-id")
+
+
+def log_units(scope: PartyUnit) -> QuerySet[PartyUnit]:
+    """The units a cycle's log may be narrowed to: the issuing committee and the units directly under it."""
+    return PartyUnit.objects.filter(path__startswith=scope.path, depth__lte=scope.depth + 1).order_by("path")
