@@ -4,7 +4,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kiemdiem .venv/bin/python bench/documents.py [--runs 5]
 
 Runs in a throwaway test database (created and dropped here). Prints, each as the median of --runs renders in a
-process whose fonts are already registered (as in a worker): every document (select + render) in PDF and .docx;
+process whose fonts are already registered (as in a worker), in wall and in CPU time, with whether reportlab runs its
+C accelerator (rl_accel): every document (select + render) in PDF and .docx;
 the 19-member minutes beside a bare reportlab page of the same table with the same font (target ≤ 1.5×); the
 2,000-member summary (target < 2 s); bulk throughput (40 cells' minutes) with one and with two worker processes
 (target ≥ 1.7×).
@@ -35,12 +36,26 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 
 def median_ms(action, runs: int) -> float:
-    times = []
+    return medians_ms(action, runs)[0]
+
+
+def medians_ms(action, runs: int) -> tuple[float, float]:
+    """The median wall time and the median CPU time of ``runs`` calls: on a shared machine the CPU time is the one
+    that other processes' load does not stretch."""
+    wall, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
+
+
+def accelerated() -> str:
+    """Whether reportlab runs its C accelerator (the rl_accel package) or its pure-Python fallbacks."""
+    from reportlab.lib import rl_accel
+
+    return "rl_accel (C)" if rl_accel.fp_str.__module__ == "_rl_accel" else "pure Python (no rl_accel)"
 
 
 def bare_table_pdf(rows: list[tuple[str, ...]]) -> bytes:
@@ -132,6 +147,8 @@ def _self_review_and_rerating(review_id: int) -> tuple[int, int]:
 
 
 def run(runs: int) -> None:
+    import reportlab
+
     from party_units.models import UnitKind
     from party_units.tests.personas import make_unit
     from reports.documents import docx, fonts, pdf
@@ -166,7 +183,9 @@ def run(runs: int) -> None:
         f"({fonts.registered().source})"
     )
 
-    print(f"\nmedian of {runs} runs, select + render:")
+    print(f"reportlab {reportlab.Version}, accelerator: {accelerated()}; load average {os.getloadavg()[0]:.1f}")
+
+    print(f"\nmedian of {runs} runs, select + render (wall time, CPU time):")
     results = {}
     for label, action in (
         ("minutes, 19 members, PDF", lambda: pdf.render(minutes_doc.build(minutes_data(small_review)))),
@@ -183,8 +202,8 @@ def run(runs: int) -> None:
         ),
         ("decision re-rating (Mẫu 03), PDF", lambda: pdf.render(rerating_doc.build(rerating_data(rerated_id)))),
     ):
-        results[label] = median_ms(action, runs)
-        print(f"  {label:<34} {results[label]:8.1f} ms")
+        results[label], cpu = medians_ms(action, runs)
+        print(f"  {label:<34} {results[label]:8.1f} ms {cpu:8.1f} ms CPU")
 
     data = minutes_data(small_review)
     document = minutes_doc.build(data)

@@ -195,13 +195,36 @@ def _para(block: Para, st: Styles) -> Paragraph:
     return Paragraph(markup(runs), style)
 
 
-def _cell(text: str, style: ParagraphStyle, room: float, st: Styles):
+class CellText(Flowable):
+    """A paragraph set once for its column's room and drawn in each cell that holds its text (a level's name down
+    a column): the table asks a cell's size when it measures the rows, again for each page the table runs over,
+    and when it draws the cell, and a cell is never split, so the paragraph is wrapped once, here, and drawn with
+    its own ``drawOn``."""
+
+    def __init__(self, paragraph: Paragraph, room: float):
+        super().__init__()
+        self.paragraph = paragraph
+        self.width, self.height = paragraph.wrap(room, 72000)
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        self.paragraph.drawOn(self.canv, 0, 0)
+
+
+def _cell(text: str, style: ParagraphStyle, room: float, st: Styles, column: dict):
     """A cell's content: the plain string when it fits on one line (the table sets it in its own font, size and
-    alignment: most cells of a minutes' or a summary's table), else a paragraph that wraps in the column."""
+    alignment: most cells of a minutes' or a summary's table), else a paragraph wrapping in the column's room.
+    ``column`` holds the paragraphs of one column of one table, one for each text (``CellText``)."""
     text = nfc(text)
     if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= room:
         return text
-    return st.text(text, style)
+    key = (text, style.name)
+    found = column.get(key)
+    if found is None:
+        found = column[key] = CellText(st.text(text, style), room)
+    return found
 
 
 def _table(block: Table, st: Styles, width: float) -> RLTable:
@@ -210,8 +233,12 @@ def _table(block: Table, st: Styles, width: float) -> RLTable:
     rooms = [w - CELL_PADDING for w in widths]
     commands = list(st.grid)
     header = len(block.header)
+    columns: list[dict] = [{} for _ in widths]  # each column's paragraphs (``_cell``)
     data = [
-        [_cell(text, st.cell_bold["center"], room, st) for text, room in zip(row, rooms, strict=True)]
+        [
+            _cell(text, st.cell_bold["center"], room, st, column)
+            for text, room, column in zip(row, rooms, columns, strict=True)
+        ]
         for row in block.header
     ]
     if header:
@@ -224,7 +251,12 @@ def _table(block: Table, st: Styles, width: float) -> RLTable:
     for index, row in enumerate(block.rows):
         bold = index in block.bold_rows
         cells = st.cell_bold if bold else st.cell
-        data.append([_cell(text, cells[align], room, st) for text, align, room in zip(row, aligns, rooms, strict=True)])
+        data.append(
+            [
+                _cell(text, cells[align], room, st, column)
+                for text, align, room, column in zip(row, aligns, rooms, columns, strict=True)
+            ]
+        )
         if bold:
             commands.append(("FONTNAME", (0, header + index), (-1, header + index), st.family.face(bold=True)))
     table = RLTable(data, colWidths=widths, repeatRows=header)
