@@ -315,6 +315,20 @@ def collective_report_data(unit_review_id: int) -> FormData:
 # --- The decision re-rating a member or an organisation (Mẫu 03) -------------------------------------------
 
 
+def self_review_version(review: SelfReview, *, viewer_id: int | None, asked: int | None = None) -> int | None:
+    """The version of a self-review a viewer's document is made of: the version ``asked`` (one the page shows),
+    which must exist (``SelfReviewVersion.DoesNotExist`` otherwise); else, for the member, the record as it stands
+    (0, her draft included), and for anyone else the last version the member submitted (None: none yet). One
+    query at most; ``review.member`` is read."""
+    if asked is not None:
+        if not review.versions.filter(number=asked).exists():
+            raise SelfReviewVersion.DoesNotExist(f"self-review {review.pk} has no version {asked}")
+        return asked
+    if viewer_id is not None and review.member.user_id == viewer_id:
+        return 0
+    return review.versions.order_by("-number").values_list("number", flat=True).first()
+
+
 def is_rerated(rating: Rating) -> bool:
     """The committee decided another level than the one the cell proposed."""
     return bool(rating.decided_level and rating.proposed_level and rating.decided_level != rating.proposed_level)

@@ -53,6 +53,42 @@ def job_start(
     return job
 
 
+def document_request(
+    *,
+    actor: Actor,
+    kind: str,
+    unit: PartyUnit,
+    params: dict,
+    owner_id: int | None = None,
+    issue: bool = False,
+    review=None,
+    cycle=None,
+    rating=None,
+) -> ReportJob:
+    """A document asked for on a page: when ``issue``, its number first (a cell's minutes or report, a committee's
+    summary: ``document_issue``; a decision re-rating ``rating``: ``rerating_issue``), so the document carries it,
+    then its job (``job_start``), in one transaction: a number issued for a job that could not start is not kept.
+    The records are the ones the caller fetched through their access checks; each write checks its own right."""
+    with transaction.atomic():
+        if issue and kind in ISSUERS:
+            document_issue(actor=actor, kind=kind, unit=unit, review=review, cycle=cycle)
+        elif issue and rating is not None:
+            rerating_issue(actor=actor, unit=unit, rating=rating)
+        return job_start(actor=actor, kind=kind, unit=unit, params=params, owner_id=owner_id)
+
+
+def cycle_archive_request(*, actor: Actor, cycle) -> ReportJob:
+    """The archive of a closed cycle asked for by the committee that issued it (or one above it): its job and the
+    audit entry of the request, together."""
+    require_actor(actor, Perm.MANAGE_CYCLES, cycle)
+    if not cycle.is_closed:
+        raise ReportError(_("Chỉ lập hồ sơ lưu trữ cho kỳ đánh giá đã kết thúc."))
+    with transaction.atomic():
+        job = job_start(actor=actor, kind="cycle_archive", unit=cycle.issuing_unit, params={"cycle": cycle.pk})
+        audit_log(actor=actor, action="review_cycle.archive_requested", obj=cycle, after={"job": job.pk})
+    return job
+
+
 def _queue(job: ReportJob) -> None:
     # The worker must never see a job row before it is committed.
     transaction.on_commit(lambda: _send(job))
@@ -357,6 +393,22 @@ def _summary_issue(actor: Actor, unit: PartyUnit, cycle) -> IssuedNumber:
             "Báo cáo kết quả kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng và đảng viên "
             f"{period[:1].lower()}{period[1:]}"
         ),
+    )
+
+
+def rerating_issue(*, actor: Actor, unit: PartyUnit, rating) -> IssuedNumber:
+    """Give a decision re-rating (Mẫu 03) of ``rating`` its number in the register of ``unit``, the committee that
+    decided it (``number_issue``: once, audited)."""
+    from .selectors import rerating_subject
+
+    subject = rating.member.full_name if rating.member_id else rating.unit.name
+    period = rating.unit_review.cycle.period_label
+    return number_issue(
+        actor=actor,
+        unit=unit,
+        doc_type="QĐ",
+        subject=rerating_subject(rating),
+        title=f"Quyết định xếp loại lại chất lượng {period[:1].lower()}{period[1:]} đối với {subject}",
     )
 
 

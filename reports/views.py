@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,132 +11,112 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal.models import CollectiveReport, Rating, ReviewCycle, SelfReview, UnitReview
-from audit.services import audit_log
+from appraisal.models import CollectiveReport, Rating, ReviewCycle, SelfReview, SelfReviewVersion, UnitReview
 from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny, require
 from party_units.models import PartyUnit
 
+from .forms import DocumentRequestForm
 from .models import JobStatus, ReportJob
 from .renderers import RENDERERS
-from .selectors import is_rerated, rerating_subject
+from .selectors import is_rerated, self_review_version
 from .services import (
     ISSUERS,
     ReportError,
-    document_issue,
+    cycle_archive_request,
+    document_request,
     job_expire_if_stale,
     job_retry,
-    job_start,
-    number_issue,
     send_pending,
 )
 
 
-def _int(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < number < 2**31:
-        raise Http404
-    return number
+@dataclass
+class _Asked:
+    """A document request's records, each fetched through its access check and tied to the unit, so nobody
+    renders a record of a unit they may not see by changing an id; the job's parameters; the account the
+    document belongs to, if any."""
+
+    params: dict
+    owner_id: int | None = None
+    review: UnitReview | None = None
+    cycle: ReviewCycle | None = None
+    rating: Rating | None = None
 
 
-def _self_review(request, unit, params: dict) -> object:
+def _self_review(request, unit, form: DocumentRequestForm, asked: _Asked) -> None:
     """The self-review named by the form, through its own access check (its member, or whoever may see its
-    cell): the member renders the record as it stands, anyone else the last version the member submitted."""
+    cell), and the version the viewer gets (``self_review_version``)."""
     review = get_object_or_deny(
         request.user,
         SelfReview.objects.select_related("unit_review__unit", "member"),
         Perm.VIEW,
-        pk=_int(request.POST.get("self_review")),
+        pk=form.value("self_review"),
     )
     if review.unit_review.unit_id != unit.pk:
         raise Http404
-    params["self_review"] = review.pk
-    asked = request.POST.get("version", "")
-    if asked:  # a version the page is showing ("Lần 1")
-        number = _int(asked)
-        if not review.versions.filter(number=number).exists():
-            raise Http404
-        params["version"] = number
-    elif review.member.user_id is not None and review.member.user_id == request.user.pk:
-        params["version"] = 0
-    else:
-        last = review.versions.order_by("-number").values_list("number", flat=True).first()
-        if last is None:
-            raise ReportError(_("Đảng viên chưa nộp bản kiểm điểm."))
-        params["version"] = last
-    return review.member.user_id
+    try:
+        version = self_review_version(review, viewer_id=request.user.pk, asked=form.value("version"))
+    except SelfReviewVersion.DoesNotExist:
+        raise Http404 from None
+    if version is None:
+        raise ReportError(_("Đảng viên chưa nộp bản kiểm điểm."))
+    asked.params.update(self_review=review.pk, version=version)
+    asked.owner_id = review.member.user_id
 
 
-def _rerating(request, unit, params: dict) -> None:
+def _rerating(request, unit, form: DocumentRequestForm, asked: _Asked) -> None:
     """A decision re-rating (Mẫu 03): the rating through its access check, decided by ``unit`` (the committee
-    above its cell), whose level the committee changed; "issue" gives it its number from the register first."""
+    above its cell), whose level the committee changed; issuing it needs the right to approve there."""
     rating = get_object_or_deny(
         request.user,
         Rating.objects.select_related("member", "unit", "unit_review__cycle", "unit_review__unit"),
         Perm.VIEW,
-        pk=_int(request.POST.get("rating")),
+        pk=form.value("rating"),
     )
     if rating.unit_review.unit.parent_id != unit.pk:
         raise Http404
     require(request.user, Perm.APPROVE, unit)
     if not is_rerated(rating):
         raise ReportError(_("Mức xếp loại này không được cấp ủy điều chỉnh: không có quyết định xếp loại lại."))
-    params["rating"] = rating.pk
-    if request.POST.get("issue"):
-        subject = rating.member.full_name if rating.member_id else rating.unit.name
-        period = rating.unit_review.cycle.period_label
-        number_issue(
-            actor=request.user,
-            unit=unit,
-            doc_type="QĐ",
-            subject=rerating_subject(rating),
-            title=f"Quyết định xếp loại lại chất lượng {period[:1].lower()}{period[1:]} đối với {subject}",
-        )
+    asked.params["rating"] = rating.pk
+    asked.rating = rating
 
 
-def _params(request, kind: str, unit) -> tuple[dict, object]:
-    """The job's parameters from the form, each record fetched through the access check and tied to the unit,
-    so nobody renders a record of a unit they may not see by changing an id; and the account the document
-    belongs to, if any."""
-    params = {"format": request.POST.get("format") or RENDERERS[kind].formats[0]}
+def _asked(request, kind: str, unit, form: DocumentRequestForm) -> _Asked:
+    """The records the request names, through their access checks; a format the kind lacks is refused after them."""
+    if form.names_no_record:
+        raise Http404  # an id that is missing or no number names no record
+    asked = _Asked(params={})
     needs = RENDERERS[kind].needs
-    owner = None
     if "self_review" in needs:
-        owner = _self_review(request, unit, params)
-    review = cycle = None
+        _self_review(request, unit, form, asked)
     if "review" in needs:
-        review = get_object_or_deny(
-            request.user, UnitReview.objects.select_related("unit"), Perm.VIEW, pk=_int(request.POST.get("review"))
+        asked.review = get_object_or_deny(
+            request.user, UnitReview.objects.select_related("unit"), Perm.VIEW, pk=form.value("review")
         )
-        if review.unit_id != unit.pk:
+        if asked.review.unit_id != unit.pk:
             raise Http404
-        params["review"] = review.pk
-        if kind == "collective_report" and not CollectiveReport.objects.filter(unit_review=review).exists():
+        asked.params["review"] = asked.review.pk
+        if kind == "collective_report" and not CollectiveReport.objects.filter(unit_review=asked.review).exists():
             raise ReportError(_("Chi bộ chưa lập báo cáo kiểm điểm."))
     if "cycle" in needs:
-        cycle = get_object_or_deny(
-            request.user,
-            ReviewCycle.objects.select_related("issuing_unit"),
-            Perm.VIEW,
-            pk=_int(request.POST.get("cycle")),
+        asked.cycle = get_object_or_deny(
+            request.user, ReviewCycle.objects.select_related("issuing_unit"), Perm.VIEW, pk=form.value("cycle")
         )
-        params["cycle"] = cycle.pk
-    if request.POST.get("issue") and kind in ISSUERS:
-        # Issued before it is rendered, so the document carries its number; a right the page's viewer may lack.
-        require(request.user, ISSUERS[kind], unit)
-        document_issue(actor=request.user, kind=kind, unit=unit, review=review, cycle=cycle)
+        asked.params["cycle"] = asked.cycle.pk
+    if form.value("issue") and kind in ISSUERS:
+        require(request.user, ISSUERS[kind], unit)  # a right the page's viewer may lack
     if "rating" in needs:
-        _rerating(request, unit, params)
-    if "member" in needs:
-        params["member"] = _int(request.POST.get("member"))
-    return params, owner
+        _rerating(request, unit, form, asked)
+    if form.format_error:
+        raise ReportError(form.format_error)
+    asked.params = {"format": form.value("format"), **asked.params}
+    return asked
 
 
-def _back(request, unit):
+def _back(request, unit, form: DocumentRequestForm | None = None):
     """Where a refused request returns: the page it came from (this site only), else the unit's page."""
-    target = request.POST.get("next", "")
+    target = (form.value("next") if form is not None else "") or ""
     if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return HttpResponseRedirect(target)  # never redirect(): it reads any other text as a view's name
     return redirect("party_units:detail", pk=unit.pk)
@@ -150,15 +131,26 @@ def job_create(request, unit_pk: int, kind: str):
         unit = get_object_or_404(PartyUnit, pk=unit_pk)
     else:
         unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
+    known = RENDERERS.get(kind)
+    form = DocumentRequestForm(request.POST, needs=known.needs if known else (), formats=known.formats if known else ())
     try:
-        if kind not in RENDERERS or not RENDERERS[kind].direct:
+        if known is None or not known.direct:
             raise ReportError(_("Không có loại văn bản “%(kind)s”.") % {"kind": kind})
-        with transaction.atomic():  # a number issued for the job is kept only with the job
-            params, owner = _params(request, kind, unit)
-            job = job_start(actor=request.user, kind=kind, unit=unit, params=params, owner_id=owner)
+        asked = _asked(request, kind, unit, form)
+        job = document_request(
+            actor=request.user,
+            kind=kind,
+            unit=unit,
+            params=asked.params,
+            owner_id=asked.owner_id,
+            issue=bool(form.value("issue")),
+            review=asked.review,
+            cycle=asked.cycle,
+            rating=asked.rating,
+        )
     except ReportError as exc:
         messages.error(request, str(exc))
-        return _back(request, unit)
+        return _back(request, unit, form)
     return redirect("reports:job", pk=job.pk)  # a job kept while the queue is down says so on its page
 
 
@@ -230,10 +222,9 @@ def cycle_archive(request, cycle_pk: int):
     cycle = get_object_or_deny(
         request.user, ReviewCycle.objects.select_related("issuing_unit"), Perm.MANAGE_CYCLES, pk=cycle_pk
     )
-    if not cycle.is_closed:
-        messages.error(request, _("Chỉ lập hồ sơ lưu trữ cho kỳ đánh giá đã kết thúc."))
+    try:
+        job = cycle_archive_request(actor=request.user, cycle=cycle)
+    except ReportError as exc:
+        messages.error(request, str(exc))
         return redirect("appraisal:cycle_detail", pk=cycle.pk)
-    with transaction.atomic():
-        job = job_start(actor=request.user, kind="cycle_archive", unit=cycle.issuing_unit, params={"cycle": cycle.pk})
-        audit_log(actor=request.user, action="review_cycle.archive_requested", obj=cycle, after={"job": job.pk})
     return redirect("reports:job", pk=job.pk)
