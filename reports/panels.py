@@ -64,6 +64,22 @@ def _official(request, *, unit, kind: str, field: str, value: int, label: str, i
     )
 
 
+def _cell_official(request, review, kind: str, label: str, *, ready: bool, hint: str) -> Panel:
+    """A paper the cell issues on its work item (its minutes, its own report): named by the work item."""
+    issued = _issued(review.unit_id, subject_key(kind, review.pk))
+    return _official(
+        request,
+        unit=review.unit,
+        kind=kind,
+        field="review",
+        value=review.pk,
+        label=label,
+        issued=issued,
+        ready=ready,
+        hint=hint,
+    )
+
+
 def _sent(review) -> bool:
     return review.state not in CELL_EDITABLE
 
@@ -77,19 +93,8 @@ def meeting_panels(request, review) -> list[Panel]:
         return []
     if meeting.held_on is None:
         return []
-    return [
-        _official(
-            request,
-            unit=review.unit,
-            kind="minutes",
-            field="review",
-            value=review.pk,
-            label=_("Biên bản hội nghị"),
-            issued=_issued(review.unit_id, subject_key("minutes", review.pk)),
-            ready=_sent(review),
-            hint=_("Cấp số biên bản sau khi gửi đề nghị xếp loại lên cấp trên."),
-        )
-    ]
+    hint = _("Cấp số biên bản sau khi gửi đề nghị xếp loại lên cấp trên.")
+    return [_cell_official(request, review, "minutes", _("Biên bản hội nghị"), ready=_sent(review), hint=hint)]
 
 
 def collective_panels(request, review) -> list[Panel]:
@@ -99,19 +104,9 @@ def collective_panels(request, review) -> list[Panel]:
         report = review.collective_report  # a reverse one-to-one: one query, none when loaded with the review
     except ObjectDoesNotExist:
         return []
-    return [
-        _official(
-            request,
-            unit=review.unit,
-            kind="collective_report",
-            field="review",
-            value=review.pk,
-            label=_("Báo cáo kiểm điểm"),
-            issued=_issued(review.unit_id, subject_key("collective_report", review.pk)),
-            ready=_sent(review) and report.state != SelfReviewState.DRAFT,
-            hint=_("Cấp số báo cáo sau khi hoàn thành báo cáo và gửi đề nghị xếp loại lên cấp trên."),
-        )
-    ]
+    ready = _sent(review) and report.state != SelfReviewState.DRAFT
+    hint = _("Cấp số báo cáo sau khi hoàn thành báo cáo và gửi đề nghị xếp loại lên cấp trên.")
+    return [_cell_official(request, review, "collective_report", _("Báo cáo kiểm điểm"), ready=ready, hint=hint)]
 
 
 def dashboard_panels(request, scope) -> list[Panel]:

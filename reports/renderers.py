@@ -89,14 +89,14 @@ def minutes(unit: PartyUnit, params: dict) -> Rendered:
     from .selectors import minutes_data
 
     data = minutes_data(int(params["review"]))
-    return official(minutes_doc.build(data), params.get("format", "pdf"), f"bien-ban-{data.unit_name}")
+    return official(minutes_doc.build(data), params.get("format", "pdf"), f"bien-ban-{data.issuer.name}")
 
 
 def summary(unit: PartyUnit, params: dict) -> Rendered:
     from .selectors import summary_data
 
     data = summary_data(unit, int(params["cycle"]))
-    return official(summary_doc.build(data), params.get("format", "pdf"), f"bao-cao-tong-hop-{data.unit_name}")
+    return official(summary_doc.build(data), params.get("format", "pdf"), f"bao-cao-tong-hop-{data.issuer.name}")
 
 
 def statistics(unit: PartyUnit, params: dict) -> Rendered:
@@ -104,7 +104,7 @@ def statistics(unit: PartyUnit, params: dict) -> Rendered:
 
     data = summary_data(unit, int(params["cycle"]))
     fmt = params.get("format", "pdf")
-    stem = ascii_slug(f"bieu-thong-ke-{data.unit_name}")
+    stem = ascii_slug(f"bieu-thong-ke-{data.issuer.name}")
     if fmt == "xlsx":
         return Rendered(summary_doc.statistics_xlsx(data), f"{stem}.xlsx", XLSX)
     return official(summary_doc.build_statistics(data), fmt, stem)
@@ -125,7 +125,7 @@ def minutes_of_cycle(unit: PartyUnit, cycle_id: int, fmt: str = "pdf", progress=
     documents = []
     for index, review_id in enumerate(reviews, start=1):
         data = minutes_data(review_id)
-        documents.append(official(minutes_doc.build(data), fmt, f"bien-ban-{data.unit_name}"))
+        documents.append(official(minutes_doc.build(data), fmt, f"bien-ban-{data.issuer.name}"))
         if progress is not None:
             progress(index, len(reviews))
     return documents
@@ -187,7 +187,7 @@ def collective_report(unit: PartyUnit, params: dict) -> Rendered:
     from .selectors import collective_report_data
 
     data = collective_report_data(int(params["review"]))
-    return official(self_review_doc.build(data), params.get("format", "pdf"), f"bao-cao-kiem-diem-{data.unit_name}")
+    return official(self_review_doc.build(data), params.get("format", "pdf"), f"bao-cao-kiem-diem-{data.issuer.name}")
 
 
 def self_reviews_of_cell(review_id: int, fmt: str = "pdf", progress=None) -> list[Rendered]:

@@ -24,6 +24,7 @@ from members.selectors import order_members
 from party_units.models import PATH_STEP, PartyUnit
 
 from .documents.minutes import Absent, Guest, MemberAssessment, MinutesData
+from .documents.model import Issuer
 from .documents.rerating import RerateData
 from .documents.self_review import FormData
 from .documents.summary import Counts, Exception_, SummaryData, UnitLine
@@ -43,6 +44,11 @@ def period_words(review: UnitReview) -> str:
 
 def superior_name(unit) -> str:
     return unit.parent.name if unit.parent_id else ""
+
+
+def issuer_of(unit: PartyUnit) -> Issuer:
+    """The unit as the header of a document it issues names it (its parent loaded with it)."""
+    return Issuer(superior=superior_name(unit), name=unit.name, abbreviation=unit.abbreviation, place=unit.place_name)
 
 
 def minutes_data(review_id: int) -> MinutesData:
@@ -67,10 +73,7 @@ def minutes_data(review_id: int) -> MinutesData:
     issued = IssuedNumber.objects.filter(unit=review.unit, subject=subject_key("minutes", review.pk)).first()
     unit = review.unit
     return MinutesData(
-        superior=superior_name(unit),
-        unit_name=unit.name,
-        abbreviation=unit.abbreviation,
-        place_name=unit.place_name,
+        issuer=issuer_of(unit),
         period=period_words(review),
         held_on=meeting.held_on,
         starts_at=meeting.starts_at,
@@ -152,10 +155,7 @@ def summary_data(unit: PartyUnit, cycle_id: int) -> SummaryData:
         .order_by("unit_review__unit__path", "id")
     )
     return SummaryData(
-        superior=superior_name(unit),
-        unit_name=unit.name,
-        abbreviation=unit.abbreviation,
-        place_name=unit.place_name,
+        issuer=issuer_of(unit),
         period=cycle.period_label[:1].lower() + cycle.period_label[1:],
         day=issued.issued_on if issued else timezone.localdate(),
         lines=tuple(lines),
@@ -218,10 +218,7 @@ def _self_review_form(review: SelfReview, version: SelfReviewVersion | None, rat
     if version is not None and version.number > 1:
         note = f"Nộp lần thứ {version.number}, ngày {_local_day(submitted).strftime('%d/%m/%Y')}"
     return FormData(
-        superior=superior_name(unit),
-        unit_name=unit.name,
-        abbreviation=unit.abbreviation,
-        place_name=unit.place_name,
+        issuer=issuer_of(unit),
         period=cycle.period_label,
         day=_local_day(submitted),
         structure=structure,
@@ -295,10 +292,7 @@ def collective_report_data(unit_review_id: int) -> FormData:
     )
     issued = IssuedNumber.objects.filter(unit=unit, subject=subject_key("collective_report", unit_review_id)).first()
     return FormData(
-        superior=superior_name(unit),
-        unit_name=unit.name,
-        abbreviation=unit.abbreviation,
-        place_name=unit.place_name,
+        issuer=issuer_of(unit),
         period=cycle.period_label,
         day=_local_day(report.submitted_at),
         structure=structure,
@@ -359,10 +353,7 @@ def rerating_data(rating_id: int) -> RerateData:
     rules = review.cycle.rules()
     issued = IssuedNumber.objects.filter(unit=committee, subject=rerating_subject(rating)).first()
     return RerateData(
-        superior=superior_name(committee),
-        committee=committee.name,
-        abbreviation=committee.abbreviation,
-        place_name=committee.place_name,
+        issuer=issuer_of(committee),
         period=period_words(review),
         day=issued.issued_on if issued else None,
         number=issued.number if issued else None,

@@ -325,53 +325,63 @@ def issued_number(unit: PartyUnit, subject: str) -> IssuedNumber | None:
 # --- Issuing the documents a cell or a committee signs -----------------------------------------------------
 
 
-def _minutes_issue(actor: Actor, review) -> IssuedNumber:
-    from appraisal.models import ReviewMeeting
+def _cell_paper_issue(
+    actor: Actor, review, *, kind: str, doc_type: str, title: str, day: datetime.date | None, too_early: str
+) -> IssuedNumber:
+    """The number of a paper a cell issues on its work item (``kind``: its minutes, its own report), once the cell
+    has sent its proposals: before that the paper can still change (``too_early`` says so)."""
     from appraisal.services.progress import CELL_EDITABLE
 
     from .selectors import period_words, subject_key
 
-    meeting = ReviewMeeting.objects.filter(unit_review=review).first()
-    if meeting is None or meeting.held_on is None:
-        raise ReportError(_("Chưa ghi ngày họp: chưa có biên bản để cấp số."))
     if review.state in CELL_EDITABLE:
-        raise ReportError(
-            _(
-                "Chỉ cấp số biên bản sau khi chi bộ đã gửi đề nghị xếp loại lên cấp trên: trước đó kết quả hội nghị "
-                "còn sửa được."
-            )
-        )
+        raise ReportError(too_early)
     return number_issue(
         actor=actor,
         unit=review.unit,
+        doc_type=doc_type,
+        subject=subject_key(kind, review.pk),
+        title=f"{title} {period_words(review)}",
+        day=day,
+    )
+
+
+def _minutes_issue(actor: Actor, review) -> IssuedNumber:
+    from appraisal.models import ReviewMeeting
+
+    meeting = ReviewMeeting.objects.filter(unit_review=review).first()
+    if meeting is None or meeting.held_on is None:
+        raise ReportError(_("Chưa ghi ngày họp: chưa có biên bản để cấp số."))
+    return _cell_paper_issue(
+        actor,
+        review,
+        kind="minutes",
         doc_type="BB",
-        subject=subject_key("minutes", review.pk),
-        title=f"Biên bản hội nghị kiểm điểm, đánh giá, xếp loại chất lượng {period_words(review)}",
+        title="Biên bản hội nghị kiểm điểm, đánh giá, xếp loại chất lượng",
         day=meeting.held_on,  # the minutes are dated the day of the meeting: the number is of that day's term
+        too_early=_(
+            "Chỉ cấp số biên bản sau khi chi bộ đã gửi đề nghị xếp loại lên cấp trên: trước đó kết quả hội nghị "
+            "còn sửa được."
+        ),
     )
 
 
 def _collective_report_issue(actor: Actor, review) -> IssuedNumber:
     from appraisal.models import CollectiveReport, SelfReviewState
-    from appraisal.services.progress import CELL_EDITABLE
-
-    from .selectors import period_words, subject_key
 
     report = CollectiveReport.objects.filter(unit_review=review).first()
     if report is None or report.state == SelfReviewState.DRAFT:
         raise ReportError(_("Báo cáo kiểm điểm của chi bộ chưa hoàn thành: chưa cấp số được."))
-    if review.state in CELL_EDITABLE:
-        raise ReportError(
-            _("Chỉ cấp số báo cáo sau khi chi bộ đã gửi đề nghị xếp loại lên cấp trên: trước đó báo cáo còn sửa được.")
-        )
-    day = timezone.localtime(report.submitted_at).date() if report.submitted_at else None
-    return number_issue(
-        actor=actor,
-        unit=review.unit,
+    return _cell_paper_issue(
+        actor,
+        review,
+        kind="collective_report",
         doc_type="BC",
-        subject=subject_key("collective_report", review.pk),
-        title=f"Báo cáo kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng {period_words(review)}",
-        day=day,
+        title="Báo cáo kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng",
+        day=timezone.localtime(report.submitted_at).date() if report.submitted_at else None,
+        too_early=_(
+            "Chỉ cấp số báo cáo sau khi chi bộ đã gửi đề nghị xếp loại lên cấp trên: trước đó báo cáo còn sửa được."
+        ),
     )
 
 

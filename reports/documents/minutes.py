@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from appraisal.rules import Level, proposal_summary
 
 from .common import LEVEL_ORDER, level_label, percent, tally
-from .model import Header, OfficialDocument, Para, Run, Signature, Table
+from .model import Issuer, OfficialDocument, Para, Run, Signature, Table, start_of
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,7 @@ class MemberAssessment:
 
 @dataclass(frozen=True)
 class MinutesData:
-    superior: str
-    unit_name: str
-    abbreviation: str
-    place_name: str  # the place of the date line ("Quyết Thắng")
+    issuer: Issuer  # the cell
     period: str  # "năm 2021"
     held_on: datetime.date | None
     starts_at: datetime.time | None
@@ -97,7 +94,7 @@ def build(data: MinutesData) -> OfficialDocument:
     body: list = []
     body.append(
         Para.of(
-            f"Hồi {_clock(data.starts_at)} {_day(data.held_on)}, tại {data.venue or '…'}, {data.unit_name} tổ chức "
+            f"Hồi {_clock(data.starts_at)} {_day(data.held_on)}, tại {data.venue or '…'}, {data.issuer.name} tổ chức "
             f"hội nghị kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng và đảng viên {data.period}."
         )
     )
@@ -196,14 +193,7 @@ def build(data: MinutesData) -> OfficialDocument:
         )
     )
     return OfficialDocument(
-        header=Header(
-            superior=data.superior,
-            issuer=data.unit_name,
-            code=f"BB/{data.abbreviation}",
-            place=data.place_name,
-            date=data.held_on,
-            number=data.number,
-        ),
+        header=data.issuer.header("BB", data.held_on, data.number),
         doc_type="Biên bản",
         summary=(f"Hội nghị kiểm điểm, đánh giá, xếp loại chất lượng {data.period}",),
         body=tuple(body),
@@ -211,7 +201,7 @@ def build(data: MinutesData) -> OfficialDocument:
             Signature(("Thư ký",), data.minute_taker),
             Signature(("Chủ trì",), data.chair),
         ),
-        title=f"Biên bản hội nghị kiểm điểm {data.period} – {data.unit_name}",
-        author=data.unit_name,
-        created=datetime.datetime.combine(data.held_on, datetime.time()) if data.held_on else None,
+        title=f"Biên bản hội nghị kiểm điểm {data.period} – {data.issuer.name}",
+        author=data.issuer.name,
+        created=start_of(data.held_on),
     )

@@ -50,6 +50,34 @@ class Header:
 
 
 @dataclass(frozen=True)
+class Issuer:
+    """The body a document is issued by, as its header names it: built once from the unit by the selectors
+    (``reports.selectors.issuer_of``), turned into the header by each document (``header``)."""
+
+    superior: str  # the direct superior body: "Đảng ủy phường Quyết Thắng" ("" at the top of the tree)
+    name: str  # "Chi bộ Trường Tiểu học Mạc Đĩnh Chi"
+    abbreviation: str  # "CB", after the type in the number's code ("BB/CB")
+    place: str  # the place of the date line ("Quyết Thắng")
+
+    def header(self, doc_type: str, day: datetime.date | None, number: int | None) -> Header:
+        """The header of a document of ``doc_type`` ("BB", "BC", "QĐ"; "" for a paper without a number) dated
+        ``day`` and numbered ``number`` (None for a draft: both left blank)."""
+        return Header(
+            superior=self.superior,
+            issuer=self.name,
+            code=f"{doc_type}/{self.abbreviation}" if doc_type else "",
+            place=self.place,
+            date=day,
+            number=number if doc_type else None,
+        )
+
+
+def start_of(day: datetime.date | None) -> datetime.datetime | None:
+    """The moment a document dated ``day`` is fixed in its file (so the same data gives the same bytes)."""
+    return datetime.datetime.combine(day, datetime.time()) if day else None
+
+
+@dataclass(frozen=True)
 class Run:
     text: str
     bold: bool = False

@@ -10,15 +10,12 @@ import datetime
 from dataclasses import dataclass
 
 from .common import level_label
-from .model import Header, OfficialDocument, Para, Run, Signature
+from .model import Issuer, OfficialDocument, Para, Run, Signature, start_of
 
 
 @dataclass(frozen=True)
 class RerateData:
-    superior: str  # the committee's own superior ("Đảng bộ thành phố …"), may be empty
-    committee: str  # the issuing committee: "Đảng ủy phường Quyết Thắng"
-    abbreviation: str  # "ĐU"
-    place_name: str
+    issuer: Issuer  # the committee that decided: "Đảng ủy phường Quyết Thắng", under its own superior
     period: str  # "năm 2025"
     day: datetime.date | None  # the day it was issued (None: a draft, left blank)
     number: int | None  # from the register, once issued
@@ -43,14 +40,14 @@ def build(data: RerateData) -> OfficialDocument:
     who = f"đồng chí {data.subject}, đảng viên {data.cell}" if data.member else data.subject
     reason = data.reason.strip().rstrip(".")
     body = (
-        Para.of(Run(data.committee.upper(), bold=True), align="center", indent=False, space_before=2),
+        Para.of(Run(data.issuer.name.upper(), bold=True), align="center", indent=False, space_before=2),
         Para.of("- Căn cứ Điều lệ Đảng Cộng sản Việt Nam;", space_before=4),
         Para.of(
             f"- Căn cứ {data.regulation} và {data.guidance} về kiểm điểm, đánh giá, xếp loại chất lượng hằng năm "
             "đối với tập thể, cá nhân trong hệ thống chính trị;"
         ),
         Para.of(f"- Căn cứ kết quả kiểm điểm, đánh giá, xếp loại chất lượng {data.period} và đề nghị của {data.cell};"),
-        Para.of(f"- Xét kết quả thẩm định của {data.committee},"),
+        Para.of(f"- Xét kết quả thẩm định của {data.issuer.name},"),
         Para.of(Run("QUYẾT ĐỊNH:", bold=True), align="center", indent=False, space_before=6),
         Para.of(
             Run("Điều 1. ", bold=True),
@@ -69,24 +66,17 @@ def build(data: RerateData) -> OfficialDocument:
         ),
     )
     recipients = ["Như Điều 3"]
-    if data.superior:
-        recipients.append(f"{data.superior} (để báo cáo)")
+    if data.issuer.superior:
+        recipients.append(f"{data.issuer.superior} (để báo cáo)")
     recipients.append("Lưu văn phòng cấp ủy")
     return OfficialDocument(
-        header=Header(
-            superior=data.superior,
-            issuer=data.committee,
-            code=f"QĐ/{data.abbreviation}",
-            place=data.place_name,
-            date=data.day,
-            number=data.number,
-        ),
+        header=data.issuer.header("QĐ", data.day, data.number),
         doc_type="Quyết định",
         summary=(summary_line(data),),
         body=body,
         signatures=(Signature((data.signer_title, data.signer_role), ""),),
         recipients=tuple(recipients),
         title=f"Quyết định xếp loại lại chất lượng {data.period} – {data.subject}",
-        author=data.committee,
-        created=datetime.datetime.combine(data.day, datetime.time()) if data.day else None,
+        author=data.issuer.name,
+        created=start_of(data.day),
     )

@@ -16,7 +16,7 @@ from appraisal.rules import Grade
 from appraisal.rules.forms import FormStructure, SectionKind, format_points, parse_points
 
 from .common import level_label
-from .model import Header, OfficialDocument, Para, Run, Signature, SignatureBlock, Table
+from .model import Issuer, OfficialDocument, Para, Run, Signature, SignatureBlock, Table, start_of
 
 BLANK = "…" * 20  # a line left to fill by hand
 
@@ -25,10 +25,7 @@ BLANK = "…" * 20  # a line left to fill by hand
 class FormData:
     """Everything one filled form needs, plain: built by ``reports.selectors``."""
 
-    superior: str
-    unit_name: str
-    abbreviation: str
-    place_name: str
+    issuer: Issuer  # the cell (a member's form names it too, without a number)
     period: str  # "Năm 2025", "Quý 3 năm 2024": the title's second line
     day: datetime.date | None  # the date it was submitted (None: a draft, the date is left blank)
     structure: FormStructure
@@ -179,21 +176,14 @@ def _footer(data: FormData) -> tuple[list, tuple[Signature, ...]]:
 def build(data: FormData) -> OfficialDocument:
     footer_body, signatures = _footer(data)
     variant = data.structure.variant
-    who = data.signer if not data.structure.collective else data.unit_name
+    who = data.signer if not data.structure.collective else data.issuer.name
     return OfficialDocument(
-        header=Header(
-            superior=data.superior,
-            issuer=data.unit_name,
-            code=f"BC/{data.abbreviation}" if data.structure.collective else "",
-            place=data.place_name,
-            date=data.day,
-            number=data.number if data.structure.collective else None,
-        ),
+        header=data.issuer.header("BC" if data.structure.collective else "", data.day, data.number),
         doc_type=variant.title,
         summary=(data.period,),
         body=tuple(_body(data) + footer_body),
         signatures=signatures,
         title=f"{variant.title.capitalize()} – {data.period.lower()} – {who}",
         author=who,
-        created=datetime.datetime.combine(data.day, datetime.time()) if data.day else None,
+        created=start_of(data.day),
     )

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from .common import LEVEL_LABELS, LEVEL_ORDER, percent
-from .model import BarChart, Header, OfficialDocument, Para, Run, Signature, Table
+from .model import BarChart, Issuer, OfficialDocument, Para, Run, Signature, Table, start_of
 
 SHORT = {"htxsnv": "HTXSNV", "httnv": "HTTNV", "htnv": "HTNV", "khtnv": "KHTNV"}
 
@@ -45,10 +45,7 @@ class Exception_:
 
 @dataclass(frozen=True)
 class SummaryData:
-    superior: str
-    unit_name: str
-    abbreviation: str
-    place_name: str
+    issuer: Issuer  # the committee
     period: str
     day: datetime.date
     lines: tuple[UnitLine, ...]
@@ -94,7 +91,7 @@ def build(data: SummaryData) -> OfficialDocument:
     body: list = [
         Para.of(
             f"Thực hiện kế hoạch kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng và đảng viên {data.period}, "
-            f"{data.unit_name} báo cáo kết quả như sau:"
+            f"{data.issuer.name} báo cáo kết quả như sau:"
         ),
         Para.of(Run("I. KẾT QUẢ XẾP LOẠI TỔ CHỨC ĐẢNG", bold=True), indent=False, space_before=4),
         Para.of(_level_sentence(data.total_organisations, "tổ chức")),
@@ -127,22 +124,15 @@ def build(data: SummaryData) -> OfficialDocument:
             for item in data.exceptions
         ]
     return OfficialDocument(
-        header=Header(
-            superior=data.superior,
-            issuer=data.unit_name,
-            code=f"BC/{data.abbreviation}",
-            place=data.place_name,
-            date=data.day,
-            number=data.number,
-        ),
+        header=data.issuer.header("BC", data.day, data.number),
         doc_type="Báo cáo",
         summary=(f"Kết quả kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng và đảng viên {data.period}",),
         body=tuple(body),
         signatures=(Signature((data.signer_title, data.signer_role), ""),),
         recipients=("Cấp ủy cấp trên (để báo cáo)", "Lưu văn phòng"),
-        title=f"Báo cáo tổng hợp kết quả xếp loại {data.period} – {data.unit_name}",
-        author=data.unit_name,
-        created=datetime.datetime.combine(data.day, datetime.time()),
+        title=f"Báo cáo tổng hợp kết quả xếp loại {data.period} – {data.issuer.name}",
+        author=data.issuer.name,
+        created=start_of(data.day),
     )
 
 
@@ -161,8 +151,8 @@ def build_statistics(data: SummaryData) -> OfficialDocument:
             tables[1],
         ),
         signatures=summary.signatures,
-        title=f"Biểu thống kê kết quả xếp loại {data.period} – {data.unit_name}",
-        author=data.unit_name,
+        title=f"Biểu thống kê kết quả xếp loại {data.period} – {data.issuer.name}",
+        author=data.issuer.name,
         created=summary.created,
     )
 
@@ -176,7 +166,7 @@ def statistics_xlsx(data: SummaryData) -> bytes:
         ("Đảng viên", lambda line: line.members, data.total_members),
     ):
         sheet = workbook.create_sheet(title)
-        sheet.append([f"KẾT QUẢ XẾP LOẠI {title.upper()} {data.period.upper()} – {data.unit_name.upper()}"])
+        sheet.append([f"KẾT QUẢ XẾP LOẠI {title.upper()} {data.period.upper()} – {data.issuer.name.upper()}"])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([])
         header = ["Đơn vị", "Tổng số", "Đã xếp loại"]
