@@ -108,6 +108,7 @@ def build_units(wards: int, cells: int):
 
 
 def build_members(cell_units, members: int) -> None:
+    from members.counts import member_counts_rebuild
     from members.models import Member, Membership
 
     started = datetime.date(2015, 1, 1)
@@ -126,11 +127,17 @@ def build_members(cell_units, members: int) -> None:
         Member.objects.bulk_create(batch, batch_size=BATCH)
         Membership.objects.bulk_create(
             [
-                Membership(member=member, unit=cell_units[(first + k) % len(cell_units)], start_date=started)
+                Membership(
+                    member=member,
+                    unit=cell_units[(first + k) % len(cell_units)],
+                    sort_key=member.sort_key,
+                    start_date=started,
+                )
                 for k, member in enumerate(batch)
             ],
             batch_size=BATCH,
         )
+    member_counts_rebuild()  # written in bulk: the units' counts of official members
 
 
 def build(wards: int, cells: int, members: int):

@@ -2,10 +2,12 @@
 the admin's own writes are audited too (audit.admin.AuditedAdminMixin)."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from audit.admin import AuditedAdminMixin
 
-from .models import Member, Membership, MemberStatus
+from .counts import unit_counts_refresh
+from .models import OPEN_OFFICIAL, Member, Membership, MemberStatus
 
 
 class MembershipInline(admin.TabularInline):
@@ -27,3 +29,11 @@ class MemberAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ("name_key", "full_name", "card_number")
     autocomplete_fields = ("user",)
     inlines = [MembershipInline, MemberStatusInline]
+
+    def delete_queryset(self, request, queryset):
+        """Several members deleted at once (a queryset delete, past ``Member.delete``): their cells are counted
+        again. One member, and the memberships of the inline rows, keep the counts through the models."""
+        with transaction.atomic():
+            units = set(Membership.objects.filter(OPEN_OFFICIAL, member__in=queryset).values_list("unit_id", flat=True))
+            super().delete_queryset(request, queryset)
+            unit_counts_refresh(units)

@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from party_units.demo import HBT_WARDS, MAC_DINH_CHI, QUYET_THANG_CELLS
 from party_units.models import PartyUnit
 
+from .counts import unit_counts_refresh
 from .models import DisciplineLevel, Gender, Member, Membership, MembershipKind, MemberStatus, PartyPost, StatusKind
 
 D = datetime.date
@@ -464,8 +465,9 @@ def seed(*, stdout=None) -> None:
                 new_cells.append(cell)
     Member.objects.bulk_create(new_members)
     Membership.objects.bulk_create(
-        Membership(member=m, unit=c, start_date=max(m.admitted_on, D(2015, 1, 1)))
+        Membership(member=m, unit=c, sort_key=m.sort_key, start_date=max(m.admitted_on, D(2015, 1, 1)))
         for m, c in zip(new_members, new_cells, strict=True)
     )
+    unit_counts_refresh({c.pk for c in new_cells})  # written in bulk
     if stdout is not None:
         stdout.write(f"  {Member.objects.count()} đảng viên, {Membership.objects.count()} quá trình sinh hoạt")

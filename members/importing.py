@@ -31,6 +31,7 @@ from audit.services import audit_entry, audit_log, snapshot
 from party_units.access import Perm, access_for, can
 from party_units.models import PartyUnit, nfc
 
+from .counts import unit_counts_refresh
 from .dates import activity_date_error, member_date_errors
 from .legacy import LABELS as LEGACY_LABELS
 from .legacy import detect as detect_legacy
@@ -867,6 +868,7 @@ def apply_plan(plan: ImportPlan, *, actor) -> dict[str, int]:
         Membership(
             member=member,
             unit=row.cell,
+            sort_key=member.sort_key,
             start_date=row.values.get("start_date") or row.values.get("admitted_on") or today,
             note=_("Nhập từ tệp %(f)s") % {"f": plan.file_name[:200]},
         )
@@ -908,7 +910,13 @@ def apply_plan(plan: ImportPlan, *, actor) -> dict[str, int]:
                 audit_before |= {"unit_id": row.current.unit_id, "unit": row.current.unit.name}
             audit_after |= {"unit_id": row.cell.pk, "unit": row.cell.name, "start_date": on.isoformat()}
             memberships.append(
-                Membership(member=member, unit=row.cell, start_date=on, note=_("Chuyển đến (nhập từ tệp)"))
+                Membership(
+                    member=member,
+                    unit=row.cell,
+                    sort_key=member.sort_key,
+                    start_date=on,
+                    note=_("Chuyển đến (nhập từ tệp)"),
+                )
             )
         entries.append(
             audit_entry(
@@ -927,6 +935,8 @@ def apply_plan(plan: ImportPlan, *, actor) -> dict[str, int]:
         Member.objects.filter(pk__in=touched).update(updated_at=now)
     _update_field(Membership, closed, "end_date")
     Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
+    # Written in bulk: the cells' stored counts of official members are counted again.
+    unit_counts_refresh({m.unit_id for m in closed} | {m.unit_id for m in memberships})
     AuditEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
     counts = plan.counts
     audit_log(

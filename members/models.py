@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,7 +89,29 @@ class Member(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.normalise()
-        super().save(*args, **kwargs)
+        stored = getattr(self, "_stored_sort_key", None)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if stored is not None and stored != self.sort_key:
+                # A corrected name: its memberships carry the key the rosters are ordered by.
+                self.memberships.exclude(sort_key=self.sort_key).update(sort_key=self.sort_key)
+            self._stored_sort_key = self.sort_key
+
+    def delete(self, *args, **kwargs):
+        """Delete the member and their memberships (a cascade), then count their units again."""
+        from .counts import unit_counts_refresh
+
+        with transaction.atomic():
+            units = list(self.memberships.filter(OPEN_OFFICIAL).values_list("unit_id", flat=True))
+            deleted = super().delete(*args, **kwargs)
+            unit_counts_refresh(units)
+        return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        member = super().from_db(db, field_names, values)
+        member._stored_sort_key = member.__dict__.get("sort_key")
+        return member
 
     def normalise(self) -> None:
         """Store text NFC and derive the keys; save() calls it, and bulk writes must call it themselves."""
@@ -178,9 +200,9 @@ class Membership(models.Model):
     start_date = models.DateField(_("từ ngày"))
     end_date = models.DateField(_("đến ngày"), null=True, blank=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
-    # The member's ``sort_key``, copied here by database triggers (migration 0005) whatever writes the row or
-    # renames the member: a roster of a ward or a city is ordered and paged on the membership table's own index,
-    # not by walking every member of the country in name order.
+    # The member's ``sort_key``, copied here by ``save`` (and by ``Member.save`` when the name changes; bulk writers
+    # call ``members.counts.sort_keys_copy``): a roster of a ward or a city is ordered and paged on the membership
+    # table's own index, not by walking every member of the country in name order.
     sort_key = models.CharField(max_length=SORT_KEY_LENGTH, editable=False, default="")
 
     objects = MembershipQuerySet.as_manager()
@@ -206,7 +228,7 @@ class Membership(models.Model):
             # across cells (a city: the walk in name order, the cell read from the index).
             models.Index(fields=["unit", "sort_key", "member"], condition=OPEN_OFFICIAL, name="membership_roster_cell"),
             models.Index(fields=["sort_key", "member", "unit"], condition=OPEN_OFFICIAL, name="membership_roster_all"),
-            # The members a cell had at a past cycle's end date are its stored count (official_members) corrected
+            # The members a cell had at a past cycle's end date are its stored count (UnitMemberCount) corrected
             # by the few memberships opened after that day or closed since (appraisal.selectors.counts): these find them
             # without reading every membership.
             models.Index(
@@ -223,6 +245,50 @@ class Membership(models.Model):
         end = self.end_date.strftime("%d/%m/%Y") if self.end_date else "nay"
         return f"{self.member} – {self.unit} ({self.start_date:%d/%m/%Y} – {end})"
 
+    def save(self, *args, **kwargs) -> None:
+        """Write the row with its member's sort key and keep the units' counts of official members: the unit it
+        left loses one, the unit it now counts in gains one, in the same transaction."""
+        from .counts import unit_count_shift
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "member" in update_fields or "member_id" in update_fields:
+            self.sort_key = self.member.sort_key
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "sort_key"}
+        before, after = getattr(self, "_stored", None), self._counted_unit()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if before != after:
+                if before is not None:
+                    unit_count_shift(before, -1)
+                if after is not None:
+                    unit_count_shift(after, 1)
+        self._stored = after
+
+    def delete(self, *args, **kwargs):
+        from .counts import unit_count_shift
+
+        unit = self._counted_unit()
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            if unit is not None:
+                unit_count_shift(unit, -1)
+        self._stored = None
+        return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        membership = super().from_db(db, field_names, values)
+        membership._stored = membership._counted_unit()
+        return membership
+
+    def _counted_unit(self) -> int | None:
+        """The unit whose count of official members this row adds to, as the instance stands (None: none)."""
+        values = self.__dict__
+        if values.get("kind") == MembershipKind.OFFICIAL and "end_date" in values and values["end_date"] is None:
+            return values.get("unit_id")
+        return None
+
     @property
     def access_unit(self) -> PartyUnit:
         return self.unit
@@ -232,6 +298,22 @@ class Membership(models.Model):
         first = max(self.start_date, start)
         last = min(self.end_date or end, end)
         return max(0, (last - first).days + 1)
+
+
+class UnitMemberCount(models.Model):
+    """A unit's open official memberships, kept by the members app (``members.counts``) as memberships are
+    written; the pages sum it over a subtree's units instead of counting memberships per request. A unit
+    without a row holds none."""
+
+    unit = models.OneToOneField(PartyUnit, primary_key=True, on_delete=models.CASCADE, related_name="member_count")
+    official_members = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("số đảng viên của tổ chức")
+        verbose_name_plural = _("số đảng viên của tổ chức")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.official_members}"
 
 
 class StatusKind(models.TextChoices):

@@ -16,7 +16,16 @@ from django.utils.translation import gettext
 from party_units.access import Perm, access_for
 from party_units.models import PartyUnit
 
-from .models import DisciplineLevel, Member, Membership, MembershipKind, MemberStatus, StatusKind, name_key
+from .models import (
+    DisciplineLevel,
+    Member,
+    Membership,
+    MembershipKind,
+    MemberStatus,
+    StatusKind,
+    UnitMemberCount,
+    name_key,
+)
 from .text import fold, has_marks
 
 DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
@@ -277,16 +286,16 @@ def roster_queryset(
             qs = qs.filter(member__name_key__contains=name_key(search))
         else:
             qs = qs.filter(member__search_key__contains=fold(search))
-    # The membership's copy of the member's key (kept by triggers): ordered on the membership table's own
+    # The membership's copy of the member's key (kept by Membership.save): ordered on the membership table's own
     # indexes, the same order as ``order_members``.
     return qs.order_by("sort_key", "member_id")
 
 
 def roster_size(unit: PartyUnit) -> int:
     """The number of rows of ``roster_queryset(unit)`` unfiltered: the stored counts of current official members
-    (``PartyUnit.official_members``, kept by triggers) summed over the subtree's unit rows, not a count of its
+    (``UnitMemberCount``, kept as memberships are written) summed over the subtree's unit rows, not a count of its
     memberships."""
-    total = PartyUnit.objects.filter(path__startswith=unit.path).aggregate(n=Sum("official_members"))["n"]
+    total = UnitMemberCount.objects.filter(unit__path__startswith=unit.path).aggregate(n=Sum("official_members"))["n"]
     return total or 0
 
 
@@ -303,7 +312,9 @@ def roster_cells(unit: PartyUnit, size: int) -> list[int] | None:
     if size > ROSTER_GATHER_LIMIT:
         return None
     return list(
-        PartyUnit.objects.filter(path__startswith=unit.path, official_members__gt=0).values_list("id", flat=True)
+        UnitMemberCount.objects.filter(unit__path__startswith=unit.path, official_members__gt=0).values_list(
+            "unit_id", flat=True
+        )
     )
 
 

@@ -97,10 +97,6 @@ class PartyUnit(models.Model):
     # The name folded (no tone marks, lower case) so "quyet thang" finds "Quyết Thắng" with a plain LIKE on
     # PostgreSQL and SQLite alike; kept by save(), set it yourself in a bulk_create.
     search_name = models.CharField(max_length=400, default="", editable=False)
-    # Current official members held directly in this unit (open official memberships), kept by database triggers
-    # on the membership table (members' migration 0004), so it holds whatever writes them: services, the admin,
-    # bulk_create or COPY. Pages sum it over a subtree's unit rows instead of counting memberships per request.
-    official_members = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PartyUnitQuerySet.as_manager()
 
@@ -126,12 +122,6 @@ class PartyUnit(models.Model):
                 PartyUnit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
                 return
             old = PartyUnit.objects.filter(pk=self.pk).values_list("path", "parent_id").first()
-            if old is not None and kwargs.get("update_fields") is None:
-                # The member count is the triggers' (members' migration 0004): an instance read before members
-                # came or went must not write its stale count back.
-                kwargs["update_fields"] = [
-                    f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "official_members"
-                ]
             super().save(*args, **kwargs)
             if old and old[1] != self.parent_id:
                 self._move_subtree(old[0])

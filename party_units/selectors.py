@@ -7,11 +7,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, F, QuerySet, Sum
+from django.db.models.functions import Coalesce, Substr
 
 from .access import Perm, access_for
 from .models import PATH_STEP, PartyUnit, fold
+
+# The stored count of a unit's current official members, read through the reverse relation ``member_count``
+# (``members.UnitMemberCount``, kept by the members app as memberships are written; no row: none). Like
+# ``memberships``, a relation the layer above defines: this app reads it without importing members.
+DIRECT_MEMBERS = "member_count__official_members"
 
 
 @dataclass
@@ -27,14 +32,14 @@ def unit_tree(user, *, root: PartyUnit | None = None) -> list[TreeNode]:
     subtree, for the Excel export (pages show one level at a time through ``unit_rows``).
 
     One query whatever the depth or size: the units by path prefix, each with its stored count of current
-    official members (``PartyUnit.official_members``); subtree totals are summed here.
+    official members (``DIRECT_MEMBERS``); subtree totals are summed here.
     """
     units = PartyUnit.objects.subtree_of(root) if root is not None else access_for(user).units(Perm.VIEW)
-    units = units.filter(is_active=True).order_by("path")
+    units = units.filter(is_active=True).annotate(direct=Coalesce(F(DIRECT_MEMBERS), 0)).order_by("path")
     nodes: dict[int, TreeNode] = {}
     forest: list[TreeNode] = []
     for unit in units:  # ordered by path: a parent always comes before its children
-        node = TreeNode(unit=unit, direct_members=unit.official_members, total_members=unit.official_members)
+        node = TreeNode(unit=unit, direct_members=unit.direct, total_members=unit.direct)
         nodes[unit.pk] = node
         parent = nodes.get(unit.parent_id)
         if parent is None:
@@ -95,7 +100,7 @@ def unit_rows(units: Iterable[PartyUnit]) -> list[UnitRow]:
         )
         if len(wanted) < 50:  # a few units under a wide prefix (a user's roots): name them
             active = active.filter(branch__in=list(wanted))
-        counts = active.values_list("branch").annotate(n=Count("id"), members=Sum("official_members")).order_by()
+        counts = active.values_list("branch").annotate(n=Count("id"), members=Sum(DIRECT_MEMBERS)).order_by()
         for branch, n, members in counts:
             if branch in wanted:
                 wanted[branch].units_below = n - 1
@@ -103,10 +108,22 @@ def unit_rows(units: Iterable[PartyUnit]) -> list[UnitRow]:
     return rows
 
 
+def with_direct_members(units: QuerySet[PartyUnit]) -> QuerySet[PartyUnit]:
+    """``units`` each with ``direct_members``, its stored count of current official members (same query)."""
+    return units.annotate(direct_members=Coalesce(F(DIRECT_MEMBERS), 0))
+
+
 def with_children(units: Iterable[PartyUnit]) -> list[tuple[UnitRow, list[UnitRow]]]:
     """Each of ``units`` with its counts and the rows of its direct children. A parent's counts are summed from
-    its children's (plus members held directly in it): two queries whatever the size."""
+    its children's (plus members held directly in it: ``direct_members`` when read ``with_direct_members``,
+    else one more query): two queries whatever the size."""
     units = list(units)
+    direct = {unit.pk: unit.direct_members for unit in units if hasattr(unit, "direct_members")}
+    missing = [unit.pk for unit in units if unit.pk not in direct]
+    if missing:
+        direct |= dict(
+            with_direct_members(PartyUnit.objects.filter(pk__in=missing)).values_list("pk", "direct_members")
+        )
     children: dict[int, list[UnitRow]] = defaultdict(list)
     for row in unit_rows(children_of(units)):
         children[row.unit.parent_id].append(row)
@@ -115,7 +132,7 @@ def with_children(units: Iterable[PartyUnit]) -> list[tuple[UnitRow, list[UnitRo
         rows = children.get(unit.pk, [])
         parent = UnitRow(
             unit=unit,
-            members=(unit.official_members if unit.is_active else 0) + sum(row.members for row in rows),
+            members=(direct[unit.pk] if unit.is_active else 0) + sum(row.members for row in rows),
             units_below=sum(row.units_below + 1 for row in rows),
         )
         out.append((parent, rows))
@@ -129,7 +146,7 @@ def root_units(user) -> QuerySet[PartyUnit]:
         roots = PartyUnit.objects.filter(parent__isnull=True)
     else:
         roots = PartyUnit.objects.filter(path__in=access.root_paths(Perm.VIEW))
-    return roots.filter(is_active=True).order_by("path")
+    return with_direct_members(roots.filter(is_active=True).order_by("path"))
 
 
 def children_of(units: Iterable[PartyUnit]) -> QuerySet[PartyUnit]:

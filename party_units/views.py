@@ -4,9 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
-from .access import Perm, access_for, get_unit_or_deny
+from .access import Perm, access_for, get_object_or_deny
+from .models import PartyUnit
 from .panels import home_panels
-from .selectors import root_units, search_units, unit_rows, with_children
+from .selectors import root_units, search_units, unit_rows, with_children, with_direct_members
 
 SEARCH_PAGE_SIZE = 50
 
@@ -43,7 +44,7 @@ def tree(request):
 @login_required
 def unit_detail(request, pk: int):
     """A unit and the units directly under it, with counts; each opens on its own page."""
-    unit = get_unit_or_deny(request.user, pk, Perm.VIEW)
+    unit = get_object_or_deny(request.user, with_direct_members(PartyUnit.objects.all()), Perm.VIEW, pk=pk)
     ((row, rows),) = with_children([unit])
     return render(
         request,

@@ -21,7 +21,7 @@ from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from members.models import Membership, MembershipKind
+from members.models import Membership, MembershipKind, UnitMemberCount
 from party_units.models import PATH_STEP, PartyUnit
 
 from ..models import Rating as RatingModel
@@ -237,12 +237,12 @@ def _stored_levels(row: dict) -> dict[str, LevelCounts]:
 def members_at(unit: PartyUnit, day: datetime.date):
     """Per cell of ``unit``'s subtree, its official members on ``day`` — memberships open that day — as
     rows (``unit_id``, ``n``) to add up: each cell's stored count of open memberships
-    (``PartyUnit.official_members``), less those opened after ``day``, plus those open that day and closed
+    (``members.UnitMemberCount``), less those opened after ``day``, plus those open that day and closed
     since. For a cycle ending today or later both corrections are (nearly) empty; for a past cycle they are
     the year's arrivals and departures since, found by two partial indexes (members' migration 0005)."""
     cells = PartyUnit.objects.filter(path__startswith=unit.path, kind="cell")
     official = Membership.objects.filter(unit_id__in=cells.values("id"), kind=MembershipKind.OFFICIAL).order_by()
-    stored = cells.order_by().values(unit_id=F("id"), n=F("official_members"))
+    stored = UnitMemberCount.objects.filter(unit__in=cells).order_by().values("unit_id", n=F("official_members"))
     opened_after = official.filter(end_date__isnull=True, start_date__gt=day).values("unit_id", n=Value(-1))
     closed_since = official.filter(end_date__gte=day, start_date__lte=day).values("unit_id", n=Value(1))
     return stored.union(opened_after, closed_since, all=True)

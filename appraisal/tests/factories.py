@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from members.counts import unit_counts_refresh
 from members.models import Member, Membership
 from members.tests.factories import bulk_members
 from party_units.models import PartyUnit, UnitKind
@@ -174,7 +175,8 @@ def add_members(cell: PartyUnit, count: int, *, prefix: str = "Thành viên", st
         member.normalise()
         made.append(member)
     Member.objects.bulk_create(made)
-    Membership.objects.bulk_create(Membership(member=m, unit=cell, start_date=start) for m in made)
+    Membership.objects.bulk_create(Membership(member=m, unit=cell, sort_key=m.sort_key, start_date=start) for m in made)
+    unit_counts_refresh([cell.pk])  # written in bulk
     return made
 
 

@@ -495,23 +495,16 @@ class Seeder:
         self._flush()
         for table in [self.units, self.reviews, *t.values()]:
             table.reset_sequence()
-        if self.replica_role:
-            self._derive_after_copy()
+        self._derive_after_copy()
 
     def _derive_after_copy(self) -> None:
-        """What the database's triggers keep, done once for the copied rows: the copies wrote with triggers off
-        (``session_replication_role = replica``). Membership.sort_key is written with each row; the units'
-        stored counts of official members are counted here, one grouped UPDATE; the work items' counts of their
-        self-reviews, meetings and ratings (UnitReviewCounts) rebuilt by their migration's statements."""
+        """What the services keep as they write, done once for the copied rows (written past the models):
+        Membership.sort_key is written with each row; the units' stored counts of official members are counted
+        here, and the work items' counts of their self-reviews, meetings and ratings (UnitReviewCounts)."""
         from appraisal.services.tallies import counts_rebuild
+        from members.counts import member_counts_rebuild
 
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE party_units_partyunit u SET official_members = d.n FROM ("
-                "  SELECT unit_id, count(*) AS n FROM members_membership"
-                "   WHERE end_date IS NULL AND kind = 'official' GROUP BY unit_id) d"
-                " WHERE u.id = d.unit_id AND u.official_members <> d.n"
-            )
+        member_counts_rebuild()
         counts_rebuild()
 
     def _flush(self) -> None:

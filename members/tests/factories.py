@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import itertools
 
+from members.counts import unit_counts_refresh
 from members.models import DisciplineLevel, Member, Membership, MembershipKind, MemberStatus, StatusKind
 
 _seq = itertools.count(1)
@@ -48,11 +49,12 @@ def bulk_members(
         created = [by_name[r.full_name] for r in rows]
     Membership.objects.bulk_create(
         [
-            Membership(member=m, unit=cell, start_date=start)
+            Membership(member=m, unit=cell, sort_key=m.sort_key, start_date=start)
             for m, (_name, cell) in zip(created, placements, strict=True)
         ],
         batch_size=1000,
     )
+    unit_counts_refresh({cell.pk for _name, cell in placements})  # a bulk writer counts its cells again
     return created
 
 

@@ -1,6 +1,7 @@
-"""Membership.sort_key is the member's sort key, copied by database triggers (migration 0005) whatever writes the
-membership or renames the member; rosters are ordered by it. After every kind of write the copies equal the
-members' keys, and a roster read by cell (a ward's) and one read across the table (a city's) agree."""
+"""Membership.sort_key is the member's sort key, copied by ``Membership.save`` and passed on by ``Member.save`` when
+a name changes (a bulk writer copies it itself: ``members.counts.sort_keys_copy``); rosters are ordered by it.
+After every kind of write the copies equal the members' keys, and a roster read by cell (a ward's) and one read
+across the table (a city's) agree."""
 
 import datetime
 
@@ -9,6 +10,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from members import selectors, services
+from members.counts import sort_keys_copy
 from members.models import Member, Membership
 from members.tests.factories import bulk_members, member
 from party_units.models import Role, RoleKind, UnitKind
@@ -54,7 +56,9 @@ def test_every_kind_of_write_keeps_the_copy_equal_to_the_members_key(ward):
     membership = Membership.objects.filter(member=first).first()
     membership.member = other  # a membership moved to another member (the admin can)
     membership.save()
-    Membership.objects.filter(pk=membership.pk).update(sort_key="sai")  # even written by hand
+    Membership.objects.filter(pk=membership.pk).update(sort_key="sai")  # written by hand, past the model
+    Member.objects.filter(pk=other.pk).update(full_name="Phạm Văn Ém", sort_key="pham van em 2")  # and a name
+    assert sort_keys_copy() == 1  # the bulk writer's copy puts both right
     assert_copies_equal_the_members_keys()
 
 
