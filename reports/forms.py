@@ -45,7 +45,9 @@ class DocumentRequestForm(forms.Form):
     cycle = RecordIdField()
     rating = RecordIdField()
     issue = forms.BooleanField(required=False)
-    next = forms.CharField(required=False)  # an address of this site only (the view checks it)
+    next = forms.CharField(  # an address of this site only (the view checks it)
+        required=False, error_messages={"null_characters_not_allowed": _("Địa chỉ trang không hợp lệ.")}
+    )
 
     def __init__(self, data=None, *, needs: tuple[str, ...] = (), formats: tuple[str, ...] = ()):
         super().__init__(data)

@@ -531,6 +531,7 @@ def form_kwargs(world) -> dict:
     cells = PartyUnit.objects.filter(pk__in=[world.a.cell.pk, world.personas.cell_a2.pk])
     return {
         "DocumentForm": {"unit": world.a.ward},
+        "DocumentRequestForm": {"needs": ("self_review",), "formats": ("pdf", "docx")},
         "CycleForm": {"unit": world.a.ward},
         "CycleEditForm": {"cycle": world.a.cycle},
         "CycleReopenForm": {},
