@@ -12,6 +12,7 @@ Idempotent: a cell that already has self-reviews in the cycle, or whose entries 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from django.utils import timezone
@@ -19,10 +20,11 @@ from django.utils import timezone
 from party_units.models import PartyUnit
 
 from .models import SelfReview, UnitReview
-from .rules import RatingMethod
+from .rules import Grade, Level, RatingMethod
 from .selectors.self_reviews import cell_self_reviews, member_form
 from .services.progress import CELL_EDITABLE
 from .services.self_reviews import (
+    SelfReviewEntry,
     self_review_reopen,
     self_review_return,
     self_review_save,
@@ -48,8 +50,8 @@ TEXTS = {
 }
 
 
-def _texts(structure) -> dict:
-    return {f"t:{code}": TEXTS.get(code, "") for code in structure.text_codes()}
+def _texts(structure) -> dict[str, str]:
+    return {code: TEXTS.get(code, "") for code in structure.text_codes()}
 
 
 def _aware(day: datetime.date, minutes: int) -> datetime.datetime:
@@ -84,33 +86,35 @@ def _file_2021(review: UnitReview) -> int:
         member = row.member
         structure = member_form(review, member).structure
         best = member.pk in excellent
-        data = _texts(structure)
-        for criterion in structure.graded_criteria:
-            data[f"g:{criterion.code}"] = "xuat_sac" if (best and criterion.task_result) else "tot"
-        data["cs"] = "htxsnv" if best else "httnv"
-        data["proposed_level"] = "htxsnv" if best else "httnv"
-        self_review_save(actor=None, unit_review=review, member=member, data=data)
+        level = Level.EXCELLENT if best else Level.GOOD
+        entry = SelfReviewEntry(
+            texts=_texts(structure),
+            grades={
+                c.code: Grade.EXCELLENT if (best and c.task_result) else Grade.GOOD for c in structure.graded_criteria
+            },
+            civil_servant_level=level,
+            proposed_level=level,
+        )
+        self_review_save(actor=None, unit_review=review, member=member, entry=entry)
         self_review_submit(actor=None, unit_review=review, member=member, on=_aware(datetime.date(2021, 11, 8), index))
     return len(rows)
 
 
-def _score_data(structure, general: str, tasks: str) -> dict:
-    data = _texts(structure)
-    values = (general, tasks)
-    for group, value in zip(structure.score_groups, values, strict=False):
-        for item in group.items:
-            data[f"s:{item.code}"] = value
-    data.update(
-        {
-            "c:tasks_total": "10",
-            "c:tasks_done": "10",
-            "c:tasks_on_time": "10",
-            "c:tasks_exceeding": "3",
-            "c:shortcomings_total": "0",
-            "c:shortcomings_fixed": "0",
-        }
-    )
-    return data
+def _score_entry(structure, general: str, tasks: str) -> SelfReviewEntry:
+    scores = {
+        item.code: value
+        for group, value in zip(structure.score_groups, (general, tasks), strict=False)
+        for item in group.items
+    }
+    conditions = {
+        "tasks_total": "10",
+        "tasks_done": "10",
+        "tasks_on_time": "10",
+        "tasks_exceeding": "3",
+        "shortcomings_total": "0",
+        "shortcomings_fixed": "0",
+    }
+    return SelfReviewEntry(texts=_texts(structure), scores=scores, conditions=conditions)
 
 
 def _mix_2025(review: UnitReview) -> int:
@@ -124,10 +128,10 @@ def _mix_2025(review: UnitReview) -> int:
     due = review.cycle.self_review_due or datetime.date(2025, 11, 25)
     for index, row in enumerate(submitted + returned):
         structure = member_form(review, row.member).structure
-        data = _score_data(structure, "27" if index else "28,5", "60" if index else "64")
-        _saved, assessment = self_review_save(actor=None, unit_review=review, member=row.member, data=data)
-        data["proposed_level"] = assessment.max_level.value if assessment.max_level else ""
-        self_review_save(actor=None, unit_review=review, member=row.member, data=data)
+        entry = _score_entry(structure, "27" if index else "28,5", "60" if index else "64")
+        _saved, assessment = self_review_save(actor=None, unit_review=review, member=row.member, entry=entry)
+        entry = dataclasses.replace(entry, proposed_level=assessment.max_level)
+        self_review_save(actor=None, unit_review=review, member=row.member, entry=entry)
         self_review_submit(
             actor=None, unit_review=review, member=row.member, on=_aware(due - datetime.timedelta(days=3), index)
         )
@@ -140,8 +144,8 @@ def _mix_2025(review: UnitReview) -> int:
         self_review_reopen(actor=None, unit_review=review, member=row.member, until=later)
     for row in drafts:
         structure = member_form(review, row.member).structure
-        data = {f"t:{code}": TEXTS.get(code, "") for code in ("A.I.1", "A.I.2") if code in structure.text_codes()}
-        self_review_save(actor=None, unit_review=review, member=row.member, data=data)
+        texts = {code: TEXTS.get(code, "") for code in ("A.I.1", "A.I.2") if code in structure.text_codes()}
+        self_review_save(actor=None, unit_review=review, member=row.member, entry=SelfReviewEntry(texts=texts))
     if dangvien is not None:
         self_review_reopen(actor=None, unit_review=review, member=dangvien.member, until=later)
     return len(submitted) + len(returned) + len(drafts)

@@ -626,7 +626,7 @@ def test_the_quota_check_answers_or_refuses_out_of_range_counts_with_value_error
 
 def test_the_self_review_form_is_read_whatever_is_posted(world):
     from appraisal.selectors.self_reviews import member_form
-    from appraisal.services.self_reviews import content_from_data
+    from appraisal.self_review_forms import SelfReviewForm
 
     review, member = cell_a2(world)
     structure = member_form(review, member).structure
@@ -640,7 +640,10 @@ def test_the_self_review_form_is_read_whatever_is_posted(world):
     @given(data=st.dictionaries(st.sampled_from(names), TEXT, max_size=12))
     def check(data):
         TRIED["inputs"] += 1
-        content, level = content_from_data(structure, data)
+        form = SelfReviewForm(data, structure=structure)
+        if not form.is_valid():
+            assert all(VIETNAMESE.search(message) for message in form.error_list()), form.errors
+        content, level = form.entry().content(structure), form.entry().level
         assert isinstance(content, dict) and isinstance(level, str)
 
     check()

@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 
 from members.models import Member
 
-from ..models import CycleState, Rating, ReviewCycle, SelfReview, SelfReviewState, UnitReview
+from ..models import (
+    CollectiveReport,
+    CycleState,
+    Rating,
+    ReviewCycle,
+    SelfReview,
+    SelfReviewState,
+    SelfReviewVersion,
+    UnitReview,
+)
 from ..rules import (
     CollectiveFacts,
     CriteriaAssessment,
@@ -252,13 +261,11 @@ def member_form(unit_review: UnitReview, member: Member) -> MemberForm:
     self_review = SelfReview.objects.filter(unit_review=unit_review, member=member).first()
     structure = None
     if row is not None and row.eligibility.reviews:
-        rules = cycle.rules()
-        groups = cycle.score_groups() if rules.method is RatingMethod.SCORE_100 else None
         if self_review is not None:
-            structure = rules.form_structure(
-                rules.variant_for_code(self_review.form_code), leader=self_review.leader, score_groups=groups
-            )
+            structure = started_structure(cycle, self_review)
         else:
+            rules = cycle.rules()
+            groups = cycle.score_groups() if rules.method is RatingMethod.SCORE_100 else None
             structure = rules.member_form(row.facts, score_groups=groups)
     return MemberForm(
         unit_review=unit_review,
@@ -268,6 +275,59 @@ def member_form(unit_review: UnitReview, member: Member) -> MemberForm:
         structure=structure,
         shortcomings=previous_shortcomings(member, cycle),
     )
+
+
+def started_structure(cycle: ReviewCycle, self_review: SelfReview) -> FormStructure:
+    """The structure of a started self-review: its own variant (kept from its first save), no query."""
+    rules = cycle.rules()
+    groups = cycle.score_groups() if rules.method is RatingMethod.SCORE_100 else None
+    return rules.form_structure(
+        rules.variant_for_code(self_review.form_code), leader=self_review.leader, score_groups=groups
+    )
+
+
+def posted_structure(unit_review: UnitReview, member: Member, self_review: SelfReview | None) -> FormStructure | None:
+    """The structure a member's posted form is read by: their self-review's once started (no query), else the
+    one their facts give (None: they do not review here; the service says why)."""
+    if self_review is not None:
+        return started_structure(unit_review.cycle, self_review)
+    return member_form(unit_review, member).structure
+
+
+def self_review_versions(review: SelfReview | None) -> list[SelfReviewVersion]:
+    """Every submission of a self-review, first first (one query)."""
+    return list(review.versions.all()) if review is not None else []
+
+
+def self_review_history(member: Member) -> list[dict]:
+    """The member's self-reviews and final ratings, newest cycle first (two queries): each row's work item,
+    self-review and rating (either may be missing) and the labels the page shows."""
+    reviews = list(
+        SelfReview.objects.filter(member=member)
+        .select_related("unit_review__cycle", "unit_review__unit")
+        .order_by("-unit_review__cycle__end_date")
+    )
+    ratings = {
+        r.unit_review_id: r
+        for r in Rating.objects.filter(member=member, subject=Subject.MEMBER).select_related("unit_review__cycle")
+    }
+    history = [
+        {"unit_review": review.unit_review, "review": review, "rating": ratings.get(review.unit_review_id)}
+        for review in reviews
+    ]
+    seen = {review.unit_review_id for review in reviews}
+    history += [
+        {"unit_review": rating.unit_review, "review": None, "rating": rating}
+        for ur_id, rating in ratings.items()
+        if ur_id not in seen
+    ]
+    history.sort(key=lambda row: row["unit_review"].cycle.end_date, reverse=True)
+    for row in history:
+        rating, review = row["rating"], row["review"]
+        row["final"] = Level(rating.decided_level).label if rating and rating.decided_level else ""
+        row["self_level"] = Level(review.proposed_level).label if review and review.proposed_level else ""
+        row["state"] = SelfReviewState(review.state).label if review else ""
+    return history
 
 
 def current_unit_review(member: Member) -> UnitReview | None:
@@ -356,6 +416,15 @@ def cell_self_reviews(unit_review: UnitReview) -> CellSelfReviews:
 
 def collective_structure(unit_review: UnitReview) -> FormStructure:
     return unit_review.cycle.rules().collective_form_structure()
+
+
+def collective_report_of(unit_review: UnitReview) -> CollectiveReport | None:
+    """The cell's own report, if started (no query when the work item was read with it, as
+    ``access.get_review_or_deny`` does)."""
+    try:
+        return unit_review.collective_report
+    except CollectiveReport.DoesNotExist:
+        return None
 
 
 def collective_assessment(unit_review: UnitReview, content: dict) -> Assessment:

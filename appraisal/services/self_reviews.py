@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -57,9 +59,11 @@ from ..selectors.self_reviews import (
 from .progress import CELL_EDITABLE, review_lock, review_touch
 
 MAX_TEXT = 50_000  # characters per field: a long self-review fits, a runaway paste is cut, never a 500
+SCORE_CHARS, COUNT_CHARS = 20, 10  # a typed figure is kept as typed, up to this many characters
+MAX_REMEDIES = 200
 
 
-# -- reading the form ------------------------------------------------------------------------------------------
+# -- what a form gives the services ----------------------------------------------------------------------------
 
 
 def clean_text(value: object) -> str:
@@ -69,47 +73,56 @@ def clean_text(value: object) -> str:
     return text[:MAX_TEXT].strip()
 
 
-def content_from_data(structure: FormStructure, data, previous: dict | None = None) -> tuple[dict, str]:
-    """The ``content`` and proposed level from posted fields (a QueryDict or a plain dict).
+@dataclass(frozen=True)
+class Remedy:
+    shortcoming: str  # as recorded by the last cycle
+    remedy: str  # what the member did about it
 
-    Field names: ``t:<code>`` texts, ``g:<criterion>`` grades, ``s:<score item>`` points, ``c:<condition>``
-    counts, ``r:<n>`` remedies of earlier shortcomings (``rs:<n>`` the shortcoming's text), ``cs`` 2019's
-    civil-servant level, ``proposed_level``. Only the structure's own keys are kept; figures are kept as typed.
-    """
-    content: dict = {}
-    for code in structure.text_codes():
-        content[code] = clean_text(data.get(f"t:{code}", ""))
-    if structure.graded_criteria:
-        grades = {}
-        for criterion in structure.graded_criteria:
-            value = data.get(f"g:{criterion.code}", "")
-            if value in Grade._value2member_map_:
-                grades[criterion.code] = value
-        content["grades"] = grades
-    if structure.score_groups:
-        content["scores"] = {
-            item.code: clean_text(data.get(f"s:{item.code}", ""))[:20]
-            for group in structure.score_groups
-            for item in group.items
-        }
-        if not structure.collective:
-            content["conditions"] = {
-                name: clean_text(data.get(f"c:{name}", ""))[:10] for name, _label in CONDITION_FIELDS
+
+@dataclass(frozen=True)
+class SelfReviewEntry:
+    """A member's self-review (or the cell's own report) as its form read it (``appraisal.self_review_forms``):
+    texts by the structure's codes, self-grades (2019, 2023), points and hard-condition counts as typed (2025: a
+    draft keeps half-typed figures; the rule set checks them on submit), the remedies of last cycle's
+    shortcomings, 2019's civil-servant level, the proposed level."""
+
+    texts: Mapping[str, str] = field(default_factory=dict)
+    grades: Mapping[str, Grade] = field(default_factory=dict)
+    scores: Mapping[str, str] = field(default_factory=dict)
+    conditions: Mapping[str, str] = field(default_factory=dict)
+    remedies: tuple[Remedy, ...] = ()
+    civil_servant_level: Level | None = None
+    proposed_level: Level | None = None
+
+    def content(self, structure: FormStructure) -> dict:
+        """The stored ``content``: the structure's own keys only, every one of them present."""
+        content: dict = {code: clean_text(self.texts.get(code, "")) for code in structure.text_codes()}
+        if structure.graded_criteria:
+            content["grades"] = {
+                c.code: Grade(self.grades[c.code]).value for c in structure.graded_criteria if c.code in self.grades
             }
-    if structure.section(SectionKind.REMEDIES) is not None:
-        remedies = []
-        index = 0
-        while f"rs:{index}" in data and index < 200:
-            remedies.append(
-                {"shortcoming": clean_text(data.get(f"rs:{index}")), "remedy": clean_text(data.get(f"r:{index}", ""))}
-            )
-            index += 1
-        content["remedies"] = remedies
-    if structure.civil_servant_rating:
-        value = data.get("cs", "")
-        content["civil_servant_level"] = value if value in Level._value2member_map_ else ""
-    level = data.get("proposed_level", "")
-    return content, level if level in Level._value2member_map_ else ""
+        if structure.score_groups:
+            content["scores"] = {
+                item.code: clean_text(self.scores.get(item.code, ""))[:SCORE_CHARS]
+                for group in structure.score_groups
+                for item in group.items
+            }
+            if not structure.collective:
+                content["conditions"] = {
+                    name: clean_text(self.conditions.get(name, ""))[:COUNT_CHARS] for name, _label in CONDITION_FIELDS
+                }
+        if structure.section(SectionKind.REMEDIES) is not None:
+            content["remedies"] = [
+                {"shortcoming": clean_text(r.shortcoming), "remedy": clean_text(r.remedy)}
+                for r in self.remedies[:MAX_REMEDIES]
+            ]
+        if structure.civil_servant_rating:
+            content["civil_servant_level"] = self.civil_servant_level.value if self.civil_servant_level else ""
+        return content
+
+    @property
+    def level(self) -> str:
+        return self.proposed_level.value if self.proposed_level else ""
 
 
 # -- the member's moves ----------------------------------------------------------------------------------------
@@ -131,7 +144,7 @@ def _editable(form: MemberForm, locked: UnitReview) -> None:
 
 
 def self_review_save(
-    *, actor: Actor, unit_review: UnitReview, member: Member, data, autosave: bool = False
+    *, actor: Actor, unit_review: UnitReview, member: Member, entry: SelfReviewEntry, autosave: bool = False
 ) -> tuple[SelfReview, Assessment]:
     """Save the member's draft as typed (creating it on the first save); returns it and what the rule set
     derives from it so far. Refused in a closed cycle, for a member who is not reviewed, once submitted."""
@@ -140,7 +153,7 @@ def self_review_save(
         locked = review_lock(unit_review)
         form = member_form(locked, member)
         _editable(form, locked)
-        content, level = content_from_data(form.structure, data)
+        content, level = entry.content(form.structure), entry.level
         review = form.self_review
         if review is None:
             review = SelfReview.objects.create(
@@ -385,7 +398,9 @@ def self_review_remind(*, actor: Actor, unit_review: UnitReview) -> int:
 # -- the collective's report -----------------------------------------------------------------------------------
 
 
-def collective_report_save(*, actor: Actor, unit_review: UnitReview, data, complete: bool = False) -> CollectiveReport:
+def collective_report_save(
+    *, actor: Actor, unit_review: UnitReview, entry: SelfReviewEntry, complete: bool = False
+) -> CollectiveReport:
     """Save the cell's own report (by the secretary); ``complete`` also marks it done, which needs every
     criterion assessed and a proposed level no higher than the rule set allows."""
     require_actor(actor, Perm.HOLD_MEETING, unit_review)
@@ -394,7 +409,7 @@ def collective_report_save(*, actor: Actor, unit_review: UnitReview, data, compl
         if locked.state not in CELL_EDITABLE:
             raise ValidationError(_("Chi bộ đã gửi đề nghị xếp loại lên cấp trên: không thể sửa báo cáo."))
         structure = collective_structure(locked)
-        content, level = content_from_data(structure, data)
+        content, level = entry.content(structure), entry.level
         assessment = collective_assessment(locked, content)
         report = CollectiveReport.objects.filter(unit_review=locked).first() or CollectiveReport(
             unit_review=locked, form_code=structure.variant.code

@@ -220,3 +220,13 @@ def form_data(structure, *, grade="tot", task_grade=None, general="25", tasks="6
         data["cs"] = "httnv"
     data["proposed_level"] = level
     return data
+
+
+def entry_of(structure, data: dict):
+    """The service's typed entry for posted fields ``data`` (as ``form_data`` gives them), read by the page's
+    form."""
+    from ..self_review_forms import SelfReviewForm
+
+    form = SelfReviewForm(data, structure=structure)
+    assert form.is_valid(), form.errors
+    return form.entry()

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from appraisal.models import UnitReviewState
 from appraisal.services import meetings as svc
 from appraisal.services import proposals_approve, review_reopen
-from appraisal.services.self_reviews import self_review_save
+from appraisal.services.self_reviews import SelfReviewEntry, self_review_save
 from appraisal.tests.test_meeting_checks import full_input, setup
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,9 @@ def test_approved_results_are_read_only_until_reopened(personas):
     with pytest.raises(ValidationError):
         svc.proposals_submit(actor=personas.sec_a1, review=review)
     with pytest.raises(ValidationError, match="không thể sửa"):
-        self_review_save(actor=personas.member_a1, unit_review=review, member=personas.member_record_a1, data={})
+        self_review_save(
+            actor=personas.member_a1, unit_review=review, member=personas.member_record_a1, entry=SelfReviewEntry()
+        )
     review_reopen(actor=personas.staff_a, review=review, reason="Sửa biên bản")
     review.refresh_from_db()
     svc.meeting_save(actor=personas.sec_a1, review=review, data=full_input(review))

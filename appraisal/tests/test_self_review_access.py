@@ -9,7 +9,7 @@ from appraisal.models import CollectiveReport, Notification, SelfReview, SelfRev
 from appraisal.selectors.self_reviews import member_form
 from appraisal.services import self_review_save, self_review_submit
 
-from .factories import form_data, grow_ward, open_review
+from .factories import entry_of, form_data, grow_ward, open_review
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,9 @@ def ur(personas):
 
 def submitted(ur, personas):
     member = personas.member_record_a1
-    data = form_data(member_form(ur, member).structure, level="httnv")
-    review, _a = self_review_save(actor=personas.member_a1, unit_review=ur, member=member, data=data)
+    structure = member_form(ur, member).structure
+    entry = entry_of(structure, form_data(structure, level="httnv"))
+    review, _a = self_review_save(actor=personas.member_a1, unit_review=ur, member=member, entry=entry)
     self_review_submit(actor=personas.member_a1, unit_review=ur, member=member)
     review.refresh_from_db()
     return review
@@ -71,7 +72,8 @@ def test_a_secretary_does_not_read_a_draft_never_submitted(ur, personas, client_
     member = personas.member_record_a1
     data = form_data(member_form(ur, member).structure, level="htnv")
     data["t:A.II"] = "Bản nháp riêng tư"
-    self_review_save(actor=personas.member_a1, unit_review=ur, member=member, data=data)
+    entry = entry_of(member_form(ur, member).structure, data)
+    self_review_save(actor=personas.member_a1, unit_review=ur, member=member, entry=entry)
     page = client_for(personas.sec_a1).get(reverse("appraisal:self_review", args=[ur.pk, member.pk]))
     assert page.status_code == 200 and "Bản nháp riêng tư" not in page.content.decode()
 

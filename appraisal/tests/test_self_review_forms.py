@@ -8,7 +8,7 @@ from django.urls import reverse
 from appraisal.models import SelfReview, SelfReviewState
 from appraisal.selectors.self_reviews import member_form
 
-from .factories import form_data, open_review
+from .factories import entry_of, form_data, open_review
 
 pytestmark = pytest.mark.django_db
 
@@ -110,8 +110,9 @@ def test_points_typed_with_a_comma_are_read_the_vietnamese_way(personas):
     member = personas.member_record_a1
     from appraisal.services import self_review_save
 
-    data = form_data(member_form(ur, member).structure, general="27,5", tasks="62,25", level="httnv")
-    review, assessment = self_review_save(actor=personas.member_a1, unit_review=ur, member=member, data=data)
+    structure = member_form(ur, member).structure
+    entry = entry_of(structure, form_data(structure, general="27,5", tasks="62,25", level="httnv"))
+    review, assessment = self_review_save(actor=personas.member_a1, unit_review=ur, member=member, entry=entry)
     review.refresh_from_db()
     assert str(review.general_score) == "27.50" and str(review.tasks_score) == "62.25"
     assert str(assessment.total) == "89.75" and assessment.max_level.value == "httnv"

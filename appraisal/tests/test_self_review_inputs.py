@@ -11,7 +11,7 @@ from django.urls import reverse
 from appraisal.forms import REASON_MAX, ReasonForm
 from appraisal.models import SelfReview, SelfReviewState
 from appraisal.selectors.self_reviews import member_form
-from appraisal.self_review_forms import ReopenForm
+from appraisal.self_review_forms import ReopenForm, SelfReviewForm
 from audit.models import AuditEntry
 
 from .factories import form_data, open_review
@@ -99,3 +99,95 @@ def test_reopening_until_a_day_typed_dd_mm_yyyy(ur, personas, client_for):
     response = client_for(personas.sec_a1).post(url, {"until": until.strftime("%d/%m/%Y")}, follow=True)
     assert f"được nộp bản kiểm điểm đến hết ngày {until:%d/%m/%Y}" in " ".join(messages_of(response))
     assert SelfReview.objects.get(member=member).reopened_until == until
+
+
+# -- the self-review form ---------------------------------------------------------------------------------------
+
+
+def test_the_form_reads_each_part_of_the_structure_into_typed_values(ur, personas):
+    from appraisal.rules import Level
+
+    structure = member_form(ur, personas.member_record_a1).structure
+    data = form_data(structure, general="27,5", tasks="6x", level="httnv")
+    data.update({"t:A.II": "Thu\u0309y\x00\x07 ", "rs:0": "Chưa đóng đảng phí", "r:0": "Đã đóng", "s:g1": "27,5" * 10})
+    form = SelfReviewForm(data, structure=structure)
+    assert form.is_valid(), form.errors
+    entry = form.entry()
+    assert entry.proposed_level is Level.GOOD and entry.texts["A.II"] == "Thủy"
+    assert entry.scores["t1"] == "6x" and len(entry.scores["g1"]) == 20  # kept as typed, cut at 20
+    assert entry.conditions["tasks_exceeding"] == "4"
+    content = entry.content(structure)
+    assert content["remedies"] == [{"shortcoming": "Chưa đóng đảng phí", "remedy": "Đã đóng"}]
+    assert set(content) == {*structure.text_codes(), "scores", "conditions", "remedies"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("proposed_level", "rat_tot", "«Tự đề xuất xếp loại»: lựa chọn không hợp lệ, hãy chọn lại."),
+        ("g:A.I.3", "gioi", "«Tự đánh giá tiêu chí «3. Về việc thực hiện cam kết tu dưỡng"),
+    ],
+)
+def test_a_choice_the_page_does_not_offer_is_refused_naming_the_field_and_nothing_is_written(
+    personas, client_for, field, value, message
+):
+    ur = open_review(personas.ward_a, personas.cell_a1, year=2023, rule_set="hd25-2023")
+    member = personas.member_record_a1
+    data = {**form_data(member_form(ur, member).structure, level="httnv"), field: value, "action": "submit"}
+    response = client_for(personas.member_a1).post(page(ur, member), data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert "Nội dung A.II" in response.content.decode()  # what was typed is shown again
+    assert not SelfReview.objects.exists() and not AuditEntry.objects.filter(action__startswith="self_review").exists()
+
+
+def test_the_autosave_refuses_an_unreadable_choice_with_409_and_the_fields_name(ur, personas, client_for):
+    member = personas.member_record_a1
+    url = reverse("appraisal:self_review_autosave", args=[ur.pk, member.pk])
+    data = {**form_data(member_form(ur, member).structure), "proposed_level": "xuat_sac"}
+    answer = client_for(personas.member_a1).post(url, data)
+    assert answer.status_code == 409
+    assert answer.json()["message"] == "«Tự đề xuất xếp loại»: lựa chọn không hợp lệ, hãy chọn lại."
+    assert not SelfReview.objects.exists()
+
+
+def test_the_autosave_of_a_started_form_reads_it_by_its_own_variant(ur, personas, client_for):
+    member = personas.member_record_a1
+    url = reverse("appraisal:self_review_autosave", args=[ur.pk, member.pk])
+    client = client_for(personas.member_a1)
+    data = {**form_data(member_form(ur, member).structure, level="httnv"), "client_token": "t" * 100}
+    assert client.post(url, data).json()["token"] == "t" * 80
+    data["t:A.II"] = "Lần hai"
+    answer = client.post(url, data).json()
+    assert answer["ok"] and answer["max_level"] == "httnv"
+    assert SelfReview.objects.get().content["A.II"] == "Lần hai"
+
+
+def test_the_cells_report_refuses_an_unreadable_level_and_writes_nothing(ur, personas, client_for):
+    from appraisal.models import CollectiveReport
+    from appraisal.selectors.self_reviews import collective_structure
+
+    url = reverse("appraisal:collective_report", args=[ur.cycle_id, ur.unit_id])
+    data = {**form_data(collective_structure(ur), level="httnv"), "proposed_level": "10", "action": "complete"}
+    response = client_for(personas.sec_a1).post(url, data)
+    assert response.status_code == 200
+    assert "«Tự đề xuất xếp loại»: lựa chọn không hợp lệ" in response.content.decode()
+    assert not CollectiveReport.objects.exists()
+
+
+def test_a_submission_number_that_is_not_one_shows_the_current_form(ur, personas, client_for):
+    review = submitted(ur, personas, client_for)
+    for number in ("abc", "99999999999999999999999", "-1", "7"):
+        response = client_for(personas.sec_a1).get(page(ur, review.member), {"lan": number})
+        assert response.status_code == 200 and "Nội dung A.II" in response.content.decode()
+
+
+def test_the_criteria_list_with_a_nul_is_refused_naming_the_group(personas, client_for):
+    from appraisal.models import ReviewCycle
+
+    ur = open_review(personas.ward_a, personas.cell_a1)
+    ReviewCycle.objects.filter(pk=ur.cycle_id).update(state="draft")
+    url = reverse("appraisal:cycle_score_criteria", args=[ur.cycle_id])
+    response = client_for(personas.staff_a).post(url, {"general": "Chính trị\x00 | 30", "tasks": "Nhiệm vụ | 70"})
+    text = response.content.decode()
+    assert response.status_code == 200 and "Nhóm tiêu chí chung: Nội dung có ký tự rỗng (NUL)" in text
+    assert ReviewCycle.objects.get(pk=ur.cycle_id).score_criteria == {}

@@ -15,7 +15,7 @@ from appraisal.services import self_review_remind, self_review_save, self_review
 from audit.models import AuditEntry
 from party_units.tests.personas import make_member, make_user
 
-from .factories import form_data, open_review
+from .factories import entry_of, form_data, open_review
 
 pytestmark = pytest.mark.django_db
 
@@ -38,15 +38,15 @@ def cell(personas, time_machine):
     )
     ur = open_review(personas.ward_a, personas.cell_a1, self_review_due=datetime.date(2025, 12, 31))
     structure = member_form(ur, personas.member_record_a1).structure
-    data = form_data(structure, level="httnv")
+    entry = entry_of(structure, form_data(structure, level="httnv"))
     for key in ("filed", "returned"):
         member = people[key].member
-        self_review_save(actor=people[key], unit_review=ur, member=member, data=data)
+        self_review_save(actor=people[key], unit_review=ur, member=member, entry=entry)
         self_review_submit(actor=people[key], unit_review=ur, member=member)
     from appraisal.services import self_review_return
 
     self_review_return(actor=personas.sec_a1, self_review=people["returned"].member.self_reviews.get(), reason="Sửa")
-    self_review_save(actor=people["drafting"], unit_review=ur, member=people["drafting"].member, data=data)
+    self_review_save(actor=people["drafting"], unit_review=ur, member=people["drafting"].member, entry=entry)
     mail.outbox.clear()
     return ur, people
 

@@ -12,10 +12,11 @@ from django.urls import reverse
 from appraisal.models import Notification, Rating, SelfReview, SelfReviewState
 from appraisal.selectors.self_reviews import member_form
 from appraisal.services import cycle_close, self_review_reopen, self_review_return, self_review_save, self_review_submit
+from appraisal.services.self_reviews import SelfReviewEntry
 from audit.models import AuditEntry
 from members.models import MemberStatus, StatusKind
 
-from .factories import form_data, open_review
+from .factories import entry_of, form_data, open_review
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +32,10 @@ def structure_of(ur, member):
 
 def save(ur, personas, **kw):
     member = personas.member_record_a1
-    data = form_data(structure_of(ur, member), **kw)
-    return self_review_save(actor=personas.member_a1, unit_review=ur, member=member, data=data)
+    structure = structure_of(ur, member)
+    return self_review_save(
+        actor=personas.member_a1, unit_review=ur, member=member, entry=entry_of(structure, form_data(structure, **kw))
+    )
 
 
 def submit(ur, personas):
@@ -105,7 +108,10 @@ def test_a_member_who_is_not_reviewed_gets_no_form_but_the_reason(ur, personas, 
     )
     with pytest.raises(ValidationError, match="miễn công tác"):
         self_review_save(
-            actor=personas.member_a1, unit_review=ur, member=personas.member_record_a1, data={"t:A.II": "x"}
+            actor=personas.member_a1,
+            unit_review=ur,
+            member=personas.member_record_a1,
+            entry=SelfReviewEntry(texts={"A.II": "x"}),
         )
     page = client_for(personas.member_a1).get(
         reverse("appraisal:self_review", args=[ur.pk, personas.member_record_a1.pk])
@@ -149,7 +155,8 @@ def test_nfd_long_and_odd_text_is_stored_nfc_and_shown_as_typed(ur, personas, cl
     nfd = unicodedata.normalize("NFD", "Tự phê bình nghiêm túc – “không né tránh”\u00a0;\x00\x07 tab\tend")
     data["t:A.II"] = nfd
     data["t:A.IV"] = "Dài " * 20000
-    review, _a = self_review_save(actor=personas.member_a1, unit_review=ur, member=member, data=data)
+    entry = entry_of(structure_of(ur, member), data)
+    review, _a = self_review_save(actor=personas.member_a1, unit_review=ur, member=member, entry=entry)
     review.refresh_from_db()
     stored = review.content["A.II"]
     assert stored == unicodedata.normalize("NFC", "Tự phê bình nghiêm túc – “không né tránh”\u00a0; tab\tend")
@@ -188,7 +195,8 @@ def test_last_cycles_shortcomings_appear_in_section_iii_and_the_member_says_how_
     assert "Chưa đóng đảng phí đúng hạn" in text and 'name="r:1"' in text
     data = form_data(form.structure, level="htnv")
     data.update({"rs:0": "Chưa đóng đảng phí đúng hạn", "r:0": "Đã đóng đủ từ tháng 3", "rs:1": "Phát biểu ít"})
-    review, _a = self_review_save(actor=personas.member_a1, unit_review=ur, member=member, data=data)
+    entry = entry_of(form.structure, data)
+    review, _a = self_review_save(actor=personas.member_a1, unit_review=ur, member=member, entry=entry)
     assert review.content["remedies"][0] == {
         "shortcoming": "Chưa đóng đảng phí đúng hạn",
         "remedy": "Đã đóng đủ từ tháng 3",

@@ -217,13 +217,13 @@ SELF_REVIEW_ACTIONS = {
 }
 
 
-def _self_review_action(name: str, personas, ur_pk: int, data):
+def _self_review_action(name: str, personas, ur_pk: int, entry):
     member = personas.member_record_a1
 
     def run():
         ur = UnitReview.objects.select_related("cycle", "unit").get(pk=ur_pk)
         if name == "save":
-            self_review_save(actor=personas.member_a1, unit_review=ur, member=member, data=data)
+            self_review_save(actor=personas.member_a1, unit_review=ur, member=member, entry=entry)
         elif name == "submit":
             self_review_submit(actor=personas.member_a1, unit_review=ur, member=member)
         elif name == "return":
@@ -240,8 +240,9 @@ def _self_review_action(name: str, personas, ur_pk: int, data):
 def test_a_self_reviews_illegal_moves_are_refused_and_its_legal_ones_succeed(personas, name):
     ur = f.open_review(personas.ward_a, personas.cell_a1)  # 2025, form 2B, no deadline passed
     member = personas.member_record_a1
-    data = f.form_data(meeting_service_structure(ur, member), level="httnv")
-    self_review_save(actor=personas.member_a1, unit_review=ur, member=member, data=data)
+    structure = meeting_service_structure(ur, member)
+    entry = f.entry_of(structure, f.form_data(structure, level="httnv"))
+    self_review_save(actor=personas.member_a1, unit_review=ur, member=member, entry=entry)
     review = SelfReview.objects.get(unit_review=ur, member=member)
     legal, needs_editable_cell = SELF_REVIEW_ACTIONS[name]
     tried = []
@@ -251,7 +252,7 @@ def test_a_self_reviews_illegal_moves_are_refused_and_its_legal_ones_succeed(per
         for unit_state in UnitReviewState.values:
             with transaction.atomic():
                 in_state(UnitReview, ur.pk, unit_state)
-                action = _self_review_action(name, personas, ur.pk, data)
+                action = _self_review_action(name, personas, ur.pk, entry)
                 if state in legal and (unit_state in CELL_EDITABLE or not needs_editable_cell):
                     action()
                 else:

@@ -110,13 +110,17 @@ def test_every_kind_of_write_keeps_the_counters_equal_to_a_recount(personas):
     # A member's self-review: draft (not counted), submitted, returned, resubmitted.
     me, account = personas.member_record_a1, personas.member_a1
     structure = member_form(review, me).structure
-    draft, _ = self_review_save(actor=account, unit_review=review, member=me, data=f.form_data(structure, level=G))
+    draft, _ = self_review_save(
+        actor=account, unit_review=review, member=me, entry=f.entry_of(structure, f.form_data(structure, level=G))
+    )
     assert check()[review.pk]["filed_self_reviews"] == 0
     self_review_submit(actor=account, unit_review=review, member=me)
     assert check()[review.pk]["filed_self_reviews"] == 1
     self_review_return(actor=sec, self_review=draft, reason="Bổ sung phần hạn chế")
     assert check()[review.pk]["filed_self_reviews"] == 0
-    self_review_save(actor=account, unit_review=review, member=me, data=f.form_data(structure, level=G))
+    self_review_save(
+        actor=account, unit_review=review, member=me, entry=f.entry_of(structure, f.form_data(structure, level=G))
+    )
     self_review_submit(actor=account, unit_review=review, member=me)
     assert check()[review.pk]["filed_self_reviews"] == 1
 

@@ -22,12 +22,14 @@ from party_units.panels import object_panels
 
 from ..access import get_review_or_deny, get_self_review_or_deny
 from ..forms import ReasonForm
-from ..models import CollectiveReport, Rating, ReviewCycle, SelfReview, SelfReviewState
+from ..models import ReviewCycle, SelfReviewState
 from ..rules import Grade, Level, RatingMethod, format_points
 from ..selectors import self_reviews as selectors
 from ..selectors.self_reviews import CONDITION_FIELDS, FILED
-from ..self_review_forms import ReopenForm
+from ..self_review_forms import ReopenForm, ScoreCriteriaForm, SelfReviewForm, VersionForm
 from ..services import self_reviews as service
+from ..services.progress import CELL_EDITABLE
+from ..services.self_reviews import SelfReviewEntry
 
 # -- presenting a form -----------------------------------------------------------------------------------------
 
@@ -125,121 +127,100 @@ def my_self_review(request):
     member = getattr(request.user, "member", None)
     if member is None:
         raise Http404
-    current = selectors.current_unit_review(member)
-    reviews = list(
-        SelfReview.objects.filter(member=member)
-        .select_related("unit_review__cycle", "unit_review__unit")
-        .order_by("-unit_review__cycle__end_date")
-    )
-    ratings = {
-        r.unit_review_id: r
-        for r in Rating.objects.filter(member=member, subject="member").select_related("unit_review__cycle")
-    }
-    history = []
-    seen = set()
-    for review in reviews:
-        seen.add(review.unit_review_id)
-        rating = ratings.get(review.unit_review_id)
-        history.append({"unit_review": review.unit_review, "review": review, "rating": rating})
-    for ur_id, rating in ratings.items():
-        if ur_id not in seen:
-            history.append({"unit_review": rating.unit_review, "review": None, "rating": rating})
-    history.sort(key=lambda row: row["unit_review"].cycle.end_date, reverse=True)
-    for row in history:
-        rating = row["rating"]
-        row["final"] = Level(rating.decided_level).label if rating and rating.decided_level else ""
-        row["self_level"] = (
-            Level(row["review"].proposed_level).label if row["review"] and row["review"].proposed_level else ""
-        )
-        row["state"] = SelfReviewState(row["review"].state).label if row["review"] else ""
     return render(
         request,
         "appraisal/self_reviews/my.html",
-        {"member": member, "current": current, "history": history},
+        {
+            "member": member,
+            "current": selectors.current_unit_review(member),
+            "history": selectors.self_review_history(member),
+        },
     )
 
 
-def _form_context(request, form: selectors.MemberForm, *, data=None, errors=None, assessment=None) -> dict:
-    review = form.self_review
-    owner = _is_owner(request, form.member)
+def _form_context(
+    request, sheet: selectors.MemberForm, *, typed: SelfReviewEntry | None = None, errors: list[str] | None = None
+) -> dict:
+    """The form page: ``typed`` is what was posted and could not be stored (shown again as typed)."""
+    review = sheet.self_review
+    owner = _is_owner(request, sheet.member)
     editable = (
         owner
-        and form.reviews
+        and sheet.reviews
         and (review is None or review.is_editable_by_member)
-        and not form.cycle.is_closed
-        and form.unit_review.state in service.CELL_EDITABLE
+        and not sheet.cycle.is_closed
+        and sheet.unit_review.state in CELL_EDITABLE
     )
-    content = form.content
-    if data is not None:
-        content, level = service.content_from_data(form.structure, data)
-    else:
-        level = review.proposed_level if review else ""
+    content = sheet.content
+    level = review.proposed_level if review else ""
+    if typed is not None and sheet.structure is not None:
+        content, level = typed.content(sheet.structure), typed.level
     shows_content = owner or (
         review is not None and (review.state in FILED or review.state == SelfReviewState.RETURNED)
     )
-    version = None
-    number = request.GET.get("lan")
-    if review is not None and not owner and review.state not in FILED and not number:
-        number = str(review.versions.count())  # others read the last submitted version, not the new draft
-    if review is not None and number and number.isdigit():
-        version = review.versions.filter(number=int(number)).first()
-        if version is not None:
-            content, level = version.content, version.proposed_level
-            editable = False
-    if form.structure is not None and assessment is None and form.row is not None:
+    versions = selectors.self_review_versions(review)
+    number = VersionForm(request.GET).number
+    if review is not None and not owner and review.state not in FILED and number is None:
+        number = len(versions)  # others read the last submitted version, not the new draft
+    version = next((v for v in versions if v.number == number), None)
+    if version is not None:
+        content, level = version.content, version.proposed_level
+        editable = False
+    assessment = None
+    if sheet.structure is not None and sheet.row is not None:
         assessment = selectors.assess(
-            form.structure, content, rules=form.cycle.rules(), period=form.cycle.period, facts=form.row.facts
+            sheet.structure, content, rules=sheet.cycle.rules(), period=sheet.cycle.period, facts=sheet.row.facts
         )
-    cell_manager = can(request.user, Perm.HOLD_MEETING, form.unit_review)
+    cell_manager = can(request.user, Perm.HOLD_MEETING, sheet.unit_review)
     return {
-        "form": form,
-        "unit_review": form.unit_review,
-        "cycle": form.cycle,
-        "member": form.member,
+        "form": sheet,
+        "unit_review": sheet.unit_review,
+        "cycle": sheet.cycle,
+        "member": sheet.member,
         "review": review,
         "owner": owner,
         "editable": editable,
         "shows_content": shows_content,
-        "view": present(form.structure, content, form.shortcomings) if form.structure and shows_content else None,
+        "view": present(sheet.structure, content, sheet.shortcomings) if sheet.structure and shows_content else None,
         "proposed_level": level,
         "assessment": assessment,
         "errors": errors or [],
-        "versions": list(review.versions.all())
-        if review is not None and (owner or cell_manager or shows_content)
-        else [],
+        "versions": versions if owner or cell_manager or shows_content else [],
         "version": version,
-        "deadline_passed": form.deadline_passed(),
+        "deadline_passed": sheet.deadline_passed(),
         "can_return": cell_manager and review is not None and review.state in FILED,
         "can_reopen": cell_manager
-        and form.reviews
+        and sheet.reviews
         and (review is None or review.state not in FILED)
-        and form.unit_review.state in service.CELL_EDITABLE,
-        "storage_key": f"kd-self-review:{form.unit_review.pk}:{form.member.pk}",
-        "confirmed_token": request.session.get(_token_key(form), ""),
+        and sheet.unit_review.state in CELL_EDITABLE,
+        "storage_key": f"kd-self-review:{sheet.unit_review.pk}:{sheet.member.pk}",
+        "confirmed_token": request.session.get(_token_key(sheet.unit_review.pk, sheet.member.pk), ""),
         "today": timezone.localdate(),
     }
 
 
-def _token_key(form: selectors.MemberForm) -> str:
-    return f"sr-token:{form.unit_review.pk}:{form.member.pk}"
+def _token_key(ur_pk: int, member_pk: int) -> str:
+    """Where the session keeps the page's token of the last change the server stored (self_review.js)."""
+    return f"sr-token:{ur_pk}:{member_pk}"
 
 
 @login_required
 def self_review(request, ur_pk: int, member_pk: int):
     access = get_self_review_or_deny(request.user, review=ur_pk, member=member_pk)
     unit_review, member = access.unit_review, access.member
-    form = selectors.member_form(unit_review, member)
-    if request.method == "POST":
-        if not _is_owner(request, member):
-            raise PermissionDenied
-        action = request.POST.get("action", "save")
-        errors: list[str] = []
-        saved = False
+    sheet = selectors.member_form(unit_review, member)
+    if request.method != "POST":
+        return render(request, "appraisal/self_reviews/form.html", _form_context(request, sheet))
+    if not _is_owner(request, member):
+        raise PermissionDenied
+    form = SelfReviewForm(request.POST, structure=sheet.structure)
+    errors, saved = [] if form.is_valid() else form.error_list(), False
+    if not errors:
         try:
-            service.self_review_save(actor=request.user, unit_review=unit_review, member=member, data=request.POST)
+            service.self_review_save(actor=request.user, unit_review=unit_review, member=member, entry=form.entry())
             saved = True
-            request.session[_token_key(form)] = request.POST.get("client_token", "")[:80]
-            if action == "submit":
+            request.session[_token_key(unit_review.pk, member.pk)] = form.token
+            if form.pressed == "submit":
                 service.self_review_submit(actor=request.user, unit_review=unit_review, member=member)
                 messages.success(request, _("Đã nộp bản kiểm điểm. Cảm ơn đồng chí."))
             else:
@@ -247,18 +228,17 @@ def self_review(request, ur_pk: int, member_pk: int):
             return redirect("appraisal:self_review", ur_pk=unit_review.pk, member_pk=member.pk)
         except ValidationError as exc:
             errors = exc.messages
-        form = selectors.member_form(unit_review, member)
-        # What was typed stays on the page even when it could not be stored.
-        context = _form_context(request, form, data=None if saved else request.POST, errors=errors)
-        return render(request, "appraisal/self_reviews/form.html", context)
-    return render(request, "appraisal/self_reviews/form.html", _form_context(request, form))
+    # What was typed stays on the page even when it could not be stored.
+    sheet = selectors.member_form(unit_review, member)
+    context = _form_context(request, sheet, typed=None if saved else form.entry(), errors=errors)
+    return render(request, "appraisal/self_reviews/form.html", context)
 
 
 @require_POST
 def self_review_autosave(request, ur_pk: int, member_pk: int):
     """Save the draft while the member types. JSON always: 401 when the session timed out (the page keeps the
     text on the device and asks to log in again), 404/403 when not theirs, 409 when the form may no longer be
-    changed, 200 with what the rule set derives so far."""
+    changed or a field cannot be read, 200 with what the rule set derives so far."""
     if not request.user.is_authenticated:
         return JsonResponse(
             {
@@ -271,26 +251,28 @@ def self_review_autosave(request, ur_pk: int, member_pk: int):
         )
     try:
         access = get_self_review_or_deny(request.user, review=ur_pk, member=member_pk)
-        unit_review, member = access.unit_review, access.member
     except Http404:
         return JsonResponse({"ok": False, "message": _("Không tìm thấy bản kiểm điểm.")}, status=404)
     except PermissionDenied:
         return JsonResponse({"ok": False, "message": _("Đồng chí không có quyền sửa bản kiểm điểm này.")}, status=403)
+    unit_review, member = access.unit_review, access.member
     if not _is_owner(request, member):
         return JsonResponse({"ok": False, "message": _("Chỉ người viết mới sửa được bản kiểm điểm.")}, status=403)
+    form = SelfReviewForm(request.POST, structure=selectors.posted_structure(unit_review, member, access.self_review))
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "message": " ".join(form.error_list())}, status=409)
     try:
         review, assessment = service.self_review_save(
-            actor=request.user, unit_review=unit_review, member=member, data=request.POST, autosave=True
+            actor=request.user, unit_review=unit_review, member=member, entry=form.entry(), autosave=True
         )
     except ValidationError as exc:
         return JsonResponse({"ok": False, "message": " ".join(exc.messages)}, status=409)
-    token = request.POST.get("client_token", "")[:80]
-    request.session[f"sr-token:{unit_review.pk}:{member.pk}"] = token
+    request.session[_token_key(unit_review.pk, member.pk)] = form.token
     saved = timezone.localtime(review.updated_at)
     return JsonResponse(
         {
             "ok": True,
-            "token": token,
+            "token": form.token,
             "saved_at": saved.isoformat(),
             "message": _("Đã tự động lưu lúc %(time)s") % {"time": saved.strftime("%H:%M:%S")},
             "max_level": assessment.max_level.value if assessment.max_level else "",
@@ -388,7 +370,7 @@ def collective_report(request, cycle_pk: int, unit_pk: int):
     """The cell's own review report (Mẫu 01 in 2025), drafted by the secretary."""
     unit_review = get_review_or_deny(request.user, cycle=cycle_pk, unit=unit_pk, cell=True)
     manager = can(request.user, Perm.HOLD_MEETING, unit_review)
-    report = CollectiveReport.objects.filter(unit_review=unit_review).first()
+    report = selectors.collective_report_of(unit_review)
     structure = selectors.collective_structure(unit_review)
     errors: list[str] = []
     content = report.content if report else {}
@@ -396,21 +378,26 @@ def collective_report(request, cycle_pk: int, unit_pk: int):
     if request.method == "POST":
         if not manager:
             raise PermissionDenied
-        try:
-            service.collective_report_save(
-                actor=request.user,
-                unit_review=unit_review,
-                data=request.POST,
-                complete=request.POST.get("action") == "complete",
-            )
-        except ValidationError as exc:
-            errors = exc.messages
-            content, level = service.content_from_data(structure, request.POST)
+        form = SelfReviewForm(request.POST, structure=structure)
+        if not form.is_valid():
+            errors = form.error_list()
         else:
-            messages.success(request, _("Đã lưu báo cáo kiểm điểm của chi bộ."))
-            return redirect("appraisal:collective_report", cycle_pk=cycle_pk, unit_pk=unit_pk)
+            try:
+                service.collective_report_save(
+                    actor=request.user,
+                    unit_review=unit_review,
+                    entry=form.entry(),
+                    complete=form.pressed == "complete",
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, _("Đã lưu báo cáo kiểm điểm của chi bộ."))
+                return redirect("appraisal:collective_report", cycle_pk=cycle_pk, unit_pk=unit_pk)
+        typed = form.entry()
+        content, level = typed.content(structure), typed.level
     assessment = selectors.collective_assessment(unit_review, content)
-    editable = manager and not unit_review.cycle.is_closed and unit_review.state in service.CELL_EDITABLE
+    editable = manager and not unit_review.cycle.is_closed and unit_review.state in CELL_EDITABLE
     return render(
         request,
         "appraisal/self_reviews/collective.html",
@@ -432,52 +419,29 @@ def collective_report(request, cycle_pk: int, unit_pk: int):
 # -- the cycle's 2025 criteria ---------------------------------------------------------------------------------
 
 
-def _criteria_text(groups, code: str) -> str:
-    for group in groups:
-        if group.code == code:
-            return "\n".join(f"{item.heading} | {format_points(item.max_points)}" for item in group.items)
-    return ""
-
-
-def _criteria_from_text(text: str, prefix: str) -> list[dict]:
-    rows = []
-    for index, line in enumerate((line for line in text.splitlines() if line.strip()), start=1):
-        heading, _sep, points = line.rpartition("|")
-        if not _sep:
-            heading, points = line, ""
-        rows.append({"code": f"{prefix}{index}", "heading": heading.strip(), "max_points": points.strip()})
-    return rows
-
-
 @login_required
 def cycle_score_criteria(request, pk: int):
     """The issuing committee details the 2025 criteria and their points before the cycle opens."""
     cycle = get_object_or_deny(request.user, ReviewCycle.objects.select_related("issuing_unit"), Perm.VIEW, pk=pk)
-    rules = cycle.rules()
-    if rules.method is not RatingMethod.SCORE_100:
+    if cycle.rules().method is not RatingMethod.SCORE_100:
         raise Http404
     can_edit = can(request.user, Perm.MANAGE_CYCLES, cycle) and cycle.is_draft
     groups = cycle.score_groups()
-    general, tasks = _criteria_text(groups, "general"), _criteria_text(groups, "tasks")
+    form = ScoreCriteriaForm(request.POST if request.method == "POST" else None, groups=groups)
     error = ""
     if request.method == "POST":
         require(request.user, Perm.MANAGE_CYCLES, cycle)
-        general, tasks = request.POST.get("general", ""), request.POST.get("tasks", "")
-        data = (
-            {}
-            if request.POST.get("action") == "reset"
-            else {
-                "general": _criteria_from_text(general, "g"),
-                "tasks": _criteria_from_text(tasks, "t"),
-            }
-        )
-        try:
-            service.cycle_score_criteria_update(actor=request.user, cycle=cycle, data=data)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+        if not form.is_valid():
+            error = " ".join(form.error_list())
         else:
-            messages.success(request, _("Đã lưu tiêu chí chấm điểm của kỳ đánh giá."))
-            return redirect("appraisal:cycle_score_criteria", pk=cycle.pk)
+            try:
+                service.cycle_score_criteria_update(actor=request.user, cycle=cycle, data=form.criteria())
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("Đã lưu tiêu chí chấm điểm của kỳ đánh giá."))
+                return redirect("appraisal:cycle_score_criteria", pk=cycle.pk)
+    general, tasks = form.texts()
     return render(
         request,
         "appraisal/self_reviews/score_criteria.html",

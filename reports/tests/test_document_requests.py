@@ -7,7 +7,7 @@ from django.urls import reverse
 from appraisal.models import SelfReview
 from appraisal.selectors.self_reviews import member_form
 from appraisal.services import self_review_save, self_review_submit
-from appraisal.tests.factories import form_data, open_review
+from appraisal.tests.factories import entry_of, form_data, open_review
 from reports.models import JobStatus, ReportJob
 
 from .pdftext import pdf_text
@@ -24,7 +24,8 @@ def draft(ur, personas, text="Nội dung bản nháp"):
     member = personas.member_record_a1
     data = form_data(member_form(ur, member).structure, level="httnv")
     data["t:A.II"] = text
-    review, _a = self_review_save(actor=personas.member_a1, unit_review=ur, member=member, data=data)
+    entry = entry_of(member_form(ur, member).structure, data)
+    review, _a = self_review_save(actor=personas.member_a1, unit_review=ur, member=member, entry=entry)
     return review
 
 

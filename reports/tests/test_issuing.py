@@ -13,7 +13,7 @@ from django.urls import reverse
 from appraisal.models import UnitReview
 from appraisal.selectors.self_reviews import collective_structure
 from appraisal.services.self_reviews import collective_report_save
-from appraisal.tests.factories import form_data, open_review
+from appraisal.tests.factories import entry_of, form_data, open_review
 from audit.models import AuditEntry
 from reports.models import IssuedNumber, JobStatus, ReportJob
 
@@ -131,7 +131,10 @@ def test_the_cells_own_report_is_issued_once_completed_and_sent(
 ):
     ur = open_review(personas.ward_a, personas.cell_a1, year=2025)
     collective_report_save(
-        actor=personas.sec_a1, unit_review=ur, data=form_data(collective_structure(ur), level="httnv"), complete=True
+        actor=personas.sec_a1,
+        unit_review=ur,
+        entry=entry_of(collective_structure(ur), form_data(collective_structure(ur), level="httnv")),
+        complete=True,
     )
     client = client_for(personas.sec_a1)
     url = reverse("appraisal:collective_report", args=[ur.cycle_id, ur.unit_id])

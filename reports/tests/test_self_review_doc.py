@@ -12,7 +12,7 @@ from appraisal.rules import Subject
 from appraisal.selectors.self_reviews import collective_structure, member_form
 from appraisal.services import self_review_return, self_review_save, self_review_submit
 from appraisal.services.self_reviews import collective_report_save
-from appraisal.tests.factories import form_data, open_review
+from appraisal.tests.factories import entry_of, form_data, open_review
 from reports.documents import docx, pdf
 from reports.documents import self_review as self_review_doc
 from reports.renderers import bulk_self_reviews, collective_report, self_review
@@ -38,7 +38,8 @@ def submit(ur, personas, *, level="httnv", **kw):
     member = personas.member_record_a1
     data = form_data(member_form(ur, member).structure, level=level, **kw)
     data["t:A.I.1"] = "Luôn giữ vững lập trường tư tưởng; gương mẫu chấp hành đường lối của Đảng.\nTích cực học tập."
-    review, _assessment = self_review_save(actor=personas.member_a1, unit_review=ur, member=member, data=data)
+    entry = entry_of(member_form(ur, member).structure, data)
+    review, _assessment = self_review_save(actor=personas.member_a1, unit_review=ur, member=member, entry=entry)
     self_review_submit(actor=personas.member_a1, unit_review=ur, member=member)
     review.refresh_from_db()
     return review
@@ -148,7 +149,9 @@ def test_the_cells_own_report_mau_01_with_its_score_signed_for_the_cell(personas
     Member.objects.filter(pk=personas.member_record_a1.pk).update(party_post=PartyPost.SECRETARY)
     data = form_data(collective_structure(ur), level="httnv")
     data["t:A.I.1"] = "Chi bộ duy trì nghiêm nguyên tắc tập trung dân chủ."
-    collective_report_save(actor=personas.sec_a1, unit_review=ur, data=data, complete=True)
+    collective_report_save(
+        actor=personas.sec_a1, unit_review=ur, entry=entry_of(collective_structure(ur), data), complete=True
+    )
     rendered = collective_report(personas.cell_a1, {"review": ur.pk, "format": "docx"})
     assert rendered.filename == "bao-cao-kiem-diem-chi-bo-a1.docx"
     for text in (docx_text(rendered.content), both(self_review_doc.build(collective_report_data(ur.pk)))[0]):
@@ -177,7 +180,9 @@ def test_a_returned_self_review_is_rendered_as_submitted_for_others_and_as_it_st
     member = personas.member_record_a1
     data = form_data(member_form(ur, member).structure, level="httnv")
     data["t:A.II"] = "Bản nháp mới: còn chậm đổi mới phương pháp."
-    self_review_save(actor=personas.member_a1, unit_review=ur, member=member, data=data)
+    self_review_save(
+        actor=personas.member_a1, unit_review=ur, member=member, entry=entry_of(member_form(ur, member).structure, data)
+    )
     draft = pdf_text(pdf.render(self_review_doc.build(self_review_data(review.pk))))
     first = pdf_text(pdf.render(self_review_doc.build(self_review_data(review.pk, 1))))
     assert "Bản nháp mới" in draft and "Bản nháp mới" not in first
@@ -235,7 +240,9 @@ def test_the_command_writes_every_self_review_and_report_of_the_cells_under_a_co
     ur = open_review(personas.ward_a, personas.cell_a1, year=2025)
     submit(ur, personas)
     collective_report_save(
-        actor=personas.sec_a1, unit_review=ur, data=form_data(collective_structure(ur), level="httnv")
+        actor=personas.sec_a1,
+        unit_review=ur,
+        entry=entry_of(collective_structure(ur), form_data(collective_structure(ur), level="httnv")),
     )
     call_command("render_documents", cycle=ur.cycle_id, unit=personas.ward_a.pk, kind="self-review", out=tmp_path)
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
