@@ -13,7 +13,7 @@ from members.forms import add_errors as add_errors  # the one helper, re-exporte
 from party_units.models import PartyUnit
 
 from .models import DEADLINE_FIELDS, CycleState, GuidanceDocument, PeriodKind, ReviewCycle
-from .rules import RULE_SET_CHOICES, UnknownRuleSet, rule_set_code_for_year
+from .rules import RULE_SET_CHOICES, Level, UnknownRuleSet, rule_set_code_for_year
 from .selectors.cycles import higher_documents
 from .validators import validate_document_file
 
@@ -228,3 +228,54 @@ class ReasonForm(forms.Form):
             "required": required_message or _("Cần ghi lý do."),
             "max_length": _("Lý do dài tối đa %(limit_value)s ký tự (đã nhập %(show_value)s ký tự)."),
         }
+
+
+class PageForm(forms.Form):
+    """Which page of a list (``?trang=``); anything that is not a number shows the first."""
+
+    trang = forms.IntegerField(required=False)
+
+    @property
+    def number(self) -> int:
+        return (self.cleaned_data.get("trang") if self.is_valid() else None) or 1
+
+
+YEAR_MESSAGE = _("Năm phải là một số, ví dụ 2019.")
+LEVEL_MESSAGE = _("Mức xếp loại không hợp lệ.")
+
+
+class PastRatingForm(forms.Form):
+    """A member's final rating of a year before the system (the service checks the year's range)."""
+
+    year = forms.IntegerField(label=_("Năm"), error_messages={"required": YEAR_MESSAGE, "invalid": YEAR_MESSAGE})
+    level = forms.ChoiceField(
+        label=_("Xếp loại"),
+        choices=[(level.value, level.label) for level in Level],
+        error_messages={"required": LEVEL_MESSAGE, "invalid_choice": LEVEL_MESSAGE},
+    )
+    note = forms.CharField(
+        label=_("Ghi chú (căn cứ)"),
+        required=False,
+        max_length=255,
+        error_messages={"max_length": _("Ghi chú dài tối đa %(limit_value)s ký tự (đã nhập %(show_value)s ký tự).")},
+    )
+
+
+class PastImportForm(forms.Form):
+    """A unit's file of past ratings (.xlsx or .csv; its rows are checked by the import)."""
+
+    file = forms.FileField(
+        label=_("Tệp .xlsx hoặc .csv"),
+        allow_empty_file=True,
+        error_messages={"required": _("Hãy chọn tệp .xlsx hoặc .csv."), "invalid": _("Hãy chọn tệp .xlsx hoặc .csv.")},
+    )
+
+
+class NoticeOpenForm(forms.Form):
+    """Marking a notice read: ``open`` also goes to what it is about."""
+
+    open = forms.BooleanField(required=False)
+
+    @property
+    def opens(self) -> bool:
+        return self.is_valid() and self.cleaned_data["open"]

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from members.models import Member
 from party_units.access import Perm, get_object_or_deny, get_unit_or_deny
+from party_units.feedback import error_messages
 
 from .. import services
+from ..forms import PastImportForm, PastRatingForm
 from ..rules import Level
 from ..selectors.history import member_history
 from ..services.past_ratings import HEADER, past_ratings_import
@@ -20,26 +22,18 @@ from ..services.past_ratings import HEADER, past_ratings_import
 @login_required
 def past_rating(request, member_pk: int):
     member = get_object_or_deny(request.user, Member.objects.all(), Perm.MANAGE_MEMBERS, pk=member_pk)
-    posted = request.POST if request.method == "POST" else {}
-    errors = []
-    if request.method == "POST":
-        try:
-            year = int(request.POST.get("year", ""))
-        except ValueError:
-            errors.append(_("Năm phải là một số, ví dụ 2019."))
+    form = PastRatingForm(request.POST if request.method == "POST" else None)
+    errors: list[str] = []
+    if form.is_bound:
+        if not form.is_valid():
+            errors = [message for field_errors in form.errors.values() for message in field_errors]
         else:
             try:
-                services.past_rating_record(
-                    actor=request.user,
-                    member=member,
-                    year=year,
-                    level=request.POST.get("level", ""),
-                    note=request.POST.get("note", ""),
-                )
+                services.past_rating_record(actor=request.user, member=member, **form.cleaned_data)
             except ValidationError as exc:
-                errors.extend(exc.messages)
+                errors = exc.messages
             else:
-                messages.success(request, _("Đã ghi xếp loại năm %(year)s.") % {"year": year})
+                messages.success(request, _("Đã ghi xếp loại năm %(year)s.") % {"year": form.cleaned_data["year"]})
                 return redirect("members:detail", pk=member.pk)
     years, flags = member_history(member.pk)
     return render(
@@ -50,7 +44,7 @@ def past_rating(request, member_pk: int):
             "years": years,
             "flags": flags,
             "levels": [(level.value, level.label) for level in Level],
-            "posted": posted,
+            "posted": form.data,
             "errors": errors,
         },
     )
@@ -61,10 +55,11 @@ def past_import(request, unit_pk: int):
     unit = get_unit_or_deny(request.user, unit_pk, Perm.MANAGE_MEMBERS)
     result = None
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Hãy chọn tệp .xlsx hoặc .csv."))
+        form = PastImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            error_messages(request, ValidationError(form.errors.as_data()))
         else:
+            upload = form.cleaned_data["file"]
             result = past_ratings_import(actor=request.user, unit=unit, data=upload.read(), file_name=upload.name)
             if not result.problems:
                 messages.success(request, _("Đã ghi %(n)s dòng xếp loại những năm trước.") % {"n": result.written})
