@@ -548,7 +548,20 @@ def form_kwargs(world) -> dict:
         "ReopenForm": {},
         "RevisionForm": {},
         "RosterFilterForm": {},
+        "PageForm": {},
+        "PastRatingForm": {},
+        "PastImportForm": {},
+        "NoticeOpenForm": {},
+        "SelfReviewForm": {"structure": cell_a2_structure(world)},
+        "VersionForm": {},
+        "ScoreCriteriaForm": {"groups": world.a.cycle.score_groups()},
     }
+
+
+def cell_a2_structure(world):
+    from appraisal.selectors.self_reviews import member_form
+
+    return member_form(*cell_a2(world)).structure
 
 
 def test_every_form_class_of_the_apps_answers_bad_input_with_vietnamese_errors(world):
