@@ -1,7 +1,8 @@
 """Counts kept with the writes so that pages over millions of rows read a few (issue 13).
 
 ``UnitReviewCounts``: each work item's filed self-reviews, held meeting and ratings per stage, kind of subject
-and level, kept by database triggers (migration 0008) — what a dashboard adds up per branch.
+and level, kept by the services that write them (``services.tallies.counts_refresh``) — what a dashboard adds
+up per branch.
 
 ``LevelTally``: decided levels counted per deciding committee, kept as decisions are made.
 
@@ -57,11 +58,12 @@ def _counter() -> models.PositiveIntegerField:
 
 
 class UnitReviewCounts(models.Model):
-    """A work item's counts of its rows, kept by database triggers (migration 0008: per statement with
-    transition tables on PostgreSQL, per row on SQLite) whatever writes the rows — services, the admin,
-    bulk_create, queryset updates and deletes, cascades; never written by Python. The row is made by a trigger
-    when the work item is inserted. The ratings are counted whatever the item's state: a page applies it
-    (proposals count once sent, decisions once approved)."""
+    """A work item's counts of its rows, kept by the services in the transaction that writes them: every
+    workflow ends with ``review_touch`` or ``review_transition``, which count the item's rows again
+    (``services.tallies.counts_refresh``, under the item's row lock). The row is made with the work item
+    (``cycle_open``); a bulk writer past the services calls ``counts_refresh`` or ``counts_rebuild``. The
+    ratings are counted whatever the item's state: a page applies it (proposals count once sent, decisions
+    once approved)."""
 
     unit_review = models.OneToOneField(UnitReview, primary_key=True, on_delete=models.CASCADE, related_name="counts")
     filed_self_reviews = _counter()  # self-reviews submitted or resubmitted

@@ -278,7 +278,7 @@ def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | Non
     states: Counter = Counter()
     totals = {PEOPLE: LevelCounts(), ORGANISATIONS: LevelCounts()}
     # The subtree's work items grouped per branch and state, their counts summed: one query over a row per work
-    # item, as the counts of its self-reviews, meeting and ratings are kept by triggers (UnitReviewCounts).
+    # item, as the counts of its self-reviews, meeting and ratings are kept by the services (UnitReviewCounts).
     per_branch = (
         UnitReview.objects.filter(root_id=root_id, unit__path__startswith=unit.path)
         .annotate(branch=_branch(unit, "unit__path"))

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from ..models import (
     UnitReview,
 )
 from ..selectors.cycles import unfinished_units
+from .tallies import counts_create
 
 CYCLE_FIELDS = [
     "title",
@@ -232,10 +234,11 @@ def ensure_unit_reviews(cycle: ReviewCycle) -> tuple[int, int]:
     _join_lower_cycles(cycle, root_id)
     in_subtree = UnitReview.objects.filter(root_id=root_id, unit__path__startswith=issuer.path)
     adopted = in_subtree.filter(cycle__issuing_unit__depth__lt=issuer.depth).update(cycle=cycle)
-    existing = set(in_subtree.values_list("unit_id", flat=True))
-    units = PartyUnit.objects.subtree_of(issuer).filter(is_active=True).values_list("pk", flat=True)
-    missing = [UnitReview(root_id=root_id, cycle=cycle, unit_id=pk) for pk in units if pk not in existing]
+    held = UnitReview.objects.filter(root_id=root_id, unit_id=OuterRef("pk"))
+    units = PartyUnit.objects.subtree_of(issuer).filter(is_active=True).exclude(Exists(held))
+    missing = [UnitReview(root_id=root_id, cycle=cycle, unit_id=pk) for pk in units.values_list("pk", flat=True)]
     UnitReview.objects.bulk_create(missing, batch_size=BULK_BATCH)
+    counts_create(missing)  # their stored counts, zeros
     return len(missing), adopted
 
 

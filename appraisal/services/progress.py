@@ -3,7 +3,9 @@
 Every workflow that changes a unit's self-reviews, meeting, proposals or decisions starts with
 ``review_lock`` (a row lock held to the end of the transaction, so two people acting on one unit are
 serialised) and ends with ``review_touch`` / ``review_transition``, which bump the revision that forms
-carry to detect a concurrent change, and write the audit entry of a state change.
+carry to detect a concurrent change, count the item's rows again into its stored counts (``UnitReviewCounts``,
+``tallies.counts_refresh``: so a workflow calls them after its writes) and write the audit entry of a state
+change.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 
 from ..models import CycleState, UnitReview, UnitReviewState
-from .tallies import tally_apply
+from .tallies import counts_refresh, tally_apply
 
 # Which state may follow which (ARCHITECTURE: not started → in progress → submitted → (returned ⇄
 # resubmitted) → approved; a superior may reopen an approved unit, and a cell may withdraw what it sent).
@@ -65,6 +67,7 @@ def review_touch(review: UnitReview) -> None:
         review.state = UnitReviewState.IN_PROGRESS
         fields.append("state")
     review.save(update_fields=fields)
+    counts_refresh(review)
 
 
 def review_transition(review: UnitReview, to: str, *, actor, action: str, note: str = "") -> None:
@@ -82,6 +85,7 @@ def review_transition(review: UnitReview, to: str, *, actor, action: str, note: 
     review.state = to
     review.revision += 1
     review.save(update_fields=["state", "revision", "updated_at"])
+    counts_refresh(review)
     if to == UnitReviewState.APPROVED and before != to:
         # The summaries' counts move with the approval, in this transaction (a reopening takes them away in
         # review_reopen, while the decided levels still stand).

@@ -1,8 +1,11 @@
-"""Keep ``LevelTally`` (decided levels per deciding committee) in step with the work items' approvals.
+"""The appraisal's stored counts, kept by the services as they write: ``LevelTally`` (decided levels per deciding
+committee) and ``UnitReviewCounts`` (each work item's filed self-reviews, held meeting, proposed and decided
+levels: ``counts_refresh``, called by ``review_touch`` and ``review_transition``, the last step of every workflow
+that writes a work item's rows; ``counts_rebuild`` after bulk work).
 
-``review_transition`` calls ``tally_apply`` in the same transaction whenever a work item enters "approved"
-(its ratings' decided levels are added) or leaves it (a reopening: they are taken away). Increments are single
-``UPDATE … SET n = n + k`` statements, so two cells of one ward approved at the same time both count.
+``LevelTally``: ``review_transition`` calls ``tally_apply`` in the same transaction whenever a work item enters
+"approved" (its ratings' decided levels are added) or leaves it (a reopening: they are taken away). Increments
+are single ``UPDATE … SET n = n + k`` statements, so two cells of one ward approved at the same time both count.
 ``tally_recount`` counts the same figures from the ratings themselves; ``tally_rebuild`` replaces the tally
 with it (after a bulk load). The tests hold the two equal.
 """
@@ -10,15 +13,28 @@ with it (after a bulk load). The tests hold the two equal.
 from __future__ import annotations
 
 from collections import Counter
-from importlib import import_module
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from ..models import LevelTally, Rating, UnitReview, UnitReviewState
+from ..models import (
+    PERSON_SUBJECTS,
+    LevelTally,
+    Rating,
+    ReviewMeeting,
+    SelfReview,
+    SelfReviewState,
+    UnitReview,
+    UnitReviewCounts,
+    UnitReviewState,
+)
+from ..models.tallies import COUNTER_STAGES, COUNTERS, level_counter
+from ..rules import Level
 
 Key = tuple[int, str, str]  # (committee id, subject, level)
+FILED_SELF_REVIEWS = (SelfReviewState.SUBMITTED, SelfReviewState.RESUBMITTED)
+COUNTS_BATCH = 2000
 
 
 def committee_id_of(review: UnitReview) -> int:
@@ -83,16 +99,89 @@ def tally_rebuild(root_id: int) -> int:
     return len(made)
 
 
-def counts_rebuild() -> None:
-    """Rebuild every work item's counts (``UnitReviewCounts``) from its self-reviews, meeting and ratings, with
-    the statements of the migration that made them. For a bulk load written with the triggers set aside
-    (``seed_scale`` as a superuser writes with ``session_replication_role = replica``); normal writes, whatever
-    their path, never need it."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+# Work items' counts (``UnitReviewCounts``) ----------------------------------------------------------------
+
+
+def _counted() -> dict[type[models.Model], dict[str, Q]]:
+    """Each counted table, its counters and the condition a row meets to add one to a counter."""
+    people = Q(subject__in=PERSON_SUBJECTS)
+    kinds = {"people": people, "organisations": ~people}
+    return {
+        SelfReview: {"filed_self_reviews": Q(state__in=FILED_SELF_REVIEWS)},
+        ReviewMeeting: {"meetings_held": Q(held_on__isnull=False)},
+        Rating: {
+            level_counter(stage, kind, level.value): subjects & Q(**{f"{stage}_level": level.value})
+            for stage in COUNTER_STAGES
+            for kind, subjects in kinds.items()
+            for level in Level
+        },
+    }
+
+
+def counts_refresh(review: UnitReview | int) -> None:
+    """Count one work item's self-reviews, meeting and ratings again into its ``UnitReviewCounts`` row: one
+    UPDATE whose counters are subqueries over the item's rows (a cell's few dozen, by their work item index).
+    ``review_touch`` and ``review_transition`` call it as every workflow's last write, under the work item's
+    row lock (``review_lock``), so no two writers of one item count at once."""
+    pk = review.pk if isinstance(review, UnitReview) else review
+    item = OuterRef("unit_review_id")
+    values = {
+        column: Coalesce(
+            Subquery(
+                model.objects.filter(condition, unit_review_id=item)
+                .order_by()
+                .values("unit_review_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            0,
+        )
+        for model, counters in _counted().items()
+        for column, condition in counters.items()
+    }
+    if not UnitReviewCounts.objects.filter(unit_review_id=pk).update(**values):
+        UnitReviewCounts.objects.bulk_create([UnitReviewCounts(unit_review_id=pk)], ignore_conflicts=True)
+        UnitReviewCounts.objects.filter(unit_review_id=pk).update(**values)
+
+
+def counts_create(reviews: list[UnitReview]) -> None:
+    """A row of zeros for each of ``reviews``, work items just inserted (``cycle_open``): one bulk insert."""
+    ids = [review.pk for review in reviews]
+    if None in ids:  # a database that returns no ids from a bulk insert: the items without a row
+        ids = list(UnitReview.objects.filter(counts__isnull=True).values_list("pk", flat=True))
+    UnitReviewCounts.objects.bulk_create(
+        [UnitReviewCounts(unit_review_id=pk) for pk in ids], batch_size=COUNTS_BATCH, ignore_conflicts=True
+    )
+
+
+def counts_recount() -> dict[int, dict[str, int]]:
+    """Every work item's counters from its rows: one grouped query per counted table."""
+    found: dict[int, dict[str, int]] = {
+        pk: dict.fromkeys(COUNTERS, 0) for pk in UnitReview.objects.values_list("pk", flat=True)
+    }
+    for model, counters in _counted().items():
+        aggregates = {column: Count("pk", filter=condition) for column, condition in counters.items()}
+        for row in model.objects.order_by().values("unit_review_id").annotate(**aggregates):
+            target = found.get(row["unit_review_id"])
+            if target is not None:
+                target.update({column: row[column] for column in counters})
+    return found
+
+
+@transaction.atomic
+def counts_rebuild() -> int:
+    """Replace every work item's counts (``UnitReviewCounts``) with a recount from its self-reviews, meeting
+    and ratings: after a bulk load (``seed_scale``'s COPY, the demo) or bulk writes past the services. Returns
+    the number of rows written."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             # Rows just copied have no statistics yet: without them the planner may join per row, not by hash.
             cursor.execute(
                 "ANALYZE appraisal_unitreview, appraisal_selfreview, appraisal_reviewmeeting, appraisal_rating"
             )
-        for statement in import_module("appraisal.migrations.0008_unit_review_counts").RECOUNT:
-            cursor.execute(statement)
+    found = counts_recount()
+    UnitReviewCounts.objects.all().delete()
+    made = UnitReviewCounts.objects.bulk_create(
+        [UnitReviewCounts(unit_review_id=pk, **values) for pk, values in found.items()], batch_size=COUNTS_BATCH
+    )
+    return len(made)

@@ -1,9 +1,11 @@
 """A work item's counts (``UnitReviewCounts``: filed self-reviews, held meeting, proposed and decided levels per
-kind of subject) are kept by database triggers (migration 0008). After every kind of write — the services
-(submit, return, resubmit a self-review; save a meeting, change and remove proposals; submit, return, approve
-with an adjusted level, reopen), plain saves, bulk_create, queryset update and delete, cascades, the seed's bulk
-load — they equal a recount made here in Python from the rows themselves. Runs on SQLite (row triggers) and,
-with DATABASE_URL=postgres://…, on PostgreSQL (statement triggers with transition tables)."""
+kind of subject) are kept by the services that write the rows (``appraisal/services/tallies.py``, called by
+``review_touch`` and ``review_transition``). After every service write (submit, return, resubmit a self-review;
+save a meeting, change and remove proposals; submit, return, approve with an adjusted level, reopen) they equal
+a recount made here in Python from the rows themselves; after writes past the services (bulk_create, queryset
+update and delete, plain saves, cascades, the seed's bulk load) so they do once the writer has counted the items
+it touched again (``counts_refresh``) or all of them (``counts_rebuild``). Runs on SQLite and, with
+DATABASE_URL=postgres://…, on PostgreSQL; neither keeps a trigger for them."""
 
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ from appraisal.services import (
     self_review_submit,
 )
 from appraisal.services import meetings as meeting_services
-from appraisal.services.tallies import counts_rebuild
+from appraisal.services.tallies import counts_rebuild, counts_refresh
 from bench.scale import Seeder
 from members.models import Member, Membership, MembershipKind
 from members.tests.factories import member as make_member
@@ -55,7 +57,7 @@ FILED = (SelfReviewState.SUBMITTED, SelfReviewState.RESUBMITTED)
 
 
 def recount() -> dict[int, Counter]:
-    """Every work item's counters from its rows, counted in Python (not by the triggers' SQL)."""
+    """Every work item's counters from its rows, counted in Python (not by the services' queries)."""
     found = {pk: Counter() for pk in UnitReview.objects.values_list("pk", flat=True)}
     for item, state in SelfReview.objects.values_list("unit_review_id", "state"):
         found[item]["filed_self_reviews"] += state in FILED
@@ -174,42 +176,48 @@ def test_every_kind_of_write_keeps_the_counters_equal_to_a_recount(personas):
     proposals_approve(actor=staff, review=review, quota_exception_reason="Chi bộ có thành tích nổi bật.")
     assert check()[review.pk]["decided_people_htnv"] == 2
 
-    # bulk_create (the proposals of a second cell), then one statement over both cells' rows.
+    # Writes past the services, each followed by what a bulk writer must do: count the items it touched again.
+    def touched() -> dict[int, Counter]:
+        counts_refresh(review)
+        counts_refresh(other)
+        return check()
+
+    # bulk_create (the proposals of a second cell: the factory counts its item), then statements over both.
     f.propose(other, levels=[G, E], unit_level=G)
     assert check()[other.pk]["proposed_people_httnv"] == 1
     Rating.objects.filter(unit_review__in=[review, other], subject=Subject.MEMBER).update(decided_level=C)
-    check()
+    touched()
     Rating.objects.filter(unit_review__in=[review, other]).update(proposed_level=G)
-    check()
+    touched()
     Rating.objects.filter(unit_review=other, subject=Subject.MEMBER).update(subject=Subject.LEADING_INDIVIDUAL)
-    check()
+    touched()
     SelfReview.objects.filter(unit_review__in=[review, other]).update(state=SelfReviewState.RETURNED)
-    check()
+    touched()
     SelfReview.objects.filter(unit_review=other).update(state=SelfReviewState.RESUBMITTED)
-    check()
+    touched()
     moved = Rating.objects.filter(unit_review=other, subject=Subject.LEADING_INDIVIDUAL).first()
     Rating.objects.filter(pk=moved.pk).update(unit_review=review)  # a row moved to another work item
-    check()
+    touched()
     single = Rating.objects.filter(unit_review=review).first()
     single.decided_level, single.proposed_level = E, N
     single.save()  # a plain save
-    check()
+    touched()
 
     # The meeting un-held and held again; deletions of each kind of row; a work item deleted with its rows.
     ReviewMeeting.objects.filter(unit_review=review).update(held_on=None)
-    assert check()[review.pk]["meetings_held"] == 0
+    assert touched()[review.pk]["meetings_held"] == 0
     meeting = ReviewMeeting.objects.get(unit_review=review)
     meeting.held_on = D(2021, 11, 20)
     meeting.save()
-    assert check()[review.pk]["meetings_held"] == 1
+    assert touched()[review.pk]["meetings_held"] == 1
     single.delete()
     SelfReview.objects.filter(unit_review=review).delete()
-    check()
+    touched()
     meeting.delete()  # cascades to its attendance and guests
-    assert check()[review.pk]["meetings_held"] == 0
+    assert touched()[review.pk]["meetings_held"] == 0
     Rating.objects.filter(unit_review=review).delete()
-    assert check()[review.pk] == Counter()
-    UnitReview.objects.filter(pk=other.pk).delete()  # cascades to its ratings and self-reviews
+    assert touched()[review.pk] == Counter()
+    UnitReview.objects.filter(pk=other.pk).delete()  # cascades to its ratings, self-reviews and counts
     check()
 
 
@@ -220,14 +228,15 @@ def test_the_counts_row_has_a_column_per_counter_and_comes_with_each_work_item(p
     assert all(counts == Counter() for counts in check().values())
 
 
-def test_the_migration_recount_gives_what_the_triggers_kept(personas):
+def test_the_full_recount_gives_what_the_services_kept(personas):
     cycle = f.cycle(personas.ward_a, year=2025, rule_set="hd43-2025", opened=True)
-    f.propose(f.review_of(cycle, personas.cell_a1), levels=[G, E, N], state=UnitReviewState.APPROVED)
+    review = f.propose(f.review_of(cycle, personas.cell_a1), levels=[G, E, N], state=UnitReviewState.APPROVED)
     Rating.objects.filter(unit_review__unit=personas.cell_a1).update(decided_level=F("proposed_level"))
+    counts_refresh(review)  # a bulk write, counted again
     kept = check()
     UnitReviewCounts.objects.update(**dict.fromkeys(COUNTERS, 0))
     assert stored() != kept
-    counts_rebuild()  # the migration's RECOUNT
+    counts_rebuild()  # the full recount
     assert check() == kept
     UnitReviewCounts.objects.all().delete()
     counts_rebuild()
@@ -235,7 +244,7 @@ def test_the_migration_recount_gives_what_the_triggers_kept(personas):
 
 
 def test_the_seed_leaves_every_stored_count_equal_to_a_recount():
-    """On PostgreSQL as a superuser the seed writes with the triggers set aside and recounts at the end."""
+    """The seed writes past the models (COPY on PostgreSQL) and recounts at the end."""
     Seeder(members=400, provinces=1, wards=2, shape="2023").run()
     kept = check()
     assert sum(c["filed_self_reviews"] for c in kept.values()) == SelfReview.objects.filter(state__in=FILED).count()
@@ -300,14 +309,14 @@ def test_a_ward_that_issued_its_own_cycle_is_shown_under_its_deadlines_from_the_
         assert all(review is not None and review.root_id == city.pk for review in cells.values())
 
 
-def test_the_counters_triggers_are_statement_triggers_on_postgresql(postgresql):
+def test_no_trigger_keeps_the_counts(personas):
+    """The counts are the services' alone: no trigger on the counted tables, on either database."""
+    tables = ["appraisal_selfreview", "appraisal_reviewmeeting", "appraisal_rating", "appraisal_unitreview"]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT event_object_table, action_orientation FROM information_schema.triggers "
-            "WHERE trigger_name LIKE %s OR trigger_name = %s",
-            ["%_counters_%", "appraisal_unitreview_counts_row"],
-        )
-        found = set(cursor.fetchall())
-    assert {row[1] for row in found} == {"STATEMENT"}
-    tables = {"appraisal_selfreview", "appraisal_reviewmeeting", "appraisal_rating", "appraisal_unitreview"}
-    assert {row[0] for row in found} == tables
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT trigger_name FROM information_schema.triggers WHERE event_object_table = ANY(%s)", [tables]
+            )
+        else:
+            cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        assert [row for row in cursor.fetchall() if row[1] in tables] == []
