@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import contextlib
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import IdChoiceField, IdMultipleChoiceField
+from members.forms import ID_MAX, IdChoiceField, IdMultipleChoiceField
 from members.forms import add_errors as add_errors  # the one helper, re-exported for appraisal's views
 from party_units.models import PartyUnit
 
@@ -279,3 +281,106 @@ class NoticeOpenForm(forms.Form):
     @property
     def opens(self) -> bool:
         return self.is_valid() and self.cleaned_data["open"]
+
+
+class CloseConfirmForm(forms.Form):
+    """Closing a cycle is confirmed on its page (``xac_nhan=1``): anything else goes back to the page."""
+
+    xac_nhan = forms.ChoiceField(choices=[("1", _("Xác nhận"))], widget=forms.HiddenInput)
+
+
+class PageField(forms.Field):
+    """A page number as ``Paginator.get_page`` takes it: anything but a positive number is the first page."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value) -> int | None:
+        text = str(value or "").strip()
+        if not (text.isascii() and text.isdigit()):
+            return None
+        return int(text) or None
+
+
+SEARCH_YEAR_MESSAGE = _("Năm cần là một số từ 1930 đến 2100.")
+
+
+class DocumentSearchForm(forms.Form):
+    """The guidance register's search: part of a document's code (``ma``), its year (``nam``), the page."""
+
+    ma = forms.CharField(label=_("Số, ký hiệu"), required=False, max_length=100)
+    nam = forms.IntegerField(
+        label=_("Năm"),
+        required=False,
+        min_value=1930,
+        max_value=2100,
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), SEARCH_YEAR_MESSAGE),
+    )
+    trang = PageField(required=False)
+
+
+class DayField(forms.DateField):
+    """A day typed dd/mm/yyyy; a refusal quotes what was typed."""
+
+    default_error_messages = {"invalid": _("«%(value)s» không phải ngày dạng dd/mm/yyyy.")}
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": str(value).strip()}
+            ) from None
+
+
+UNIT_MESSAGE = _("Đơn vị cần chọn trong danh sách.")
+
+
+class AuditFilterForm(forms.Form):
+    """The cycle log's filters: a unit of the cycle (``don_vi``), part of a person's name or login (``nguoi``),
+    an action (``hanh_dong``), from and to a day (``tu_ngay``, ``den_ngay``), the page (``trang``). A filter
+    refused is left out and said why; the others still apply."""
+
+    don_vi = forms.IntegerField(
+        label=_("Đơn vị"),
+        required=False,
+        min_value=0,
+        max_value=ID_MAX,
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), UNIT_MESSAGE),
+    )
+    nguoi = forms.CharField(label=_("Người thực hiện"), required=False, max_length=150)
+    hanh_dong = forms.ChoiceField(
+        label=_("Hành động"),
+        required=False,
+        error_messages={"invalid_choice": _("Hành động này không có trong nhật ký của kỳ đánh giá.")},
+    )
+    tu_ngay = DayField(label=_("Từ ngày"), required=False)
+    den_ngay = DayField(label=_("Đến ngày"), required=False)
+    trang = PageField(required=False)
+
+    def __init__(self, *args, actions: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["hanh_dong"]).choices = [("", _("Tất cả")), *actions]
+        self.is_valid()  # the valid filters apply, whatever the others
+
+    def unit_pk(self) -> int | None:
+        """The unit the log is narrowed to, by id (the view checks it is in the cycle's scope and visible)."""
+        return self.cleaned_data.get("don_vi")
+
+    def page(self) -> int | None:
+        return self.cleaned_data.get("trang")
+
+    def filters(self) -> dict:
+        """The valid filters, as the log's selector takes them."""
+        data = self.cleaned_data
+        return {
+            "person": " ".join((data.get("nguoi") or "").split()),
+            "action": data.get("hanh_dong") or "",
+            "start": data.get("tu_ngay"),
+            "end": data.get("den_ngay"),
+        }
+
+    def query(self) -> str:
+        """The filters as the pagination links repeat them (without the page)."""
+        query = cast(QueryDict, self.data).copy()
+        query.pop("trang", None)
+        return query.urlencode()

@@ -525,6 +525,8 @@ def form_classes():
 
 
 def form_kwargs(world) -> dict:
+    from appraisal.selectors.audit import action_choices
+    from appraisal.selectors.decisions import decidable_ratings
     from members.models import MemberStatus
     from party_units.models import PartyUnit
 
@@ -535,6 +537,12 @@ def form_kwargs(world) -> dict:
         "CycleForm": {"unit": world.a.ward},
         "CycleEditForm": {"cycle": world.a.cycle},
         "CycleReopenForm": {},
+        "CloseConfirmForm": {},
+        "DocumentSearchForm": {},
+        "AuditFilterForm": {"actions": action_choices()},
+        "DecisionForm": {"review": world.a.cell_review, "ratings": decidable_ratings(world.a.cell_review)},
+        "BulkApproveForm": {"root_id": world.a.cycle.pk, "committee": world.a.ward},
+        "QuotaGroupForm": {},
         "MemberForm": {"instance": world.a.record},
         "MemberCreateForm": {"cells": cells},
         "AccountLinkForm": {},

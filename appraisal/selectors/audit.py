@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
+from audit.labels import label_of
 from audit.models import AuditEntry
 from party_units.models import PartyUnit
 
@@ -43,6 +44,11 @@ ACTIONS = [
     "quota.raised",
     "quota_group.defined",
 ]
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """The log's actions with their labels, in the labels' order (the filter's dropdown)."""
+    return sorted(((name, label_of(name)) for name in ACTIONS), key=lambda choice: choice[1])
 
 
 def _ids(queryset):
@@ -102,3 +108,8 @@ def cycle_log(
 def log_units(scope: PartyUnit) -> QuerySet[PartyUnit]:
     """The units a cycle's log may be narrowed to: the issuing committee and the units directly under it."""
     return PartyUnit.objects.filter(path__startswith=scope.path, depth__lte=scope.depth + 1).order_by("path")
+
+
+def rating_entries(rating: Rating) -> QuerySet[AuditEntry]:
+    """A rating's whole history, oldest first."""
+    return AuditEntry.objects.for_object(rating).select_related("actor").order_by("at", "id")

@@ -7,11 +7,20 @@ from collections.abc import Mapping, Sequence
 
 from django.db.models import QuerySet
 
+from party_units.models import PartyUnit
+
 from ..models import ProposalRound, Rating, UnitReview, UnitReviewState
 from ..rules import Level
 from . import quota
 
 DECIDABLE = (UnitReviewState.SUBMITTED, UnitReviewState.RESUBMITTED)
+
+
+def who(rating: Rating) -> str:
+    """Whom a rating is of: the member's name, else the unit's."""
+    if rating.member is not None:
+        return rating.member.full_name
+    return rating.unit.name if rating.unit is not None else ""
 
 
 def decidable_ratings(review: UnitReview) -> list[Rating]:
@@ -31,6 +40,15 @@ def decision_groups(review: UnitReview, ratings: Sequence[Rating], levels: Mappi
         deciding=review,
         deciding_levels=levels,
         deciding_ratings=ratings,
+    )
+
+
+def reviews_under(root_id: int, committee: PartyUnit, pks: Sequence[int]) -> set[int]:
+    """Which of the work items ``pks`` are of units directly under ``committee`` in the cascade ``root_id``."""
+    if not pks:
+        return set()
+    return set(
+        UnitReview.objects.filter(root_id=root_id, unit__parent=committee, pk__in=pks).values_list("pk", flat=True)
     )
 
 

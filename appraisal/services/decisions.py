@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..rules import Level, Subject
 from ..selectors import quota
-from ..selectors.decisions import DECIDABLE, decidable_ratings, decision_groups
+from ..selectors.decisions import DECIDABLE, decidable_ratings, decision_groups, who
 from .notifications import notify
 from .progress import review_lock, review_transition
 from .tallies import tally_apply
@@ -51,12 +51,6 @@ class Decision:
 
     level: str
     reason: str = ""
-
-
-def who(rating: Rating) -> str:
-    if rating.member_id:
-        return rating.member.full_name
-    return rating.unit.name
 
 
 def _require_superior(actor: Actor, review: UnitReview) -> None:

@@ -54,7 +54,7 @@ def quota_raise_record(*, actor: Actor, root: ReviewCycle, unit: PartyUnit, reas
 
 @transaction.atomic
 def quota_group_define(
-    *, actor: Actor, root: ReviewCycle, committee: PartyUnit, subject: str, name: str, codes: Sequence[str]
+    *, actor: Actor, root: ReviewCycle, committee: PartyUnit, subject: Subject, name: str, codes: Sequence[str]
 ) -> QuotaGroup:
     """A committee defines a group of similar subjects for the cycle (from 2023)."""
     require_actor(actor, Perm.APPROVE, committee)

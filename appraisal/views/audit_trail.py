@@ -3,21 +3,19 @@ paginated in the database. Labels come from the apps' registered actions (``audi
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from audit.labels import describe, label_of
-from audit.models import AuditEntry
+from audit.labels import describe
 from party_units.access import Perm, can, get_object_or_deny
 from party_units.models import PartyUnit
 
 from ..access import get_rating_or_deny
+from ..forms import AuditFilterForm
 from ..models import ReviewCycle
-from ..selectors.audit import ACTIONS, cycle_log, log_units
+from ..selectors.audit import action_choices, cycle_log, log_units, rating_entries
 
 PAGE_SIZE = 50
 
@@ -25,58 +23,36 @@ PAGE_SIZE = 50
 @login_required
 def rating_history(request, pk: int):
     rating = get_rating_or_deny(request.user, pk=pk)
-    entries = AuditEntry.objects.for_object(rating).select_related("actor").order_by("at", "id")
     return render(
         request,
         "appraisal/decisions/rating_history.html",
-        {"rating": rating, "entries": [describe(entry) for entry in entries]},
+        {"rating": rating, "entries": [describe(entry) for entry in rating_entries(rating)]},
     )
-
-
-def _date(value: str) -> datetime.date | None:
-    try:
-        return datetime.datetime.strptime(value.strip(), "%d/%m/%Y").date()
-    except ValueError:
-        return None
 
 
 @login_required
 def cycle_audit(request, cycle_pk: int):
     cycle = get_object_or_deny(request.user, ReviewCycle.objects.select_related("issuing_unit"), Perm.VIEW, pk=cycle_pk)
     scope_unit = cycle.issuing_unit
-    units = log_units(scope_unit)
+    form = AuditFilterForm(request.GET, actions=action_choices())
     unit = scope_unit
-    if request.GET.get("don_vi", "").isdigit():
-        unit = get_object_or_404(PartyUnit, pk=int(request.GET["don_vi"]))
+    if form.unit_pk() is not None:
+        unit = get_object_or_404(PartyUnit, pk=form.unit_pk())
         if not unit.is_within(scope_unit) or not can(request.user, Perm.VIEW, unit):
             raise Http404
-    errors = []
-    person = " ".join(request.GET.get("nguoi", "").split())
-    action = request.GET.get("hanh_dong", "")
-    start, end = request.GET.get("tu_ngay", ""), request.GET.get("den_ngay", "")
-    days = []
-    for raw in (start, end):
-        day = _date(raw) if raw.strip() else None
-        if raw.strip() and day is None:
-            errors.append(f"«{raw}» không phải ngày dạng dd/mm/yyyy.")
-        days.append(day)
-    entries = cycle_log(cycle.root_id_or_self, unit, person=person, action=action, start=days[0], end=days[1])
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("trang"))
-    actions = sorted(ACTIONS, key=label_of)
-    query = request.GET.copy()
-    query.pop("trang", None)
+    filters = form.filters()
+    page = Paginator(cycle_log(cycle.root_id_or_self, unit, **filters), PAGE_SIZE).get_page(form.page())
     return render(
         request,
         "appraisal/decisions/cycle_audit.html",
         {
             "cycle": cycle,
             "unit": unit,
-            "units": units,
+            "units": log_units(scope_unit),
             "page": page,
             "rows": [describe(entry) for entry in page.object_list],
-            "actions": [(name, label_of(name)) for name in actions],
-            "filters": {"person": person, "action": action, "start": start, "end": end, "unit": unit.pk},
-            "errors": errors,
-            "query": query.urlencode(),
+            "form": form,
+            "unit_pk": unit.pk,
+            "query": form.query(),
         },
     )

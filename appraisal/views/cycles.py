@@ -21,7 +21,15 @@ from party_units.replica import replica_reads
 
 from .. import services
 from ..access import get_review_or_deny
-from ..forms import CycleEditForm, CycleForm, CycleReopenForm, DocumentForm, add_errors
+from ..forms import (
+    CloseConfirmForm,
+    CycleEditForm,
+    CycleForm,
+    CycleReopenForm,
+    DocumentForm,
+    DocumentSearchForm,
+    add_errors,
+)
 from ..models import GuidanceDocument, ReviewCycle, deadline_rows
 from ..selectors import cycles as selectors
 from ..selectors.eligibility import cell_eligibility
@@ -159,7 +167,7 @@ def cycle_close(request, pk: int):
     """Closing asks first: the page lists the units not yet approved, by state; only the confirmed form closes."""
     cycle = get_object_or_deny(request.user, _cycle_queryset(), Perm.MANAGE_CYCLES, pk=pk)
     if request.method == "POST":
-        if request.POST.get("xac_nhan") == "1":
+        if CloseConfirmForm(request.POST).is_valid():
             return _transition(request, pk, services.cycle_close, _("Đã kết thúc kỳ đánh giá «%(title)s»."))
         return redirect("appraisal:cycle_close", pk=cycle.pk)
     if not cycle.is_open:
@@ -243,18 +251,17 @@ def unit_review_document(request, cycle_pk: int, unit_pk: int, document_pk: int)
 @login_required
 def document_register(request, unit_pk: int):
     unit = get_unit_or_deny(request.user, unit_pk, Perm.VIEW)
-    code = request.GET.get("ma", "").strip()
-    try:
-        year = int(request.GET.get("nam", "") or 0) or None
-    except ValueError:
-        year = None
-    page = Paginator(selectors.register(unit, code=code, year=year), 50).get_page(request.GET.get("trang"))
+    search = DocumentSearchForm(request.GET)
+    search.is_valid()  # a refused year is said and left out; the code still searches
+    code, year = search.cleaned_data.get("ma", ""), search.cleaned_data.get("nam")
+    page = Paginator(selectors.register(unit, code=code, year=year), 50).get_page(search.cleaned_data.get("trang"))
     return render(
         request,
         "appraisal/document_register.html",
         {
             "unit": unit,
             "page": page,
+            "search": search,
             "code": code,
             "year": year or "",
             "can_add": can(request.user, Perm.MANAGE_DOCUMENTS, unit),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from party_units.access import Perm, can
@@ -16,17 +17,17 @@ from party_units.panels import object_panels
 
 from .. import services
 from ..access import get_committee_or_deny, get_review_or_deny
-from ..models import UnitReview, UnitReviewState
-from ..rules import Level, Subject
+from ..decision_forms import LEVEL_CHOICES, SUBJECT_CHOICES, Action, BulkApproveForm, DecisionForm, QuotaGroupForm
+from ..forms import ReasonForm, add_errors
+from ..models import UnitReviewState
 from ..selectors import counts, quota
 from ..selectors.dashboard import dashboard_lines, level_chart
-from ..selectors.decisions import DECIDABLE, decidable_ratings, decision_groups, proposal_rounds, votes_text
+from ..selectors.decisions import DECIDABLE, decidable_ratings, decision_groups, proposal_rounds
 from ..selectors.history import flag_lines, flagged_members
-from ..services.decisions import Decision
 from ..services.progress import ConflictError
 
 FLAGS_SHOWN = 50
-LEVEL_CHOICES = [(level.value, level.label) for level in Level]
+RAISE_REASON_REQUIRED = _lazy("Nâng tỷ lệ hoàn thành xuất sắc nhiệm vụ cần nêu lý do (kết quả nổi bật).")
 
 
 @login_required
@@ -67,14 +68,19 @@ def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
     )
 
 
-def _typed_decisions(request, ratings) -> tuple[dict[int, Decision], dict[int, dict]]:
-    decisions, typed = {}, {}
-    for rating in ratings:
-        level = request.POST.get(f"level_{rating.pk}", "") or rating.proposed_level
-        reason = request.POST.get(f"reason_{rating.pk}", "")
-        typed[rating.pk] = {"level": level, "reason": reason}
-        decisions[rating.pk] = Decision(level, reason)
-    return decisions, typed
+def _form_messages(request, form) -> None:
+    """A form posted from a page that redirects back (no form to redisplay): its errors as the page's messages."""
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+
+
+# What each button of the decision page does: the service, and what the page says once it is done.
+MOVES = {
+    Action.APPROVE: (services.proposals_approve, _lazy("Đã phê duyệt kết quả xếp loại của %(unit)s.")),
+    Action.RETURN: (services.proposals_return, _lazy("Đã trả lại đề nghị của %(unit)s.")),
+    Action.REOPEN: (services.review_reopen, _lazy("Đã mở lại kết quả của %(unit)s.")),
+}
 
 
 @login_required
@@ -83,58 +89,20 @@ def decision(request, pk: int):
     form ("Kiểm tra tỷ lệ" recounts them without saving), approve / return / reopen."""
     review = get_review_or_deny(request.user, perm=Perm.APPROVE, pk=pk)
     ratings = decidable_ratings(review)
-    typed: dict[int, dict] = {}
-    levels: dict[int, str] = {}
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        decisions, typed = _typed_decisions(request, ratings)
-        levels = {pk_: d.level for pk_, d in decisions.items()}
+    form = DecisionForm(request.POST or None, review=review, ratings=ratings)
+    if form.is_bound and form.is_valid() and form.action_requested is not None:
+        service, done = MOVES[form.action_requested]
         try:
-            revision = int(request.POST.get("revision", ""))
-        except ValueError:
-            revision = -1
-        try:
-            if action == "approve":
-                services.proposals_approve(
-                    actor=request.user,
-                    review=review,
-                    revision=revision,
-                    decisions=decisions,
-                    unit_level=request.POST.get("unit_level", ""),
-                    unit_reason=request.POST.get("unit_reason", ""),
-                    quota_exception_reason=request.POST.get("quota_exception_reason", ""),
-                )
-                messages.success(request, _("Đã phê duyệt kết quả xếp loại của %(unit)s.") % {"unit": review.unit})
-                return redirect("appraisal:decision", pk=review.pk)
-            if action == "return":
-                services.proposals_return(
-                    actor=request.user, review=review, revision=revision, reason=request.POST.get("reason", "")
-                )
-                messages.success(request, _("Đã trả lại đề nghị của %(unit)s.") % {"unit": review.unit})
-                return redirect("appraisal:decision", pk=review.pk)
-            if action == "reopen":
-                services.review_reopen(
-                    actor=request.user, review=review, revision=revision, reason=request.POST.get("reason", "")
-                )
-                messages.success(request, _("Đã mở lại kết quả của %(unit)s.") % {"unit": review.unit})
-                return redirect("appraisal:decision", pk=review.pk)
+            service(actor=request.user, review=review, **form.service_kwargs())
         except ConflictError as exc:
             # The other person's decision is what the page now shows.
             messages.error(request, exc.messages[0])
             return redirect("appraisal:decision", pk=review.pk)
         except ValidationError as exc:
             error_messages(request, exc)
-    rules = review.cycle.rules()
-    groups = decision_groups(review, ratings, levels)
-    rows = [
-        {
-            "rating": rating,
-            "typed": typed.get(rating.pk, {"level": rating.decided_level or rating.proposed_level, "reason": ""}),
-            "votes": votes_text(rating),
-        }
-        for rating in ratings
-    ]
-    has_unit_rating = any(r.subject == Subject.ORGANISATION and r.unit_id == review.unit_id for r in ratings)
+        else:
+            messages.success(request, done % {"unit": review.unit})
+            return redirect("appraisal:decision", pk=review.pk)
     return render(
         request,
         "appraisal/decisions/decision.html",
@@ -142,15 +110,15 @@ def decision(request, pk: int):
             "review": review,
             "unit": review.unit,
             "cycle": review.cycle,
-            "rows": rows,
-            "groups": groups,
-            "rules": rules,
+            "form": form,
+            "rows": form.rows(),
+            "groups": decision_groups(review, ratings, form.levels()),
+            "rules": review.cycle.rules(),
             "rounds": proposal_rounds(review),
             "level_choices": LEVEL_CHOICES,
             "decidable": review.state in DECIDABLE,
             "approved": review.state == UnitReviewState.APPROVED,
-            "has_unit_rating": has_unit_rating,
-            "posted": request.POST if request.method == "POST" else {},
+            "has_unit_rating": form.has_unit_rating,
             "panels": object_panels("decision_panels", request, review),  # Mẫu 03 (reports)
         },
     )
@@ -162,21 +130,11 @@ def bulk_approve(request, cycle_pk: int, unit_pk: int):
     """Approve the ticked units' proposals as they are; each is still checked, refusals are listed."""
     committee = get_committee_or_deny(request.user, perm=Perm.APPROVE, cycle=cycle_pk, unit=unit_pk)
     cycle, unit = committee.cycle, committee.unit
-    picked = []
-    for value in request.POST.getlist("review"):
-        pk, _sep, revision = value.partition(":")
-        if pk.isdigit() and revision.isdigit():
-            picked.append((int(pk), int(revision)))
-    allowed = set(
-        UnitReview.objects.filter(
-            root_id=cycle.root_id_or_self, unit__parent=unit, pk__in=[pk for pk, _r in picked]
-        ).values_list("pk", flat=True)
-    )
-    picked = [(pk, revision) for pk, revision in picked if pk in allowed]
-    if not picked:
-        messages.error(request, _("Chưa chọn đơn vị nào để phê duyệt."))
+    form = BulkApproveForm(request.POST, root_id=cycle.root_id_or_self, committee=unit)
+    if not form.is_valid():
+        _form_messages(request, form)
     else:
-        results = services.proposals_approve_many(actor=request.user, reviews=picked)
+        results = services.proposals_approve_many(actor=request.user, reviews=form.cleaned_data["review"])
         done = [r.unit for r in results if r.approved]
         if done:
             messages.success(
@@ -194,8 +152,12 @@ def quota_raise(request, cycle_pk: int, unit_pk: int):
     committee = get_committee_or_deny(request.user, perm=Perm.APPROVE, cycle=cycle_pk, unit=unit_pk)
     cycle, unit = committee.cycle, committee.unit
     root = cycle if cycle.root_id is None else cycle.root
+    form = ReasonForm(request.POST, required_message=RAISE_REASON_REQUIRED)
+    if not form.is_valid():
+        _form_messages(request, form)
+        return redirect("appraisal:dashboard_unit", cycle_pk=cycle.pk, unit_pk=unit.pk)
     try:
-        services.quota_raise_record(actor=request.user, root=root, unit=unit, reason=request.POST.get("reason", ""))
+        services.quota_raise_record(actor=request.user, root=root, unit=unit, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         error_messages(request, exc)
     else:
@@ -209,20 +171,12 @@ def quota_groups(request, cycle_pk: int, unit_pk: int):
     committee = get_committee_or_deny(request.user, perm=Perm.APPROVE, cycle=cycle_pk, unit=unit_pk)
     cycle, unit = committee.cycle, committee.unit
     root = cycle if cycle.root_id is None else cycle.root
-    posted = {}
-    if request.method == "POST":
-        posted = request.POST
+    form = QuotaGroupForm(request.POST or None)
+    if form.is_bound and form.is_valid():
         try:
-            services.quota_group_define(
-                actor=request.user,
-                root=root,
-                committee=unit,
-                subject=request.POST.get("subject", ""),
-                name=request.POST.get("name", ""),
-                codes=request.POST.get("codes", "").replace(";", ",").split(","),
-            )
+            services.quota_group_define(actor=request.user, root=root, committee=unit, **form.cleaned_data)
         except ValidationError as exc:
-            error_messages(request, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm nhóm đối tượng."))
             return redirect("appraisal:quota_groups", cycle_pk=cycle.pk, unit_pk=unit.pk)
@@ -233,8 +187,8 @@ def quota_groups(request, cycle_pk: int, unit_pk: int):
             "cycle": cycle,
             "unit": unit,
             "groups": quota.committee_groups(root.pk, unit),
-            "subjects": [(s.value, s.label) for s in Subject],
+            "subjects": SUBJECT_CHOICES,
             "rules": root.rules(),
-            "posted": posted,
+            "form": form,
         },
     )
