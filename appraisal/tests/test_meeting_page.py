@@ -331,8 +331,8 @@ def test_an_odd_document_choice_or_tally_is_an_error_on_the_page_not_a_500(perso
 
 @pytest.mark.django_db
 def test_typed_markup_comes_back_escaped_in_the_rows_prepared_html(personas, client_for):
-    """The fast-entry rows are built in Python (appraisal.meeting_rows), not by the template: what was typed
-    comes back escaped, and the wrong cell and its row are marked."""
+    """The fast-entry rows are written by the template over prepared rows (appraisal.meeting_rows): what was
+    typed comes back escaped, and the wrong cell and its row are marked."""
     review = setup(personas)
     data = post_data(review)
     member = personas.member_record_a1
@@ -349,3 +349,24 @@ def test_typed_markup_comes_back_escaped_in_the_rows_prepared_html(personas, cli
     assert f'<tr id="row-m{member.pk}" class="table-danger">' in html
     assert f'meeting-count is-invalid" inputmode="numeric" name="m{member.pk}-votes-httnv"' in html
     assert f'value="1" name="a{member.pk}-present" id="id_a{member.pk}-present">' in html  # unticked
+
+
+@pytest.mark.django_db
+def test_the_rows_cached_under_their_version_never_show_stale_values(personas, client_for):
+    """The rows' HTML is cached under a digest of what they show: a save, a member's new name and a viewer who
+    may not edit each get their own rows, never the ones cached before."""
+    review = setup(personas)
+    member = personas.member_record_a1
+    secretary = client_for(personas.sec_a1)
+    assert (
+        f'name="m{member.pk}-votes-httnv" id="id_m{member.pk}-votes-httnv" value=""'
+        in secretary.get(url(review)).content.decode()
+    )
+    assert secretary.post(url(review), post_data(review, votes=2)).status_code == 302
+    html = secretary.get(url(review)).content.decode()
+    assert f'name="m{member.pk}-votes-httnv" id="id_m{member.pk}-votes-httnv" value="2" size="3" maxlength="4">' in html
+    member.full_name = "Nguyễn Văn Đổi Tên"
+    member.save()
+    assert f'for="id_m{member.pk}-votes-httnv">Nguyễn Văn Đổi Tên – ' in secretary.get(url(review)).content.decode()
+    staff = client_for(personas.staff_a).get(url(review)).content.decode()
+    assert 'value="2" size="3" maxlength="4" disabled>' in staff

@@ -17,7 +17,7 @@ from party_units.panels import object_panels
 from ..access import get_review_or_deny
 from ..meeting_forms import MeetingForm, RevisionForm
 from ..meeting_input import LEVELS, SCORE_FIELDS
-from ..meeting_rows import RowRenderer
+from ..meeting_rows import RowPreparer
 from ..models import UnitReviewState
 from ..selectors.meetings import meeting_sheet
 from ..services import meetings as service
@@ -57,7 +57,7 @@ def meeting(request, cycle_pk: int, unit_pk: int):
                 messages.success(request, _("Đã lưu kết quả hội nghị kiểm điểm."))
                 return _url(review)
     can_edit = sheet.editable and can(request.user, Perm.HOLD_MEETING, review)
-    rows = RowRenderer(can_edit=can_edit, score_method=bool(sheet.score_method))
+    rows = RowPreparer(score_method=sheet.score_method, can_edit=can_edit)
     return render(
         request,
         "appraisal/meetings/meeting.html",
@@ -69,8 +69,8 @@ def meeting(request, cycle_pk: int, unit_pk: int):
             "form": form,
             "header": form.header(),
             "guest_rows": form.guest_rows(),
-            "rows": rows.rows(form.lines(), with_attendance=True),
-            "other_rows": rows.rows(form.other_lines(), with_attendance=False),
+            "rows": rows.table(form.lines()),
+            "other_rows": rows.table(form.other_lines()),
             "member_options": [(str(row.member.pk), row.member.full_name) for row in sheet.members],
             "levels": LEVELS,
             "score_fields": SCORE_FIELDS,
