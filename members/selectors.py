@@ -7,11 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from html import escape
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from party_units.access import Perm, access_for
 from party_units.models import PartyUnit
@@ -346,8 +344,8 @@ def with_statuses(rows: list[Membership], year: int) -> list[Membership]:
 
 @dataclass(frozen=True)
 class RosterLine:
-    """One roster row, its text ready: a 200-row page renders plain attributes, with no per-row template tags,
-    includes or filters (those made up most of a page's time; bench/city_pages.py)."""
+    """One roster row, its values ready as text: the roster template writes the row (one inline loop over the
+    page's lines, no per-row include or filter; bench/city_pages.py measures it)."""
 
     number: int
     member_id: int
@@ -358,20 +356,8 @@ class RosterLine:
     party_post: str
     cell: str
     admitted_on: str
-    badges: str  # the status badges' HTML (escaped here), shown twice: under the name on a phone, in a column
-
-    def html(self, *, with_cell: bool) -> str:
-        """The table row, every value escaped (the badges are HTML already): a page of rows is one string in the
-        template instead of ten variable lookups and escapes per row."""
-        cell = f"<td>{escape(self.cell)}</td>" if with_cell else ""
-        # On a phone the status sits under the name instead of in the last column, off-screen.
-        return (
-            f'<tr><td>{self.number}</td><td><a href="{escape(self.url)}">{escape(self.full_name)}</a>'
-            f'<div class="d-md-none roster-status-phone">{self.badges}</div></td>'
-            f"<td>{escape(self.date_of_birth)}</td><td>{escape(self.gender)}</td><td>{escape(self.party_post)}</td>"
-            f"{cell}<td>{escape(self.admitted_on)}</td>"
-            f'<td class="d-none d-md-table-cell roster-status">{self.badges}</td></tr>'
-        )
+    probationary: bool  # not yet a full member at the end of the year: a "Dự bị" badge
+    statuses: list[tuple[str, str]]  # the year's statuses as (start date, label): a badge each
 
 
 def _ddmmyyyy(day: datetime.date | None) -> str:
@@ -381,26 +367,13 @@ def _ddmmyyyy(day: datetime.date | None) -> str:
 def roster_lines(rows: list[Membership], year: int, *, first_number: int = 1) -> list[RosterLine]:
     """The shown memberships as ``RosterLine`` (statuses of ``year`` loaded for them only: one query)."""
     from django.urls import reverse
-    from django.utils.html import format_html, format_html_join
 
     year_end = datetime.date(year, 12, 31)
-    probationary = format_html('<span class="badge text-bg-info">{}</span> ', gettext("Dự bị"))
     # One reverse() for the page: every member's URL is the same pattern with its id (the 0 is replaced whole).
     url_before, url_after = reverse("members:detail", args=[0]).rsplit("0", 1)
     lines = []
     for number, row in enumerate(with_statuses(rows, year), start=first_number):
         m = row.member
-        statuses = [
-            (
-                _ddmmyyyy(status.start_date),
-                status.get_kind_display()
-                + (f": {status.get_discipline_level_display()}" if status.discipline_level else ""),
-            )
-            for status in m.statuses_in_year
-        ]
-        badges = format_html_join("", '<span class="badge text-bg-warning" title="{}">{}</span> ', statuses)
-        if not m.full_member_on or m.full_member_on > year_end:
-            badges = probationary + badges
         lines.append(
             RosterLine(
                 number=number,
@@ -412,7 +385,15 @@ def roster_lines(rows: list[Membership], year: int, *, first_number: int = 1) ->
                 party_post=m.get_party_post_display() if m.party_post else "",
                 cell=row.unit.short_name,
                 admitted_on=_ddmmyyyy(m.admitted_on),
-                badges=badges,
+                probationary=not m.full_member_on or m.full_member_on > year_end,
+                statuses=[
+                    (
+                        _ddmmyyyy(status.start_date),
+                        status.get_kind_display()
+                        + (f": {status.get_discipline_level_display()}" if status.discipline_level else ""),
+                    )
+                    for status in m.statuses_in_year
+                ],
             )
         )
     return lines

@@ -18,7 +18,6 @@ from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -118,7 +117,7 @@ def roster(request, unit_pk: int):
         {
             "unit": unit,
             "lines": lines,
-            "rows_html": mark_safe("".join(line.html(with_cell=not unit.is_cell) for line in lines)),  # noqa: S308 - escaped by RosterLine.html
+            "with_cell": not unit.is_cell,
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "page_query": query.urlencode(),
