@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from party_units.access import Perm, access_for
 from party_units.models import PartyUnit
@@ -345,9 +346,10 @@ def with_statuses(rows: list[Membership], year: int) -> list[Membership]:
 @dataclass(frozen=True)
 class RosterLine:
     """One roster row, its values ready as text: the roster template writes the row (one inline loop over the
-    page's lines, no per-row include or filter; bench/city_pages.py measures it)."""
+    page's lines, no per-row include or filter; bench/city_pages.py measures it). The number is text too: an
+    integer would be localised by the template for every row."""
 
-    number: int
+    number: str
     member_id: int
     url: str
     full_name: str
@@ -357,7 +359,7 @@ class RosterLine:
     cell: str
     admitted_on: str
     probationary: bool  # not yet a full member at the end of the year: a "Dự bị" badge
-    statuses: list[tuple[str, str]]  # the year's statuses as (start date, label): a badge each
+    statuses: tuple[tuple[str, str], ...]  # the year's statuses as (start date, label): a badge each
 
 
 def _ddmmyyyy(day: datetime.date | None) -> str:
@@ -376,7 +378,7 @@ def roster_lines(rows: list[Membership], year: int, *, first_number: int = 1) ->
         m = row.member
         lines.append(
             RosterLine(
-                number=number,
+                number=str(number),
                 member_id=m.pk,
                 url=f"{url_before}{m.pk}{url_after}",
                 full_name=m.full_name,
@@ -386,17 +388,25 @@ def roster_lines(rows: list[Membership], year: int, *, first_number: int = 1) ->
                 cell=row.unit.short_name,
                 admitted_on=_ddmmyyyy(m.admitted_on),
                 probationary=not m.full_member_on or m.full_member_on > year_end,
-                statuses=[
+                statuses=tuple(
                     (
                         _ddmmyyyy(status.start_date),
                         status.get_kind_display()
                         + (f": {status.get_discipline_level_display()}" if status.discipline_level else ""),
                     )
                     for status in m.statuses_in_year
-                ],
+                ),
             )
         )
     return lines
+
+
+def roster_version(lines: list[RosterLine], *, with_cell: bool) -> str:
+    """A digest of everything the rows show, and in which language: the roster template keeps the rendered rows
+    under it (template fragment caching), so a page whose rows have not changed is not written again, and a
+    change to any value shown is a new key."""
+    shown = repr((translation.get_language(), with_cell, lines))
+    return hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
 
 
 def roster(unit: PartyUnit, *, year: int | None = None, status: str = "", search: str = "") -> list[Membership]:

@@ -109,6 +109,7 @@ def roster(request, unit_pk: int):
         first = (page.number - 1) * ROSTER_PAGE_SIZE
         shown = read(first, first + ROSTER_PAGE_SIZE)
     lines = selectors.roster_lines(shown, year, first_number=page.start_index())
+    with_cell = not unit.is_cell
     query = request.GET.copy()
     query.pop("trang", None)
     return render(
@@ -117,7 +118,8 @@ def roster(request, unit_pk: int):
         {
             "unit": unit,
             "lines": lines,
-            "with_cell": not unit.is_cell,
+            "with_cell": with_cell,
+            "rows_version": selectors.roster_version(lines, with_cell=with_cell),
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "page_query": query.urlencode(),

@@ -85,3 +85,22 @@ def test_each_row_is_escaped_and_shows_its_cell_on_a_committees_roster_only(pers
     cell = client_for(personas.sec_b1).get(reverse("members:roster", args=[personas.cell_b1.pk])).content.decode()
     row = cell.split("Lê &lt;b&gt;", 1)[1].split("</tr>", 1)[0]
     assert f"<td>{personas.cell_b1.short_name}</td>" not in row
+
+
+def test_the_kept_rows_follow_every_change_they_show(personas, client_for, make):
+    """The rows are kept under a digest of what they show: a status, a rename or another cell's name is a new key,
+    so the next page shows it; an unchanged page is the same rows again."""
+    m = make.member("Trần Văn Kiên", personas.cell_b1)
+    client = client_for(personas.staff_b)
+    url = reverse("members:roster", args=[personas.ward_b.pk])
+
+    def row() -> str:
+        return client.get(url, {"nam": 2025}).content.decode().split("Trần Văn Kiên", 1)[1].split("</tr>", 1)[0]
+
+    first = row()
+    assert "text-bg-warning" not in first and row() == first
+    make.status(m, StatusKind.EXEMPTED, D(2025, 3, 1))
+    assert 'title="01/03/2025">Miễn công tác và sinh hoạt đảng</span>' in row()
+    personas.cell_b1.short_name = "Chi bộ Đổi Tên"
+    personas.cell_b1.save()
+    assert "<td>Chi bộ Đổi Tên</td>" in row()
