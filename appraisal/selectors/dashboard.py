@@ -1,5 +1,6 @@
-"""The committee's dashboard prepared for its template: one ``Line`` per unit under the committee, its texts and
-links ready, and the bars of the levels chart. Reads nothing: it shapes what ``counts.dashboard`` read."""
+"""The committee's dashboard prepared for its template: ``dashboard_page`` reads what the page shows (the counts of
+``counts.dashboard``, the raised ratio, the members' flags) in a fixed number of queries, and shapes it: one
+``Line`` per unit under the committee, its texts and links ready, and the bars of the levels chart."""
 
 from __future__ import annotations
 
@@ -10,10 +11,51 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
-from ..models import ReviewCycle, UnitReviewState
-from ..rules import Level
-from . import counts
+from party_units.models import PartyUnit
+
+from ..models import QuotaRaise, ReviewCycle, UnitReviewState
+from ..rules import Level, RuleSet
+from . import counts, quota
 from .decisions import DECIDABLE
+from .history import FlagLine, flag_lines, flagged_members
+
+FLAGS_SHOWN = 50
+
+
+@dataclass
+class DashboardPage:
+    board: counts.Dashboard
+    lines: list[Line]
+    chart: list[dict]
+    rules: RuleSet
+    own_review: bool  # the committee has its own work item in the cycle (its summary of levels)
+    quota_raise: QuotaRaise | None
+    may_raise: bool  # the user may record a raised ratio: the rule set allows one and none is recorded
+    flagged: list[FlagLine]  # the first FLAGS_SHOWN
+    flagged_count: int
+    flags_below: bool  # the committee does not decide members: their flags are the wards' to read
+
+
+def dashboard_page(cycle: ReviewCycle, unit: PartyUnit, *, can_approve: bool) -> DashboardPage:
+    board = counts.dashboard(cycle, unit)
+    raise_record = quota.raise_record(cycle.root_id_or_self, unit)
+    rules = board.cycle.rules()
+    # Members' flags (history) matter to the committee that decides its cells' members: a ward. Above it, a
+    # city or province would read every member's history of its whole subtree for a list it does not act on.
+    decides_members = any(row.unit.is_cell and not row.is_self for row in board.rows)
+    flagged = flagged_members(cycle.root_id_or_self, unit, board.cycle.year) if decides_members else []
+    return DashboardPage(
+        board=board,
+        lines=dashboard_lines(board, cycle, can_approve),
+        chart=level_chart(board.levels),
+        rules=rules,
+        own_review=any(row.is_self and row.review for row in board.rows),
+        quota_raise=raise_record,
+        may_raise=can_approve and rules.raised_quota_ratio is not None and raise_record is None,
+        flagged=flag_lines(flagged[:FLAGS_SHOWN]),
+        flagged_count=len(flagged),
+        flags_below=not decides_members,
+    )
 
 
 @dataclass

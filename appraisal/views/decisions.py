@@ -20,13 +20,11 @@ from ..access import get_committee_or_deny, get_review_or_deny
 from ..decision_forms import LEVEL_CHOICES, SUBJECT_CHOICES, Action, BulkApproveForm, DecisionForm, QuotaGroupForm
 from ..forms import ReasonForm, add_errors
 from ..models import UnitReviewState
-from ..selectors import counts, quota
-from ..selectors.dashboard import dashboard_lines, level_chart
+from ..selectors import quota
+from ..selectors.dashboard import dashboard_page
 from ..selectors.decisions import DECIDABLE, decidable_ratings, decision_groups, proposal_rounds
-from ..selectors.history import flag_lines, flagged_members
 from ..services.progress import ConflictError
 
-FLAGS_SHOWN = 50
 RAISE_REASON_REQUIRED = _lazy("Nâng tỷ lệ hoàn thành xuất sắc nhiệm vụ cần nêu lý do (kết quả nổi bật).")
 
 
@@ -36,33 +34,27 @@ def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
     proposed and decided (with a chart). A ward sees its cells, a city its wards' totals (drill down)."""
     committee = get_committee_or_deny(request.user, cycle=cycle_pk, unit=unit_pk)
     cycle, unit, above = committee.cycle, committee.unit, committee.above
-    board = counts.dashboard(cycle, unit)
     can_approve = can(request.user, Perm.APPROVE, unit)
-    raise_record = quota.raise_record(cycle.root_id_or_self, unit)
-    rules = board.cycle.rules()
-    # Members' flags (history) matter to the committee that decides its cells' members: a ward. Above it, a
-    # city or province would read every member's history of its whole subtree for a list it does not act on.
-    decides_members = any(row.unit.is_cell and not row.is_self for row in board.rows)
-    flagged = flagged_members(cycle.root_id_or_self, unit, board.cycle.year) if decides_members else []
+    page = dashboard_page(cycle, unit, can_approve=can_approve)
     return render(
         request,
         "appraisal/decisions/dashboard.html",
         {
-            "flagged": flag_lines(flagged[:FLAGS_SHOWN]),
-            "flagged_count": len(flagged),
-            "flags_below": not decides_members,
+            "flagged": page.flagged,
+            "flagged_count": page.flagged_count,
+            "flags_below": page.flags_below,
             "cycle": cycle,
-            "board": board,
-            "lines": dashboard_lines(board, cycle, can_approve),
-            "own_review": any(row.is_self and row.review for row in board.rows),
+            "board": page.board,
+            "lines": page.lines,
+            "own_review": page.own_review,
             "unit": unit,
             "ancestors": above,
             "can_approve": can_approve,
             "decidable": DECIDABLE,
-            "chart": level_chart(board.levels),
-            "quota_raise": raise_record,
-            "may_raise": can_approve and rules.raised_quota_ratio is not None and raise_record is None,
-            "rules": rules,
+            "chart": page.chart,
+            "quota_raise": page.quota_raise,
+            "may_raise": page.may_raise,
+            "rules": page.rules,
             "panels": object_panels("dashboard_panels", request, (cycle, unit)),  # the summary report (reports)
         },
     )
