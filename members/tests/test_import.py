@@ -387,9 +387,9 @@ def test_merged_cells_inside_the_table_are_refused_with_their_place():
 
 
 def test_too_many_rows_are_refused(settings, monkeypatch):
-    import members.importing
+    import members.importing.reading
 
-    monkeypatch.setattr(members.importing, "MAX_ROWS", 3)
+    monkeypatch.setattr(members.importing.reading, "MAX_ROWS", 3)
     with pytest.raises(ImportFileError) as exc:
         read_table(csv_bytes([row(name=f"Người {i}") for i in range(4)]), "a.csv")
     assert str(exc.value) == "Tệp có 4 dòng dữ liệu, quá giới hạn 3 dòng: hãy chia thành nhiều tệp."
