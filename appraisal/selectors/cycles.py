@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.urls import reverse
 
+from party_units.access import Access, Perm
 from party_units.models import PATH_STEP, PartyUnit, UnitKind
 
 from ..models import PERSON_SUBJECTS, GuidanceDocument, LevelTally, ReviewCycle, UnitReview, UnitReviewState
@@ -176,6 +177,31 @@ def higher_documents(unit: PartyUnit) -> QuerySet[GuidanceDocument]:
 
 def reviews_of_any(units: list[PartyUnit]) -> QuerySet[UnitReview]:
     return UnitReview.objects.filter(unit__in=units).order_by("-cycle__start_date", "unit__path")
+
+
+@dataclass
+class CycleIndex:
+    """The cycles page: the units the user holds a role on (the tops of their scope), the cycles those units
+    issued and those units' work items in cycles issued above them."""
+
+    roots: list[PartyUnit]
+    cycles: QuerySet[ReviewCycle]
+    reviews: QuerySet[UnitReview]
+
+
+def cycle_index(access: Access) -> CycleIndex:
+    if access.is_superuser:
+        roots = PartyUnit.objects.filter(parent__isnull=True)
+    else:
+        roots = PartyUnit.objects.filter(path__in=access.root_paths(Perm.VIEW))
+    tops = list(roots.filter(is_active=True).order_by("path"))
+    cycles = (
+        ReviewCycle.objects.filter(issuing_unit__in=tops)
+        .select_related("issuing_unit")
+        .order_by("-start_date", "issuing_unit__path")
+    )
+    reviews = reviews_of_any(tops).exclude(cycle__issuing_unit__in=tops).select_related("unit", "cycle__issuing_unit")
+    return CycleIndex(roots=tops, cycles=cycles, reviews=reviews)
 
 
 @dataclass

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from party_units.access import Perm, access_for, can, get_object_or_deny, get_unit_or_deny
 from party_units.feedback import error_messages
-from party_units.models import PartyUnit
 from party_units.replica import replica_reads
 
 from .. import services
@@ -42,22 +41,10 @@ def index(request):
     access = access_for(request.user)
     if not access.has_roles:
         raise Http404
-    if access.is_superuser:
-        roots = PartyUnit.objects.filter(parent__isnull=True)
-    else:
-        roots = PartyUnit.objects.filter(path__in=access.root_paths(Perm.VIEW))
-    roots = list(roots.filter(is_active=True).order_by("path"))
-    cycles = (
-        ReviewCycle.objects.filter(issuing_unit__in=roots)
-        .select_related("issuing_unit")
-        .order_by("-start_date", "issuing_unit__path")
+    index = selectors.cycle_index(access)
+    return render(
+        request, "appraisal/index.html", {"roots": index.roots, "cycles": index.cycles, "reviews": index.reviews}
     )
-    reviews = (
-        selectors.reviews_of_any(roots)
-        .exclude(cycle__issuing_unit__in=roots)
-        .select_related("unit", "cycle__issuing_unit")
-    )
-    return render(request, "appraisal/index.html", {"roots": roots, "cycles": cycles, "reviews": reviews})
 
 
 @login_required
