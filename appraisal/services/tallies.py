@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 
 from ..models import (
@@ -30,7 +30,6 @@ from ..models import (
     UnitReviewState,
 )
 from ..models.tallies import COUNTER_STAGES, COUNTERS, level_counter
-from ..rules import Level
 
 Key = tuple[int, str, str]  # (committee id, subject, level)
 FILED_SELF_REVIEWS = (SelfReviewState.SUBMITTED, SelfReviewState.RESUBMITTED)
@@ -102,46 +101,40 @@ def tally_rebuild(root_id: int) -> int:
 # Work items' counts (``UnitReviewCounts``) ----------------------------------------------------------------
 
 
-def _counted() -> dict[type[models.Model], dict[str, Q]]:
-    """Each counted table, its counters and the condition a row meets to add one to a counter."""
-    people = Q(subject__in=PERSON_SUBJECTS)
-    kinds = {"people": people, "organisations": ~people}
-    return {
-        SelfReview: {"filed_self_reviews": Q(state__in=FILED_SELF_REVIEWS)},
-        ReviewMeeting: {"meetings_held": Q(held_on__isnull=False)},
-        Rating: {
-            level_counter(stage, kind, level.value): subjects & Q(**{f"{stage}_level": level.value})
-            for stage in COUNTER_STAGES
-            for kind, subjects in kinds.items()
-            for level in Level
-        },
-    }
+def counts_recount(review_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
+    """The counters of the given work items (or of every one) from their rows: three grouped reads (self-reviews
+    by state, held meetings, ratings by subject and levels), each group counted here."""
+    items = review_ids if review_ids is not None else UnitReview.objects.values_list("pk", flat=True)
+    found: dict[int, dict[str, int]] = {pk: dict.fromkeys(COUNTERS, 0) for pk in items}
+    within = {} if review_ids is None else {"unit_review_id__in": review_ids}
+
+    def grouped(model: type[models.Model], *columns: str, **conditions):
+        rows = model.objects.filter(**within, **conditions).values_list("unit_review_id", *columns)
+        for item, *values, n in rows.annotate(n=Count("pk")).order_by():
+            if item in found:
+                yield found[item], values, n
+
+    for counters, _values, n in grouped(SelfReview, state__in=FILED_SELF_REVIEWS):
+        counters["filed_self_reviews"] += n
+    for counters, _values, n in grouped(ReviewMeeting, held_on__isnull=False):
+        counters["meetings_held"] += n
+    for counters, (subject, proposed, decided), n in grouped(Rating, "subject", "proposed_level", "decided_level"):
+        kind = "people" if subject in PERSON_SUBJECTS else "organisations"
+        for stage, level in zip(COUNTER_STAGES, (proposed, decided), strict=True):
+            if level:
+                counters[level_counter(stage, kind, level)] += n
+    return found
 
 
 def counts_refresh(review: UnitReview | int) -> None:
-    """Count one work item's self-reviews, meeting and ratings again into its ``UnitReviewCounts`` row: one
-    UPDATE whose counters are subqueries over the item's rows (a cell's few dozen, by their work item index).
-    ``review_touch`` and ``review_transition`` call it as every workflow's last write, under the work item's
-    row lock (``review_lock``), so no two writers of one item count at once."""
+    """Count one work item's self-reviews, meeting and ratings again into its ``UnitReviewCounts`` row (three
+    grouped reads of a cell's few dozen rows by their work item index, one UPDATE). ``review_touch`` and
+    ``review_transition`` call it as every workflow's last write, under the work item's row lock
+    (``review_lock``), so no two writers of one item count at once."""
     pk = review.pk if isinstance(review, UnitReview) else review
-    item = OuterRef("unit_review_id")
-    values = {
-        column: Coalesce(
-            Subquery(
-                model.objects.filter(condition, unit_review_id=item)
-                .order_by()
-                .values("unit_review_id")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
-            0,
-        )
-        for model, counters in _counted().items()
-        for column, condition in counters.items()
-    }
+    values = counts_recount([pk])[pk]
     if not UnitReviewCounts.objects.filter(unit_review_id=pk).update(**values):
-        UnitReviewCounts.objects.bulk_create([UnitReviewCounts(unit_review_id=pk)], ignore_conflicts=True)
-        UnitReviewCounts.objects.filter(unit_review_id=pk).update(**values)
+        UnitReviewCounts.objects.bulk_create([UnitReviewCounts(unit_review_id=pk, **values)], ignore_conflicts=True)
 
 
 def counts_create(reviews: list[UnitReview]) -> None:
@@ -152,20 +145,6 @@ def counts_create(reviews: list[UnitReview]) -> None:
     UnitReviewCounts.objects.bulk_create(
         [UnitReviewCounts(unit_review_id=pk) for pk in ids], batch_size=COUNTS_BATCH, ignore_conflicts=True
     )
-
-
-def counts_recount() -> dict[int, dict[str, int]]:
-    """Every work item's counters from its rows: one grouped query per counted table."""
-    found: dict[int, dict[str, int]] = {
-        pk: dict.fromkeys(COUNTERS, 0) for pk in UnitReview.objects.values_list("pk", flat=True)
-    }
-    for model, counters in _counted().items():
-        aggregates = {column: Count("pk", filter=condition) for column, condition in counters.items()}
-        for row in model.objects.order_by().values("unit_review_id").annotate(**aggregates):
-            target = found.get(row["unit_review_id"])
-            if target is not None:
-                target.update({column: row[column] for column in counters})
-    return found
 
 
 @transaction.atomic
