@@ -148,8 +148,11 @@ def assess(
         if missing:
             return result
         task = structure.task_result_criterion
+        assert task is not None  # every criteria-method structure names its task-result criterion
         others = tuple(Grade(grades[c.code]) for c in structure.graded_criteria if c is not task)
-        assessment = CriteriaAssessment(task_result=Grade(grades[task.code]), others=others)
+        assessment: CriteriaAssessment | ScoreAssessment = CriteriaAssessment(
+            task_result=Grade(grades[task.code]), others=others
+        )
     else:
         general, tasks = score_totals(structure, content.get("scores") or {}, result.errors)
         result.general, result.tasks = general, tasks
@@ -159,9 +162,10 @@ def assess(
             typed = content.get("conditions") or {}
             counts = {name: _int_count(typed.get(name, ""), label, result.errors) for name, label in CONDITION_FIELDS}
             conditions = None
-            if None not in counts.values():
+            typed_counts = {name: count for name, count in counts.items() if count is not None}
+            if len(typed_counts) == len(counts):
                 try:
-                    conditions = ScoreConditions(**counts)
+                    conditions = ScoreConditions(**typed_counts)
                 except ValueError as exc:
                     result.errors.append(str(exc))
         if result.errors or general is None or tasks is None or conditions is None:
@@ -299,9 +303,29 @@ def self_review_versions(review: SelfReview | None) -> list[SelfReviewVersion]:
     return list(review.versions.all()) if review is not None else []
 
 
-def self_review_history(member: Member) -> list[dict]:
-    """The member's self-reviews and final ratings, newest cycle first (two queries): each row's work item,
-    self-review and rating (either may be missing) and the labels the page shows."""
+@dataclass
+class HistoryRow:
+    """One cycle of the member's history: the work item, their self-review and rating (either may be missing)."""
+
+    unit_review: UnitReview
+    review: SelfReview | None
+    rating: Rating | None
+
+    @property
+    def final(self) -> str:
+        return str(Level(self.rating.decided_level).label) if self.rating and self.rating.decided_level else ""
+
+    @property
+    def self_level(self) -> str:
+        return str(Level(self.review.proposed_level).label) if self.review and self.review.proposed_level else ""
+
+    @property
+    def state(self) -> str:
+        return str(SelfReviewState(self.review.state).label) if self.review else ""
+
+
+def self_review_history(member: Member) -> list[HistoryRow]:
+    """The member's self-reviews and final ratings, newest cycle first (two queries)."""
     reviews = list(
         SelfReview.objects.filter(member=member)
         .select_related("unit_review__cycle", "unit_review__unit")
@@ -311,22 +335,10 @@ def self_review_history(member: Member) -> list[dict]:
         r.unit_review_id: r
         for r in Rating.objects.filter(member=member, subject=Subject.MEMBER).select_related("unit_review__cycle")
     }
-    history = [
-        {"unit_review": review.unit_review, "review": review, "rating": ratings.get(review.unit_review_id)}
-        for review in reviews
-    ]
+    history = [HistoryRow(review.unit_review, review, ratings.get(review.unit_review_id)) for review in reviews]
     seen = {review.unit_review_id for review in reviews}
-    history += [
-        {"unit_review": rating.unit_review, "review": None, "rating": rating}
-        for ur_id, rating in ratings.items()
-        if ur_id not in seen
-    ]
-    history.sort(key=lambda row: row["unit_review"].cycle.end_date, reverse=True)
-    for row in history:
-        rating, review = row["rating"], row["review"]
-        row["final"] = Level(rating.decided_level).label if rating and rating.decided_level else ""
-        row["self_level"] = Level(review.proposed_level).label if review and review.proposed_level else ""
-        row["state"] = SelfReviewState(review.state).label if review else ""
+    history += [HistoryRow(r.unit_review, None, r) for ur_id, r in ratings.items() if ur_id not in seen]
+    history.sort(key=lambda row: row.unit_review.cycle.end_date, reverse=True)
     return history
 
 
@@ -369,7 +381,7 @@ class CellRow:
     def state_label(self) -> str:
         if self.self_review is None:
             return _("Chưa bắt đầu")
-        return SelfReviewState(self.self_review.state).label
+        return str(SelfReviewState(self.self_review.state).label)
 
     @property
     def filed(self) -> bool:
@@ -395,7 +407,7 @@ class CellSelfReviews:
         return [r for r in self.required if not r.filed]
 
     def counts(self) -> list[tuple[str, int]]:
-        labels = [("not_started", _("Chưa bắt đầu"))] + [(s.value, s.label) for s in SelfReviewState]
+        labels = [("not_started", _("Chưa bắt đầu"))] + [(s.value, str(s.label)) for s in SelfReviewState]
         return [(label, sum(1 for r in self.required if r.state == value)) for value, label in labels]
 
 

@@ -153,6 +153,7 @@ def self_review_save(
         locked = review_lock(unit_review)
         form = member_form(locked, member)
         _editable(form, locked)
+        assert form.structure is not None  # _editable: the member reviews here
         content, level = entry.content(form.structure), entry.level
         review = form.self_review
         if review is None:
