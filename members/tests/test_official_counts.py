@@ -142,3 +142,21 @@ def test_no_trigger_is_left_on_the_members_tables(cells):
                 "('members_membership', 'members_member', 'party_units_partyunit')"
             )
         assert cursor.fetchall() == []
+
+
+def test_the_roster_import_leaves_the_counts_and_sort_keys_right(personas):
+    """The import writes memberships in bulk (new members, transfers): it counts the cells it touched again."""
+    from members.importing import import_members
+    from members.tests.factories import HEADER, csv_bytes
+
+    moved = personas.member_record_a1
+    header = [*HEADER, "Sinh hoạt tại chi bộ từ ngày"]
+    rows = [[moved.full_name, "", "", "", "", "", "", "", "Chi bộ A2", "01/06/2025"]]
+    rows += [[f"Vũ Văn Nhập {i}", "01/01/1980", "", "", "", "", "", "", "Chi bộ A1", ""] for i in range(3)]
+    before = stored()
+    plan = import_members(csv_bytes(rows, header), "ds.csv", actor=personas.staff_a, unit=personas.ward_a)
+    assert plan.is_valid, plan.rows
+    a1, a2 = personas.cell_a1.pk, personas.cell_a2.pk
+    assert stored() == recount()
+    assert (stored()[a1], stored()[a2]) == (before[a1] - 1 + 3, before[a2] + 1)
+    assert not Membership.objects.exclude(sort_key=F("member__sort_key")).exists()
