@@ -192,7 +192,8 @@ class StatusForm(CrispyMixin, forms.ModelForm):
         return no_formula(self.cleaned_data["note"])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if kind == StatusKind.DISCIPLINED and not data.get("discipline_level"):
             self.add_error("discipline_level", _("Cần chọn hình thức kỷ luật."))
