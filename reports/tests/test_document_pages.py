@@ -25,7 +25,7 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from conftest import skip_or_fail
-from reports.documents import minutes, pdf
+from reports.documents import fonts, minutes, pdf
 from reports.documents.model import (
     BarChart,
     Header,
@@ -159,6 +159,8 @@ def rasterised(content: bytes) -> list[Image.Image]:
 
 
 def reference(name: str, content: bytes) -> bytes:
+    if fonts.register().name != "LiberationSerif":
+        skip_or_fail("the reference PDFs are set in Liberation Serif 2 (apt-get install fonts-liberation2)")
     path = REFERENCE / f"{name}.pdf"
     if WRITE:
         REFERENCE.mkdir(exist_ok=True)
