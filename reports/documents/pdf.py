@@ -12,6 +12,7 @@ rendering the same data twice stores one file, not two.
 from __future__ import annotations
 
 import io
+import re
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -29,6 +30,7 @@ from reportlab.platypus import (
     KeepTogether,
     PageTemplate,
     Paragraph,
+    Preformatted,
     Spacer,
     TableStyle,
 )
@@ -173,7 +175,7 @@ def _header(document: OfficialDocument, st: Styles, width: float) -> list:
     return story
 
 
-def _para(block: Para, st: Styles) -> Paragraph:
+def _para(block: Para, st: Styles, width: float) -> Flowable:
     style = st.body[block.align]
     if block.indent or block.size or block.space_before:
         key = (block.align, block.indent, block.size, block.space_before)
@@ -190,9 +192,45 @@ def _para(block: Para, st: Styles) -> Paragraph:
             derived = st.derived.setdefault(key, derived)
         style = derived
     runs = block.runs
-    if runs and all((run.bold, run.italic) == (runs[0].bold, runs[0].italic) for run in runs):
-        return st.text(block.text, style, bold=runs[0].bold, italic=runs[0].italic)  # one run of one style
+    if runs and all((run.bold, run.italic) == (runs[0].bold, runs[0].italic) for run in runs):  # one style
+        bold, italic = runs[0].bold, runs[0].italic
+        return _one_line(nfc(block.text), style, st, width, bold, italic) or st.text(
+            block.text, style, bold=bold, italic=italic
+        )
     return Paragraph(markup(runs), style)
+
+
+# Whitespace other than the plain space, and the soft hyphen: text the paragraph breaks or draws its own way.
+NOT_ONE_LINE = re.compile(r"[^\S ]|\xad")
+
+
+def _one_line(text: str, style: ParagraphStyle, st: Styles, width: float, bold: bool, italic: bool):
+    """A left-aligned or justified paragraph of one style whose words fit on its first line: nothing to break,
+    so reportlab's Preformatted sets it, the words one space apart from the first line's indent, as reportlab's
+    Paragraph would set its one line (a justified paragraph's last line is not stretched), without parsing markup
+    or breaking lines (most of a minutes' paragraphs: each member's heading, level, comments). None for anything
+    else, or for a line that only just fits (the paragraph's own measure decides those)."""
+    if style.alignment not in (TA_LEFT, TA_JUSTIFY) or NOT_ONE_LINE.search(text):
+        return None
+    line = " ".join(text.split())  # the words one space apart, as the paragraph sets them
+    if not line:
+        return None
+    font = st.family.face(bold=bold, italic=italic)
+    room = width - style.leftIndent - style.firstLineIndent - style.rightIndent
+    if stringWidth(line, font, style.fontSize) > room - 0.5:
+        return None
+    key = ("line", style.name, font)
+    found = st.derived.get(key)
+    if found is None:  # the paragraph's style set in the run's face, the first line's indent as the indent
+        found = ParagraphStyle(
+            f"{style.name}+{font}",
+            parent=style,
+            fontName=font,
+            leftIndent=style.leftIndent + style.firstLineIndent,
+            firstLineIndent=0,
+        )
+        found = st.derived.setdefault(key, found)
+    return Preformatted(line, found)
 
 
 class CellText(Flowable):
@@ -385,7 +423,7 @@ def render(document: OfficialDocument, layout: Layout = DEFAULT_LAYOUT) -> bytes
     story = _header(document, st, width)
     for block in document.body:
         if isinstance(block, Para):
-            story.append(_para(block, st))
+            story.append(_para(block, st, width))
         elif isinstance(block, Table):
             story += [Spacer(1, 4), _table(block, st, width), Spacer(1, 4)]
         elif isinstance(block, BarChart):
