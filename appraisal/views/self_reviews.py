@@ -344,7 +344,7 @@ def cell_self_reviews(request, cycle_pk: int, unit_pk: int):
         try:
             count = service.self_review_remind(actor=request.user, unit_review=unit_review)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            error_messages(request, exc)
         else:
             if count:
                 messages.success(request, _("Đã nhắc %(n)s đảng viên chưa nộp.") % {"n": count})
