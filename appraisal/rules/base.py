@@ -27,68 +27,39 @@ from .facts import (
     ScoreConditions,
 )
 from .forms import FormStructure, ScoreGroup, collective_structure, self_review_structure
-from .levels import Grade, Level, cap, level_below
+from .levels import Grade, LabelledEnum, Level, cap, level_below
 from .outcomes import Cap, Eligibility, FormVariant, Outcome, QuotaResult, format_percent
 
-
-class RatingMethod(StrEnum):
-    CRITERIA = "criteria"
-    SCORE_100 = "score_100"
-
-    @property
-    def label(self) -> str:
-        return {
-            RatingMethod.CRITERIA: "Đánh giá từng tiêu chí (Xuất sắc / Tốt / Trung bình / Kém)",
-            RatingMethod.SCORE_100: "Chấm điểm theo thang 100 điểm",
-        }[self]
+NEW_MEMBER_MONTHS = 6
 
 
-class QuotaBase(StrEnum):
+class RatingMethod(LabelledEnum):
+    CRITERIA = "criteria", "Đánh giá từng tiêu chí (Xuất sắc / Tốt / Trung bình / Kém)"
+    SCORE_100 = "score_100", "Chấm điểm theo thang 100 điểm"
+
+
+class QuotaBase(LabelledEnum):
     """The group over which "excellent ≤ 20% of good" is counted."""
 
-    GRASSROOTS_ORGANISATION = "grassroots_organisation"
-    SIMILAR_SUBJECTS = "similar_subjects"
-
-    @property
-    def label(self) -> str:
-        return {
-            QuotaBase.GRASSROOTS_ORGANISATION: "Tính trong từng tổ chức cơ sở đảng",
-            QuotaBase.SIMILAR_SUBJECTS: "Tính trong từng nhóm đối tượng có vai trò, chức trách tương đồng",
-        }[self]
+    GRASSROOTS_ORGANISATION = "grassroots_organisation", "Tính trong từng tổ chức cơ sở đảng"
+    SIMILAR_SUBJECTS = "similar_subjects", "Tính trong từng nhóm đối tượng có vai trò, chức trách tương đồng"
 
 
-class Subject(StrEnum):
+class Subject(LabelledEnum):
     """Who gets a rating."""
 
-    MEMBER = "member"
-    ORGANISATION = "organisation"
-    LEADERSHIP_COLLECTIVE = "leadership_collective"
-    LEADING_INDIVIDUAL = "leading_individual"
-
-    @property
-    def label(self) -> str:
-        return {
-            Subject.MEMBER: "Đảng viên",
-            Subject.ORGANISATION: "Tổ chức đảng",
-            Subject.LEADERSHIP_COLLECTIVE: "Tập thể lãnh đạo, quản lý",
-            Subject.LEADING_INDIVIDUAL: "Cá nhân cán bộ lãnh đạo, quản lý",
-        }[self]
+    MEMBER = "member", "Đảng viên"
+    ORGANISATION = "organisation", "Tổ chức đảng"
+    LEADERSHIP_COLLECTIVE = "leadership_collective", "Tập thể lãnh đạo, quản lý"
+    LEADING_INDIVIDUAL = "leading_individual", "Cá nhân cán bộ lãnh đạo, quản lý"
 
 
-class Exclusion(StrEnum):
+class Exclusion(LabelledEnum):
     """A status that keeps a member out of the review or out of the rating, depending on the version."""
 
-    EXEMPTED = "exempted"
-    SUSPENDED = "suspended"
-    NEWLY_ADMITTED = "newly_admitted"
-
-    @property
-    def label(self) -> str:
-        return {
-            Exclusion.EXEMPTED: "Đảng viên được miễn công tác và sinh hoạt đảng",
-            Exclusion.SUSPENDED: "Đảng viên bị đình chỉ sinh hoạt đảng",
-            Exclusion.NEWLY_ADMITTED: f"Đảng viên mới được kết nạp chưa đủ {NEW_MEMBER_MONTHS} tháng",
-        }[self]
+    EXEMPTED = "exempted", "Đảng viên được miễn công tác và sinh hoạt đảng"
+    SUSPENDED = "suspended", "Đảng viên bị đình chỉ sinh hoạt đảng"
+    NEWLY_ADMITTED = "newly_admitted", f"Đảng viên mới được kết nạp chưa đủ {NEW_MEMBER_MONTHS} tháng"
 
 
 class Trigger(StrEnum):
@@ -104,7 +75,6 @@ class Trigger(StrEnum):
     LEADER_LOW_CONFIDENCE = "leader_low_confidence"
 
 
-NEW_MEMBER_MONTHS = 6
 SICK_LEAVE_CAP_MONTHS = 3
 HALF = Fraction(1, 2)
 LEADER_UNIT_MIN_SHARE = Fraction(7, 10)

@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from fractions import Fraction
 
-from .levels import Grade
+from .levels import Grade, LabelledEnum
 
 Ratio = float | Decimal | Fraction
 """A share between 0 and 1 (0.5 means 50%)."""
@@ -47,33 +46,21 @@ class Period:
         return self.start <= day <= self.end
 
 
-class DisciplineLevel(StrEnum):
+class DisciplineLevel(LabelledEnum):
     """Party discipline of a member, mildest first: khiển trách < cảnh cáo < cách chức < khai trừ."""
 
-    REPRIMAND = "khien_trach"
-    WARNING = "canh_cao"
-    DISMISSAL = "cach_chuc"
-    EXPULSION = "khai_tru"
-
-    @property
-    def label(self) -> str:
-        return _DISCIPLINE_LABELS[self]
+    REPRIMAND = "khien_trach", "khiển trách"
+    WARNING = "canh_cao", "cảnh cáo"
+    DISMISSAL = "cach_chuc", "cách chức"
+    EXPULSION = "khai_tru", "khai trừ"
 
     @property
     def severity(self) -> int:
         """1 for a reprimand (the mildest form) up to 4 for expulsion."""
-        return list(DisciplineLevel).index(self) + 1
+        return self.rank
 
     def at_least(self, other: DisciplineLevel) -> bool:
         return self.severity >= other.severity
-
-
-_DISCIPLINE_LABELS = {
-    DisciplineLevel.REPRIMAND: "khiển trách",
-    DisciplineLevel.WARNING: "cảnh cáo",
-    DisciplineLevel.DISMISSAL: "cách chức",
-    DisciplineLevel.EXPULSION: "khai trừ",
-}
 
 
 @dataclass(frozen=True)

@@ -7,26 +7,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 
-from .levels import Level
+from .levels import LabelledEnum, Level
 
 EXCELLENT_YEARS_FOR_COMMENDATION = 5
 NOT_COMPLETED_YEARS_TO_CONSIDER = 2
 
 
-class HistoryFlag(StrEnum):
-    NOT_COMPLETED_TWO_YEARS = "not_completed_two_years"
-    EXCELLENT_FIVE_YEARS = "excellent_five_years"
-
-    @property
-    def label(self) -> str:
-        return {
-            HistoryFlag.NOT_COMPLETED_TWO_YEARS: (
-                "Hai năm liền không hoàn thành nhiệm vụ: chi bộ xem xét theo Điều lệ Đảng"
-            ),
-            HistoryFlag.EXCELLENT_FIVE_YEARS: "Năm năm liền hoàn thành xuất sắc nhiệm vụ: đề nghị khen thưởng",
-        }[self]
+class HistoryFlag(LabelledEnum):
+    NOT_COMPLETED_TWO_YEARS = (
+        "not_completed_two_years",
+        "Hai năm liền không hoàn thành nhiệm vụ: chi bộ xem xét theo Điều lệ Đảng",
+    )
+    EXCELLENT_FIVE_YEARS = "excellent_five_years", "Năm năm liền hoàn thành xuất sắc nhiệm vụ: đề nghị khen thưởng"
 
 
 def years_running(levels: Mapping[int, Level], level: Level, up_to: int) -> int:

@@ -7,42 +7,48 @@ which lives in the rule sets.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
-class Level(StrEnum):
-    """A rating level. Stored by its value; ``rank`` 1 is the best, 4 the worst."""
+class LabelledEnum(StrEnum):
+    """A string enum whose members carry their Vietnamese label: ``NAME = "value", "label"``.
 
-    EXCELLENT = "htxsnv"
-    GOOD = "httnv"
-    COMPLETED = "htnv"
-    NOT_COMPLETED = "khtnv"
+    Stored and compared by the value; ``choices()`` lists (value, label) in the order of declaration.
+    """
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> Self:  # the label is given only in the declaration
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
 
     @property
-    def label(self) -> str:
-        return _LEVEL_LABELS[self]
+    def rank(self) -> int:
+        """1 for the first member declared, then 2, 3, …"""
+        return type(self)._member_names_.index(self.name) + 1
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(value, Vietnamese label) pairs in the order of declaration, for a Django field's ``choices``."""
+        return [(member.value, member.label) for member in cls]
+
+
+class Level(LabelledEnum):
+    """A rating level. Stored by its value; ``rank`` 1 is the best, 4 the worst."""
+
+    EXCELLENT = "htxsnv", "Hoàn thành xuất sắc nhiệm vụ"
+    GOOD = "httnv", "Hoàn thành tốt nhiệm vụ"
+    COMPLETED = "htnv", "Hoàn thành nhiệm vụ"
+    NOT_COMPLETED = "khtnv", "Không hoàn thành nhiệm vụ"
 
     @property
     def short(self) -> str:
         return self.value.upper()
 
-    @property
-    def rank(self) -> int:
-        return _LEVEL_ORDER.index(self) + 1
 
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        """(value, Vietnamese label) pairs, best first, for a Django field's ``choices``."""
-        return [(level.value, level.label) for level in _LEVEL_ORDER]
-
-
-_LEVEL_ORDER = (Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.NOT_COMPLETED)
-
-_LEVEL_LABELS = {
-    Level.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
-    Level.GOOD: "Hoàn thành tốt nhiệm vụ",
-    Level.COMPLETED: "Hoàn thành nhiệm vụ",
-    Level.NOT_COMPLETED: "Không hoàn thành nhiệm vụ",
-}
+_LEVEL_ORDER = tuple(Level)  # best first
 
 
 def worst(a: Level, b: Level) -> Level:
@@ -60,35 +66,13 @@ def level_below(level: Level) -> Level:
     return _LEVEL_ORDER[min(level.rank, len(_LEVEL_ORDER) - 1)]
 
 
-class Grade(StrEnum):
+class Grade(LabelledEnum):
     """The grade of one criterion in the criteria method (2019, 2023): Xuất sắc / Tốt / Trung bình / Kém."""
 
-    EXCELLENT = "xuat_sac"
-    GOOD = "tot"
-    AVERAGE = "trung_binh"
-    POOR = "kem"
-
-    @property
-    def label(self) -> str:
-        return _GRADE_LABELS[self]
-
-    @property
-    def rank(self) -> int:
-        return _GRADE_ORDER.index(self) + 1
+    EXCELLENT = "xuat_sac", "Xuất sắc"
+    GOOD = "tot", "Tốt"
+    AVERAGE = "trung_binh", "Trung bình"
+    POOR = "kem", "Kém"
 
     def at_least(self, other: Grade) -> bool:
         return self.rank <= other.rank
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(grade.value, grade.label) for grade in _GRADE_ORDER]
-
-
-_GRADE_ORDER = (Grade.EXCELLENT, Grade.GOOD, Grade.AVERAGE, Grade.POOR)
-
-_GRADE_LABELS = {
-    Grade.EXCELLENT: "Xuất sắc",
-    Grade.GOOD: "Tốt",
-    Grade.AVERAGE: "Trung bình",
-    Grade.POOR: "Kém",
-}
