@@ -6,7 +6,7 @@ import datetime
 import decimal
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, Unpack
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -59,15 +59,16 @@ def actor_display_name(user) -> str:
     return (f"{full} ({username})" if full else username)[:300]
 
 
-def audit_entry(
-    *,
-    actor: Actor,
-    action: str,
-    obj: models.Model | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    note: str = "",
-) -> AuditEntry:
+class EntryDetails(TypedDict, total=False):
+    """What an entry records besides who did what: the object, its values before and after, a note."""
+
+    obj: models.Model | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    note: str
+
+
+def audit_entry(*, actor: Actor, action: str, **details: Unpack[EntryDetails]) -> AuditEntry:
     """One entry, not yet saved: for writers that append many at once with ``AuditEntry.objects.bulk_create``
     (the content type lookup is cached, so building costs no query)."""
     signed_in = getattr(actor, "is_authenticated", False)
@@ -75,10 +76,11 @@ def audit_entry(
         actor=actor if signed_in else None,
         actor_name=actor_display_name(actor) if signed_in else "",
         action=action,
-        before=_jsonable(before),
-        after=_jsonable(after),
-        note=note,
+        before=_jsonable(details.get("before")),
+        after=_jsonable(details.get("after")),
+        note=details.get("note", ""),
     )
+    obj = details.get("obj")
     if obj is not None:
         entry.content_type = ContentType.objects.get_for_model(obj)
         entry.object_id = str(obj.pk)
@@ -86,16 +88,8 @@ def audit_entry(
     return entry
 
 
-def audit_log(
-    *,
-    actor: Actor,
-    action: str,
-    obj: models.Model | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    note: str = "",
-) -> AuditEntry:
+def audit_log(*, actor: Actor, action: str, **details: Unpack[EntryDetails]) -> AuditEntry:
     """Append one entry: who (actor, may be None for the system), a dotted action name, the object, before/after."""
-    entry = audit_entry(actor=actor, action=action, obj=obj, before=before, after=after, note=note)
+    entry = audit_entry(actor=actor, action=action, **details)
     entry.save()
     return entry
