@@ -9,12 +9,16 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from audit.labels import register
+from audit.labels import field_labels, register
 
 from .models import (
     CycleState,
+    GuidanceDocument,
     PastRatingSource,
     PeriodKind,
+    Rating,
+    ReviewCycle,
+    ReviewMeeting,
     RoundOutcome,
     SelfReviewState,
     UnitReviewState,
@@ -40,12 +44,7 @@ register(
         "guidance_document.created": _("Thêm văn bản hướng dẫn"),
         "guidance_document.updated": _("Sửa văn bản hướng dẫn"),
     },
-    fields={
-        "code": _("số, ký hiệu"),
-        "issued_on": _("ngày ban hành"),
-        "summary": _("trích yếu"),
-        "file": _("tệp đính kèm"),
-    },
+    fields=field_labels(GuidanceDocument, "code", "issued_on", "summary", "file"),
 )
 register(
     {
@@ -58,14 +57,17 @@ register(
     },
     fields={
         "title": _("tên kỳ"),
-        "period_kind": _("loại kỳ"),
-        "year": _("năm"),
-        "quarter": _("quý"),
-        "start_date": _("từ ngày"),
-        "end_date": _("đến ngày"),
-        "rule_set": _("bộ quy tắc"),
-        "guidance_documents": _("văn bản hướng dẫn"),
-        "state": _("trạng thái"),
+        **field_labels(
+            ReviewCycle,
+            "period_kind",
+            "year",
+            "quarter",
+            "start_date",
+            "end_date",
+            "rule_set",
+            "guidance_documents",
+            "state",
+        ),
         "opened_at": _("triển khai lúc"),
         "closed_at": _("kết thúc lúc"),
         "created": _("phần việc tạo mới"),
@@ -131,27 +133,18 @@ register(
         "meeting.attendance": _("Điểm danh hội nghị kiểm điểm"),
     },
     fields={
-        "held_on": _("ngày họp"),
-        "starts_at": _("bắt đầu lúc"),
-        "ends_at": _("kết thúc lúc"),
-        "place": _("địa điểm"),
-        "vote_method": _("hình thức biểu quyết"),
+        **field_labels(ReviewMeeting, "held_on", "starts_at", "ends_at", "place", "vote_method", "guidance_documents"),
         "conclusions": _("kết luận"),
         "guests": _("đại biểu dự"),
-        "guidance_documents": _("văn bản hướng dẫn"),
     },
     values={"vote_method": VoteMethod},
 )
 register(
     {"rating.proposed": _("Chi bộ đề nghị xếp loại")},
     fields={
-        "self_level": _("tự đề xuất"),
-        "comments": _("ý kiến góp ý, phê bình"),
+        **field_labels(Rating, "self_level", "comments", "votes", "proposed_level", "assessment"),
         "shortcomings": _("hạn chế cần khắc phục"),
-        "votes": _("kết quả biểu quyết"),
-        "proposed_level": _("chi bộ đề nghị"),
         "proposal_ground": _("căn cứ ngoại lệ"),
-        "assessment": _("điểm và điều kiện"),
     },
     values={"self_level": _level, "proposed_level": _level},
 )

@@ -9,6 +9,9 @@ autodiscovery, so this app imports none of them)::
         values={"gender": Gender},  # a choices class or a function value -> text
     )
 
+``field_labels(Member, "full_name", ...)`` takes the labels of keys that are model fields from their
+``verbose_name``, so a field is named the same on its form and in the audit trail.
+
 ``describe(entry)`` gives the label, the actor's name and the changes as (field label, before, after) text,
 with dates as dd/mm/yyyy, yes/no for booleans and choice labels; keys that hold raw ids are never shown.
 """
@@ -21,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 _ACTIONS: dict[str, Any] = {}
@@ -49,6 +53,11 @@ def register(
         _ACTIONS[action] = label
         _FIELDS[action] = dict(fields or {})
         _VALUES[action] = formatters
+
+
+def field_labels(model: type[models.Model], *names: str) -> dict[str, Any]:
+    """The ``verbose_name`` of each named field of ``model``, as ``register``'s ``fields`` want them."""
+    return {name: model._meta.get_field(name).verbose_name for name in names}
 
 
 def label_of(action: str) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from audit.labels import register
+from audit.labels import field_labels, register
 
-from .models import DisciplineLevel, Gender, MembershipKind, PartyPost, StatusKind
+from .models import MEMBER_FIELDS, DisciplineLevel, Gender, Member, MembershipKind, PartyPost, StatusKind
 
 COMMON = {
     "unit": _("chi bộ"),
@@ -27,18 +27,7 @@ register(
     },
     fields={
         **COMMON,
-        "full_name": _("họ và tên"),
-        "date_of_birth": _("ngày sinh"),
-        "gender": _("giới tính"),
-        "card_number": _("số thẻ đảng viên"),
-        "admitted_on": _("ngày vào Đảng"),
-        "full_member_on": _("ngày chính thức"),
-        "government_post": _("chức vụ chính quyền"),
-        "union_post": _("chức vụ đoàn thể"),
-        "workplace": _("đơn vị công tác"),
-        "party_post": _("chức vụ Đảng"),
-        "holds_leadership_post": _("giữ chức vụ lãnh đạo, quản lý"),
-        "in_political_system": _("làm việc trong hệ thống chính trị"),
+        **field_labels(Member, *MEMBER_FIELDS),
         "user": _("tài khoản đăng nhập"),
         "old_end_date": _("kết thúc ở chi bộ cũ"),
     },
