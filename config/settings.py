@@ -217,6 +217,21 @@ EMAIL_TIMEOUT = 30
 # The site's address as users reach it, put before the links in e-mails ("" = links stay relative paths).
 SITE_URL = os.environ.get("SITE_URL", "")
 
+# The cache holds rendered page fragments (a meeting's rows, a roster's rows), each keyed by a digest of what it
+# shows, so a stale entry is never served. By default each process keeps its own in memory; with CACHE_URL
+# (e.g. redis://127.0.0.1:6379/1) every web process shares one, so a row drawn once is drawn for all of them.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # A 40-member meeting is ~45 entries of a few KB: room for a ward's meetings and rosters.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

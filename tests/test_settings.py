@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def settings_in_subprocess(env: dict[str, str], expr: str) -> subprocess.CompletedProcess:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}
     }
     code = f"import django; django.setup(); from django.conf import settings as s; print({expr})"
     return subprocess.run(  # noqa: S603 - fixed argv
@@ -60,3 +62,14 @@ def test_an_empty_database_url_means_the_default_sqlite_file():
     result = settings_in_subprocess({"DEBUG": "1", "DATABASE_URL": ""}, "s.DATABASES['default']['ENGINE']")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+def test_page_fragments_are_cached_in_memory_or_in_the_shared_cache_named():
+    local = settings_in_subprocess({"DEBUG": "1"}, "s.CACHES['default']['BACKEND']")
+    shared = settings_in_subprocess(
+        {"DEBUG": "1", "CACHE_URL": "redis://127.0.0.1:6379/1"},
+        "s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION']",
+    )
+    assert local.returncode == 0 and shared.returncode == 0, local.stderr + shared.stderr
+    assert local.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache redis://127.0.0.1:6379/1"
