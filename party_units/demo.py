@@ -57,6 +57,16 @@ def unit(parent, name, *, short, kind, level, abbr, place) -> PartyUnit:
     )
 
 
+def committee(parent, name, *, short, level, abbr, place) -> PartyUnit:
+    return unit(parent, name, short=short, kind=UnitKind.COMMITTEE, level=level, abbr=abbr, place=place)
+
+
+def ward_committee(parent, ward_name) -> PartyUnit:
+    """Đảng ủy phường <ward_name>."""
+    name, short = f"Đảng ủy phường {ward_name}", f"ĐU phường {ward_name}"
+    return committee(parent, name, short=short, level="Đảng ủy phường", abbr="ĐU", place=ward_name)
+
+
 def cell(parent, name, short, place) -> PartyUnit:
     return unit(parent, name, short=short, kind=UnitKind.CELL, level="Chi bộ", abbr="CB", place=place)
 
@@ -79,55 +89,17 @@ def grant(user, unit_, kind) -> None:
 
 def seed(*, stdout=None) -> None:
     # A city committee (the 2021 article does not name the city) above Đảng ủy phường Quyết Thắng.
-    city = unit(
-        None,
-        "Thành ủy thành phố",
-        short="Thành ủy",
-        kind=UnitKind.COMMITTEE,
-        level="Thành ủy",
-        abbr="TU",
-        place="Thành phố",
-    )
-    quyet_thang = unit(
-        city,
-        "Đảng ủy phường Quyết Thắng",
-        short="ĐU phường Quyết Thắng",
-        kind=UnitKind.COMMITTEE,
-        level="Đảng ủy phường",
-        abbr="ĐU",
-        place="Quyết Thắng",
-    )
+    city = committee(None, "Thành ủy thành phố", short="Thành ủy", level="Thành ủy", abbr="TU", place="Thành phố")
+    quyet_thang = ward_committee(city, "Quyết Thắng")
     cells = [cell(quyet_thang, name, short, "Quyết Thắng") for name, short in QUYET_THANG_CELLS]
 
     # Thành ủy Hà Nội → Quận ủy Hai Bà Trưng → its 18 wards (2023, before the district level was abolished).
-    hanoi = unit(
-        None,
-        "Thành ủy Hà Nội",
-        short="Thành ủy Hà Nội",
-        kind=UnitKind.COMMITTEE,
-        level="Thành ủy",
-        abbr="TU",
-        place="Hà Nội",
-    )
-    hbt = unit(
-        hanoi,
-        "Quận ủy Hai Bà Trưng",
-        short="Quận ủy Hai Bà Trưng",
-        kind=UnitKind.COMMITTEE,
-        level="Quận ủy",
-        abbr="QU",
-        place="Hai Bà Trưng",
+    hanoi = committee(None, "Thành ủy Hà Nội", short="Thành ủy Hà Nội", level="Thành ủy", abbr="TU", place="Hà Nội")
+    hbt = committee(
+        hanoi, "Quận ủy Hai Bà Trưng", short="Quận ủy Hai Bà Trưng", level="Quận ủy", abbr="QU", place="Hai Bà Trưng"
     )
     for ward_name in HBT_WARDS:
-        ward = unit(
-            hbt,
-            f"Đảng ủy phường {ward_name}",
-            short=f"ĐU phường {ward_name}",
-            kind=UnitKind.COMMITTEE,
-            level="Đảng ủy phường",
-            abbr="ĐU",
-            place=ward_name,
-        )
+        ward = ward_committee(hbt, ward_name)
         for n in (1, 2, 3):
             cell(ward, f"Chi bộ Tổ dân phố số {n} phường {ward_name}", f"CB TDP {n} {ward_name}", ward_name)
 
