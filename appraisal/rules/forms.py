@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Any
 
 from .outcomes import FormVariant
 
@@ -37,15 +38,12 @@ class SectionKind(StrEnum):
 
 
 @dataclass(frozen=True)
-class Criterion:
-    """One numbered item of section I; ``graded`` items carry a self-grade (2019, 2023)."""
+class Numbered:
+    """A numbered heading of the form: its code, its number as printed ("1.", "II.") and its text."""
 
     code: str
     number: str
     heading: str
-    graded: bool = False
-    task_result: bool = False  # the criterion the criteria method reads as the task result
-    leader_only: bool = False
 
     @property
     def title(self) -> str:
@@ -53,16 +51,18 @@ class Criterion:
 
 
 @dataclass(frozen=True)
-class Section:
-    code: str
-    number: str
-    heading: str
+class Criterion(Numbered):
+    """One numbered item of section I; ``graded`` items carry a self-grade (2019, 2023)."""
+
+    graded: bool = False
+    task_result: bool = False  # the criterion the criteria method reads as the task result
+    leader_only: bool = False
+
+
+@dataclass(frozen=True)
+class Section(Numbered):
     kind: SectionKind = SectionKind.TEXT
     criteria: tuple[Criterion, ...] = ()
-
-    @property
-    def title(self) -> str:
-        return f"{self.number} {self.heading}"
 
 
 @dataclass(frozen=True)
@@ -80,26 +80,19 @@ class ScoreItem:
     heading: str
     max_points: Decimal
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "heading": self.heading, "max_points": str(self.max_points)}
 
 
 @dataclass(frozen=True)
-class ScoreGroup:
-    """A group of the 100-point method: general criteria (max 30) or task results (max 70)."""
+class ScoreGroup(ScoreItem):
+    """A group of the 100-point method: general criteria (max 30) or task results (max 70), a line of its own
+    over the items it adds up."""
 
-    code: str
-    heading: str
-    max_points: Decimal
     items: tuple[ScoreItem, ...] = ()
 
-    def as_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "heading": self.heading,
-            "max_points": str(self.max_points),
-            "items": [item.as_dict() for item in self.items],
-        }
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "items": [item.as_dict() for item in self.items]}
 
 
 @dataclass(frozen=True)
