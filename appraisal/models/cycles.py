@@ -367,3 +367,20 @@ class UnitReview(models.Model):
     def deadline_rows(self, today: datetime.date) -> list[DeadlineRow]:
         """The governing cycle's deadlines, each marked when this unit missed it (needs ``cycle`` loaded)."""
         return deadline_rows(self.cycle, today, {self.state: 1})
+
+
+class InUnitReview(models.Model):
+    """Abstract, no fields of its own: a record filed under one unit's work item (its ``unit_review``). The unit's
+    roles govern it, and it is named after the work item unless it says otherwise."""
+
+    unit_review: UnitReview
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.unit_review)
+
+    @property
+    def access_unit(self) -> PartyUnit:
+        return self.unit_review.unit

@@ -8,9 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
-from party_units.models import PartyUnit
 
-from .cycles import UnitReview
+from .cycles import InUnitReview, UnitReview
 from .documents import GuidanceDocument
 
 
@@ -19,7 +18,7 @@ class VoteMethod(models.TextChoices):
     SECRET_BALLOT = "secret_ballot", _("Bỏ phiếu kín")
 
 
-class ReviewMeeting(models.Model):
+class ReviewMeeting(InUnitReview):
     unit_review = models.OneToOneField(
         UnitReview, verbose_name=_("phần việc của chi bộ"), on_delete=models.CASCADE, related_name="meeting"
     )
@@ -47,13 +46,6 @@ class ReviewMeeting(models.Model):
     class Meta:
         verbose_name = _("hội nghị kiểm điểm")
         verbose_name_plural = _("hội nghị kiểm điểm")
-
-    def __str__(self) -> str:
-        return f"{self.unit_review.unit} – {self.unit_review.cycle}"
-
-    @property
-    def access_unit(self) -> PartyUnit:
-        return self.unit_review.unit
 
 
 class MeetingGuest(models.Model):

@@ -20,14 +20,14 @@ from members.models import Member
 from party_units.models import PartyUnit
 
 from ..rules import Subject
-from .cycles import UnitReview
+from .cycles import InUnitReview, UnitReview
 from .self_reviews import LEVEL_CHOICES
 
 SUBJECT_CHOICES = [(subject.value, subject.label) for subject in Subject]
 PERSON_SUBJECTS = (Subject.MEMBER.value, Subject.LEADING_INDIVIDUAL.value)
 
 
-class Rating(models.Model):
+class Rating(InUnitReview):
     unit_review = models.ForeignKey(
         UnitReview, verbose_name=_("phần việc của đơn vị"), on_delete=models.CASCADE, related_name="ratings"
     )
@@ -89,10 +89,6 @@ class Rating(models.Model):
         return f"{Subject(self.subject).label}: {who}"
 
     @property
-    def access_unit(self) -> PartyUnit:
-        return self.unit_review.unit
-
-    @property
     def owner_user_id(self) -> int | None:
         return self.member.user_id if self.member_id else None
 
@@ -108,7 +104,7 @@ class RoundOutcome(models.TextChoices):
     APPROVED = "approved", _("Đã phê duyệt")
 
 
-class ProposalRound(models.Model):
+class ProposalRound(InUnitReview):
     """One submission of a unit's proposals to the superior committee and what became of it, so a return
     and resubmission keep both rounds: what was proposed (a snapshot), who answered, when and why."""
 
@@ -134,7 +130,3 @@ class ProposalRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_review} – lần {self.number}"
-
-    @property
-    def access_unit(self) -> PartyUnit:
-        return self.unit_review.unit

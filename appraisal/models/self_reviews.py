@@ -12,10 +12,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
-from party_units.models import PartyUnit
 
 from ..rules import Level
-from .cycles import UnitReview
+from .cycles import InUnitReview, UnitReview
 
 
 class SelfReviewState(models.TextChoices):
@@ -28,7 +27,7 @@ class SelfReviewState(models.TextChoices):
 LEVEL_CHOICES = Level.choices()
 
 
-class SelfReview(models.Model):
+class SelfReview(InUnitReview):
     """One member's self-review in one cycle, filed in the cell whose work item it belongs to."""
 
     unit_review = models.ForeignKey(
@@ -69,10 +68,6 @@ class SelfReview(models.Model):
         return f"{self.member} – {self.unit_review.cycle}"
 
     @property
-    def access_unit(self) -> PartyUnit:
-        return self.unit_review.unit
-
-    @property
     def owner_user_id(self) -> int | None:
         return self.member.user_id
 
@@ -111,7 +106,7 @@ class SelfReviewVersion(models.Model):
         return f"{self.self_review} – lần {self.number}"
 
 
-class CollectiveReport(models.Model):
+class CollectiveReport(InUnitReview):
     """The cell's (or committee's) own review report as an organisation: Mẫu 01 in 2025, the cell's review
     in earlier years. Drafted by the secretary or a committee member."""
 
@@ -140,10 +135,3 @@ class CollectiveReport(models.Model):
     class Meta:
         verbose_name = _("báo cáo kiểm điểm tập thể")
         verbose_name_plural = _("báo cáo kiểm điểm tập thể")
-
-    def __str__(self) -> str:
-        return f"{self.unit_review.unit} – {self.unit_review.cycle}"
-
-    @property
-    def access_unit(self) -> PartyUnit:
-        return self.unit_review.unit
