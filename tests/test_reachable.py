@@ -5,7 +5,7 @@ Each persona is crawled in the test client from the home page (links only, GET o
 the views reached are compared with the pages that persona works on (``WORKS_ON``), and every named URL pattern
 that takes no argument must be reached by somebody unless ``NOT_LINKED`` says why not. On every page crawled, the
 text and the shown field values hold no ISO date (2021-11-16), no English month name and no date other than
-dd/mm/yyyy."""
+dd/mm/yyyy, and no template syntax left over (a ``{# #}`` comment over two lines is printed as text)."""
 
 from __future__ import annotations
 
@@ -155,6 +155,17 @@ def bad_dates(html: str) -> list[str]:
     return found
 
 
+TEMPLATE_SYNTAX = re.compile(r"\{#|#\}|\{%|%\}|\{\{|\}\}")
+
+
+def leftover_syntax(html: str) -> list[str]:
+    """Template syntax in the text a reader sees, each with a little of what surrounds it."""
+    parser = ShownText()
+    parser.feed(html)
+    text = " ".join(parser.parts)
+    return [text[max(0, m.start() - 40) : m.end() + 40].strip() for m in TEMPLATE_SYNTAX.finditer(text)]
+
+
 def build_data(personas) -> dict:
     """Something on every page a persona works on: an open 2025 cycle of ward A (guidance, deadlines, a member's
     draft, a cell's proposals waiting for the ward, a returned cell), a closed 2024 cycle decided through to
@@ -193,10 +204,12 @@ def build_data(personas) -> dict:
     return {"cycle": cycle, "past": past}
 
 
-def crawl(client) -> tuple[set[str], dict[str, list[str]]]:
-    """The views reached from the home page by links, and the pages showing a date in another shape."""
+def crawl(client) -> tuple[set[str], dict[str, list[str]], dict[str, list[str]]]:
+    """The views reached from the home page by links, the pages showing a date in another shape, and the pages
+    showing template syntax."""
     reached: set[str] = set()
     wrong_dates: dict[str, list[str]] = {}
+    syntax: dict[str, list[str]] = {}
     seen: set[str] = set()
     per_view: dict[str, int] = {}
     queue = deque([reverse("home")])
@@ -221,13 +234,15 @@ def crawl(client) -> tuple[set[str], dict[str, list[str]]]:
         html = response.content.decode()
         if found := bad_dates(html):
             wrong_dates[url] = found
+        if found := leftover_syntax(html):
+            syntax[url] = found
         for href in re.findall(r"<a\b[^>]*\bhref=\"([^\"]+)\"", html):
             href = urldefrag(href.replace("&amp;", "&"))[0]
             if href.startswith("?"):
                 href = urlsplit(url).path + href
             if href.startswith("/") and not href.startswith(SKIP_PREFIXES):
                 queue.append(href)
-    return reached, wrong_dates
+    return reached, wrong_dates, syntax
 
 
 def no_argument_patterns() -> set[str]:
@@ -257,19 +272,19 @@ def crawled(personas, client_for):
 
 
 def test_every_page_a_persona_works_on_is_reachable_from_their_home_page(crawled):
-    missing = {name: sorted(WORKS_ON[name] - reached) for name, (reached, _dates) in crawled.items()}
+    missing = {name: sorted(WORKS_ON[name] - reached) for name, (reached, _dates, _syntax) in crawled.items()}
     assert not any(missing.values()), f"not reachable by links from the home page: {missing}"
 
 
 def test_every_page_without_arguments_is_linked_for_somebody(crawled):
-    reached = set().union(*(views for views, _dates in crawled.values()))
+    reached = set().union(*(views for views, _dates, _syntax in crawled.values()))
     expected = no_argument_patterns() - set(NOT_LINKED)
     assert expected - reached == set()
     assert "appraisal:my_self_review" in expected and "party_units:tree" in expected  # the walk finds them
 
 
 def test_every_date_shown_is_dd_mm_yyyy(crawled):
-    wrong = {name: dates for name, (_views, dates) in crawled.items() if dates}
+    wrong = {name: dates for name, (_views, dates, _syntax) in crawled.items() if dates}
     assert not wrong, f"dates not written dd/mm/yyyy: {wrong}"
 
 
@@ -278,3 +293,15 @@ def test_the_date_check_finds_what_it_looks_for():
     assert bad_dates("<p>Nov. 16, 2021</p>") == ["Nov."]
     assert bad_dates('<input value="6/1/2021">') == ["6/1/2021"]
     assert bad_dates('<p>16/11/2021</p><script>let d = "2021-11-16";</script><input type="hidden" value="2021">') == []
+
+
+def test_no_page_shows_template_syntax(crawled):
+    shown = {name: syntax for name, (_views, _dates, syntax) in crawled.items() if syntax}
+    assert not shown, f"template syntax printed on pages: {shown}"
+
+
+def test_the_syntax_check_finds_what_it_looks_for():
+    assert len(leftover_syntax("<p>{# a note</p><p>over two lines #}</p>")) == 2
+    assert leftover_syntax('<input value="{{ x }}">') != []
+    assert leftover_syntax("<p>{% url 'home' %}</p>") != []
+    assert leftover_syntax("<p>Ngày 16/11/2021</p><script>let d = {a: {b: 1}};</script>") == []
