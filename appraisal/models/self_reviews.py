@@ -27,6 +27,22 @@ class SelfReviewState(models.TextChoices):
 LEVEL_CHOICES = Level.choices()
 
 
+def _written_fields() -> tuple[models.Field, ...]:
+    """What a self-review and a collective report both hold, made at the place of the call so that each model
+    keeps its column order: the state, what was written, the level proposed and the two 2025 scores."""
+    return (
+        models.CharField(
+            _("trạng thái"), max_length=12, choices=SelfReviewState.choices, default=SelfReviewState.DRAFT
+        ),
+        models.JSONField(_("nội dung"), default=dict, blank=True),
+        models.CharField(_("tự đề xuất xếp loại"), max_length=8, choices=LEVEL_CHOICES, blank=True),
+        models.DecimalField(_("điểm nhóm tiêu chí chung"), max_digits=5, decimal_places=2, null=True, blank=True),
+        models.DecimalField(
+            _("điểm kết quả thực hiện nhiệm vụ"), max_digits=5, decimal_places=2, null=True, blank=True
+        ),
+    )
+
+
 class SelfReview(InUnitReview):
     """One member's self-review in one cycle, filed in the cell whose work item it belongs to."""
 
@@ -40,17 +56,7 @@ class SelfReview(InUnitReview):
     # The member held a leadership post: the form carries the leaders' criteria (fixed by 02B / 2A, a choice
     # of the single 2019 form). Kept so the stored content can always be drawn with its structure.
     leader = models.BooleanField(_("cán bộ lãnh đạo, quản lý"), default=False)
-    state = models.CharField(
-        _("trạng thái"), max_length=12, choices=SelfReviewState.choices, default=SelfReviewState.DRAFT
-    )
-    content = models.JSONField(_("nội dung"), default=dict, blank=True)
-    proposed_level = models.CharField(_("tự đề xuất xếp loại"), max_length=8, choices=LEVEL_CHOICES, blank=True)
-    general_score = models.DecimalField(
-        _("điểm nhóm tiêu chí chung"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
-    tasks_score = models.DecimalField(
-        _("điểm kết quả thực hiện nhiệm vụ"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    state, content, proposed_level, general_score, tasks_score = _written_fields()
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
     submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
     reopened_until = models.DateField(_("được nộp muộn đến"), null=True, blank=True)
@@ -114,17 +120,7 @@ class CollectiveReport(InUnitReview):
         UnitReview, verbose_name=_("phần việc của đơn vị"), on_delete=models.CASCADE, related_name="collective_report"
     )
     form_code = models.CharField(_("mẫu"), max_length=4, default="01")
-    state = models.CharField(
-        _("trạng thái"), max_length=12, choices=SelfReviewState.choices, default=SelfReviewState.DRAFT
-    )
-    content = models.JSONField(_("nội dung"), default=dict, blank=True)
-    proposed_level = models.CharField(_("tự đề xuất xếp loại"), max_length=8, choices=LEVEL_CHOICES, blank=True)
-    general_score = models.DecimalField(
-        _("điểm nhóm tiêu chí chung"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
-    tasks_score = models.DecimalField(
-        _("điểm kết quả thực hiện nhiệm vụ"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    state, content, proposed_level, general_score, tasks_score = _written_fields()
     submitted_at = models.DateTimeField(_("ngày hoàn thành"), null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
