@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models.expressions import Combinable
+
+
+def account_ref() -> models.ForeignKey[User | Combinable | None, User | None]:
+    """A record's reference to an account that acted on it (created, submitted, decided, issued…): optional,
+    emptied when the account is deleted, and no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
 
 class AuditEntryQuerySet(models.QuerySet):

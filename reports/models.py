@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import account_ref
 from party_units.models import PartyUnit
 
 
@@ -24,14 +25,10 @@ class ReportJob(models.Model):
     status = models.CharField(_("trạng thái"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     unit = models.ForeignKey(PartyUnit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+")
     params = models.JSONField(default=dict, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = account_ref()
     # The account the document belongs to (a member's own self-review): it may see the job and its file besides
     # those who may see the unit (party_units.access reads ``owner_user_id``).
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = account_ref()
     file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
     filename = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
@@ -134,9 +131,7 @@ class IssuedNumber(models.Model):
     title = models.CharField(_("trích yếu"), max_length=300)
     issued_on = models.DateField(_("ngày ban hành"))
     issued_at = models.DateTimeField(auto_now_add=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    issued_by = account_ref()
 
     class Meta:
         verbose_name = _("số văn bản đã cấp")

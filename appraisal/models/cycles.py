@@ -10,12 +10,12 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import account_ref
 from party_units.models import PartyUnit, nfc
 
 from ..rules import RULE_SETS, RuleSet, UnknownRuleSet, get_rule_set, rule_set_name
@@ -91,9 +91,7 @@ class ReviewCycle(models.Model):
     report_due = models.DateField(DEADLINE_FIELDS[4][1], null=True, blank=True)
     state = models.CharField(_("trạng thái"), max_length=10, choices=CycleState.choices, default=CycleState.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = account_ref()
     opened_at = models.DateTimeField(_("ngày mở"), null=True, blank=True)
     closed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
 

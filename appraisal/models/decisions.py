@@ -11,11 +11,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import account_ref
 from members.models import Member
 from party_units.models import PartyUnit, UnitKind
 
@@ -35,9 +35,7 @@ class QuotaGroup(models.Model):
     subject = models.CharField(_("đối tượng"), max_length=24, choices=SUBJECT_CHOICES)
     name = models.CharField(_("tên nhóm"), max_length=200)
     codes = models.JSONField(_("mẫu bản kiểm điểm hoặc loại tổ chức"), default=list)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = account_ref()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,9 +62,7 @@ class QuotaRaise(models.Model):
     root = models.ForeignKey(ReviewCycle, verbose_name=_("kỳ đánh giá"), on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(PartyUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("lý do (kết quả nổi bật)"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = account_ref()
     decided_at = models.DateTimeField(_("ngày quyết định"), auto_now_add=True)
 
     class Meta:
@@ -100,9 +96,7 @@ class PastRating(models.Model):
     level = models.CharField(_("xếp loại"), max_length=8, choices=LEVEL_CHOICES)
     source = models.CharField(_("nguồn"), max_length=10, choices=PastRatingSource.choices)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = account_ref()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

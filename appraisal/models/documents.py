@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import account_ref
 from party_units.models import PartyUnit, nfc
 
 from ..codes import DOC_TYPES, DocumentCodeError, body_matches_unit, parse_code
@@ -70,9 +70,7 @@ class GuidanceDocument(models.Model):
         related_name="implemented_by",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = account_ref()
 
     class Meta:
         verbose_name = _("văn bản hướng dẫn")

@@ -11,11 +11,11 @@ rating (a member's cell; for a ward's own rating, the ward's work item).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import account_ref
 from members.models import Member
 from party_units.models import PartyUnit
 
@@ -54,9 +54,7 @@ class Rating(InUnitReview):
     decided_level = models.CharField(_("cấp ủy quyết định"), max_length=8, choices=LEVEL_CHOICES, blank=True)
     decision_reason = models.TextField(_("lý do điều chỉnh"), blank=True)
     quota_exception_reason = models.TextField(_("lý do vượt tỷ lệ"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = account_ref()
     decided_at = models.DateTimeField(_("ngày quyết định"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -112,15 +110,11 @@ class ProposalRound(InUnitReview):
     number = models.PositiveSmallIntegerField(_("lần gửi"))
     proposals = models.JSONField(_("đề nghị đã gửi"), default=list)
     submitted_at = models.DateTimeField(_("ngày gửi"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = account_ref()
     outcome = models.CharField(_("kết quả"), max_length=10, choices=RoundOutcome.choices, default=RoundOutcome.PENDING)
     outcome_reason = models.TextField(_("lý do"), blank=True)
     outcome_at = models.DateTimeField(null=True, blank=True)
-    outcome_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    outcome_by = account_ref()
 
     class Meta:
         verbose_name = _("lần gửi đề nghị")

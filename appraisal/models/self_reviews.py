@@ -7,10 +7,10 @@ every regulation version. A row exists once the member has started: "not started
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import account_ref
 from members.models import Member
 
 from ..rules import Level
@@ -92,15 +92,11 @@ class SelfReviewVersion(models.Model):
     general_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     tasks_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     submitted_at = models.DateTimeField()
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = account_ref()
     # What became of this version: returned by the secretary with a reason (empty while it stands).
     returned_at = models.DateTimeField(_("ngày trả lại"), null=True, blank=True)
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
-    returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    returned_by = account_ref()
 
     class Meta:
         ordering = ["self_review", "number"]
@@ -122,9 +118,7 @@ class CollectiveReport(InUnitReview):
     form_code = models.CharField(_("mẫu"), max_length=4, default="01")
     state, content, proposed_level, general_score, tasks_score = _written_fields()
     submitted_at = models.DateTimeField(_("ngày hoàn thành"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = account_ref()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
