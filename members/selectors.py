@@ -233,13 +233,14 @@ def _facts(rows: list[dict], start: datetime.date, end: datetime.date) -> dict[i
 # Vietnamese ordering
 
 
-def order_members(queryset: QuerySet, prefix: str = "") -> QuerySet:
-    """Order members (or rows pointing at a member through ``prefix``, e.g. "member__") the Vietnamese way.
+def order_members(queryset: QuerySet, prefix: str = "", *, first: tuple[str, ...] = ()) -> QuerySet:
+    """Order members (or rows pointing at a member through ``prefix``, e.g. "member__") the Vietnamese way,
+    after the fields ``first`` when given (e.g. a rating's subject).
 
     In the database on every engine: by the stored ``sort_key`` (members/text.py: the order of PostgreSQL's ICU
     collation ``vi-x-icu`` as a plain string), then the id.
     """
-    return queryset.order_by(f"{prefix}sort_key", f"{prefix}id")
+    return queryset.order_by(*first, f"{prefix}sort_key", f"{prefix}id")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from django.db.models import QuerySet
 
+from members.selectors import order_members
 from party_units.models import PartyUnit
 
 from ..models import ProposalRound, Rating, UnitReview, UnitReviewState
@@ -24,10 +25,11 @@ def who(rating: Rating) -> str:
 
 
 def decidable_ratings(review: UnitReview) -> list[Rating]:
-    """Every rating of ``review`` with its member and unit, in the page's order (by subject, then given name)."""
-    return list(
-        review.ratings.select_related("member", "unit").order_by("subject", "member__given_name", "member__full_name")
-    )
+    """Every rating of ``review`` with its member and unit, in the page's order: by subject, then the members in
+    the rosters' Vietnamese order (``members.selectors.order_members``: Ánh before Bình, Hằng before Hương, D
+    before Đ)."""
+    ratings = review.ratings.select_related("member", "unit")
+    return list(order_members(ratings, "member__", first=("subject",)))
 
 
 def decision_groups(review: UnitReview, ratings: Sequence[Rating], levels: Mapping[int, str]) -> list[quota.GroupTally]:

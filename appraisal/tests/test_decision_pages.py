@@ -250,3 +250,16 @@ def test_the_city_dashboard_keeps_its_query_count_as_wards_grow(personas, client
         assert "Pa0" in text and "Chi bộ 1" not in text  # the wards' totals, not every cell
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_decision_page_lists_members_in_the_rosters_vietnamese_order(personas, client_for):
+    from members.tests.factories import member as make_member
+
+    cycle = make_cycle(personas.ward_a, year=2021, rule_set="hd21-2019", opened=True)
+    names = ["Phạm Thị Hương", "Lê Thị Ánh", "Nguyễn Văn Đức", "Vũ Thị Hằng", "Trần Văn Dũng", "Hoàng Văn Bình"]
+    members = [make_member(name, cell=personas.cell_a1) for name in names]
+    review = propose(UnitReview.objects.get(root=cycle, unit=personas.cell_a1), levels=[G] * 6, members=members)
+    text = client_for(personas.staff_a).get(reverse("appraisal:decision", args=[review.pk])).content.decode()
+    expected = ["Lê Thị Ánh", "Hoàng Văn Bình", "Trần Văn Dũng", "Nguyễn Văn Đức", "Vũ Thị Hằng", "Phạm Thị Hương"]
+    shown = sorted(expected, key=text.index)
+    assert shown == expected
