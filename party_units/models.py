@@ -173,6 +173,20 @@ class PartyUnit(models.Model):
         return self.path.startswith(other.path)
 
 
+class InUnit(models.Model):
+    """Abstract, no fields of its own: a record that belongs to one unit (its ``unit``), whose roles govern it
+    (``access_unit``, read by party_units.access)."""
+
+    unit: PartyUnit
+
+    class Meta:
+        abstract = True
+
+    @property
+    def access_unit(self) -> PartyUnit:
+        return self.unit
+
+
 class RoleKind(models.TextChoices):
     HIGHER_STAFF = "higher_staff", _("Cán bộ cấp ủy cấp trên")
     WARD_STAFF = "ward_staff", _("Cán bộ đảng ủy cơ sở")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import account_ref
-from party_units.models import PartyUnit
+from party_units.models import InUnit, PartyUnit
 
 
 class JobStatus(models.TextChoices):
@@ -20,7 +20,7 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Lỗi")
 
 
-class ReportJob(models.Model):
+class ReportJob(InUnit):
     kind = models.CharField(_("loại văn bản"), max_length=40)
     status = models.CharField(_("trạng thái"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     unit = models.ForeignKey(PartyUnit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+")
@@ -58,10 +58,6 @@ class ReportJob(models.Model):
         return f"{self.kind} #{self.pk} ({self.get_status_display()})"
 
     @property
-    def access_unit(self) -> PartyUnit:
-        return self.unit
-
-    @property
     def owner_user_id(self) -> int | None:
         return self.owner_id
 
@@ -79,7 +75,7 @@ class ReportJob(models.Model):
         return since is not None and timezone.now() - since > datetime.timedelta(seconds=settings.REPORTS_STALE_AFTER)
 
 
-class CommitteeTerm(models.Model):
+class CommitteeTerm(InUnit):
     """A committee's term of office (nhiệm kỳ): document numbers start again from 01 in each term."""
 
     unit = models.ForeignKey(PartyUnit, verbose_name=_("cấp ủy"), on_delete=models.CASCADE, related_name="+")
@@ -95,10 +91,6 @@ class CommitteeTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.label}"
-
-    @property
-    def access_unit(self) -> PartyUnit:
-        return self.unit
 
 
 class NumberSequence(models.Model):
@@ -119,7 +111,7 @@ class NumberSequence(models.Model):
         return f"{self.doc_type}/{self.unit_id} từ {self.term_start}: {self.last_number}"
 
 
-class IssuedNumber(models.Model):
+class IssuedNumber(InUnit):
     """The register (sổ đăng ký văn bản): one row per issued document, kept for ever; a number is never reused."""
 
     unit = models.ForeignKey(PartyUnit, verbose_name=_("đơn vị ban hành"), on_delete=models.PROTECT, related_name="+")
@@ -144,7 +136,3 @@ class IssuedNumber(models.Model):
 
     def __str__(self) -> str:
         return f"Số {self.code}"
-
-    @property
-    def access_unit(self) -> PartyUnit:
-        return self.unit

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import account_ref
-from party_units.models import PartyUnit, nfc
+from party_units.models import InUnit, PartyUnit, nfc
 
 from ..rules import RULE_SETS, RuleSet, UnknownRuleSet, get_rule_set, rule_set_name
 from ..rules.facts import Period
@@ -325,7 +325,7 @@ def deadline_rows(cycle: ReviewCycle, today: datetime.date, state_counts: Mappin
     return rows
 
 
-class UnitReview(models.Model):
+class UnitReview(InUnit):
     """The work of one unit (a cell or a committee) in one review: its meeting, proposals, approval.
 
     ``root`` is the top cycle of the cascade and keeps one item per unit whatever the depth of the cascade;
@@ -357,10 +357,6 @@ class UnitReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.cycle}"
-
-    @property
-    def access_unit(self) -> PartyUnit:
-        return self.unit
 
     def deadline_rows(self, today: datetime.date) -> list[DeadlineRow]:
         """The governing cycle's deadlines, each marked when this unit missed it (needs ``cycle`` loaded)."""

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import account_ref
 from members.models import Member
-from party_units.models import PartyUnit, UnitKind
+from party_units.models import InUnit, PartyUnit, UnitKind
 
 from .cycles import ReviewCycle
 from .ratings import SUBJECT_CHOICES
@@ -54,7 +54,7 @@ class QuotaGroup(models.Model):
         return self.committee
 
 
-class QuotaRaise(models.Model):
+class QuotaRaise(InUnit):
     """The competent committee's decision to raise the excellent ratio for a unit with outstanding results
     (2025: up to 25%), for the groups counted in that unit (``unit`` is the committee whose decisions are
     counted together, e.g. the ward for its cells and members)."""
@@ -72,10 +72,6 @@ class QuotaRaise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.root}"
-
-    @property
-    def access_unit(self) -> PartyUnit:
-        return self.unit
 
 
 class PastRatingSource(models.TextChoices):
