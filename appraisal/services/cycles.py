@@ -139,6 +139,14 @@ def _lock(cycle: ReviewCycle, actor: Actor) -> ReviewCycle:
     return ReviewCycle.objects.select_for_update(of=("self",)).select_related("issuing_unit", "parent").get(pk=cycle.pk)
 
 
+def _lock_in_state(cycle: ReviewCycle, actor: Actor, state: CycleState, refusal: str) -> ReviewCycle:
+    """``_lock``, refused with ``refusal`` (which names the state the cycle is in) unless the cycle is in ``state``."""
+    locked = _lock(cycle, actor)
+    if locked.state != state:
+        raise ValidationError(refusal % {"state": locked.get_state_display()})
+    return locked
+
+
 EDITABLE_FIELDS = ["title", *[name for name, _label in DEADLINE_FIELDS]]
 
 
@@ -181,12 +189,8 @@ def cycle_open(*, actor: Actor, cycle: ReviewCycle) -> int:
     """Open a draft cycle: the work item of every active cell and committee in the issuer's subtree, in one
     bulk insert. Returns the number of work items the cycle now governs."""
     with transaction.atomic():
-        locked = _lock(cycle, actor)
-        if locked.state != CycleState.DRAFT:
-            raise ValidationError(
-                _("Chỉ mở được kỳ đánh giá đang soạn; kỳ này đang ở trạng thái «%(state)s».")
-                % {"state": locked.get_state_display()}
-            )
+        refusal = _("Chỉ mở được kỳ đánh giá đang soạn; kỳ này đang ở trạng thái «%(state)s».")
+        locked = _lock_in_state(cycle, actor, CycleState.DRAFT, refusal)
         if locked.parent is not None and locked.parent.state == CycleState.CLOSED:
             raise ValidationError(_("Kỳ đánh giá cấp trên đã kết thúc: không thể mở kỳ triển khai."))
         before = snapshot(locked, ["state", "opened_at"])
@@ -275,12 +279,8 @@ def cycle_close(*, actor: Actor, cycle: ReviewCycle) -> None:
     The page asks for confirmation first, listing what is unfinished (``selectors.unfinished_units``); the audit
     entry keeps how many work items were left in each state."""
     with transaction.atomic():
-        locked = _lock(cycle, actor)
-        if locked.state != CycleState.OPEN:
-            raise ValidationError(
-                _("Chỉ kết thúc được kỳ đánh giá đang triển khai; kỳ này đang ở trạng thái «%(state)s».")
-                % {"state": locked.get_state_display()}
-            )
+        refusal = _("Chỉ kết thúc được kỳ đánh giá đang triển khai; kỳ này đang ở trạng thái «%(state)s».")
+        locked = _lock_in_state(cycle, actor, CycleState.OPEN, refusal)
         still_open = list(
             locked.children.filter(state=CycleState.OPEN).values_list("issuing_unit__name", flat=True)[:5]
         )
@@ -308,12 +308,8 @@ def cycle_reopen(*, actor: Actor, cycle: ReviewCycle, reason: str) -> None:
     higher cycle it cascades is closed: lower levels finish before higher ones, so reopen that one first."""
     reason = " ".join((reason or "").split())
     with transaction.atomic():
-        locked = _lock(cycle, actor)
-        if locked.state != CycleState.CLOSED:
-            raise ValidationError(
-                _("Chỉ mở lại được kỳ đánh giá đã kết thúc; kỳ này đang ở trạng thái «%(state)s».")
-                % {"state": locked.get_state_display()}
-            )
+        refusal = _("Chỉ mở lại được kỳ đánh giá đã kết thúc; kỳ này đang ở trạng thái «%(state)s».")
+        locked = _lock_in_state(cycle, actor, CycleState.CLOSED, refusal)
         if not reason:
             raise ValidationError({"reason": _("Mở lại kỳ đánh giá đã kết thúc cần ghi rõ lý do.")})
         if locked.parent is not None and locked.parent.state == CycleState.CLOSED:
