@@ -18,6 +18,7 @@ from appraisal.models import (
     UnitReview,
 )
 from appraisal.rules import RatingMethod, Subject, format_percent
+from appraisal.selectors.eligibility import review_statuses
 from appraisal.selectors.self_reviews import CONDITION_FIELDS
 from members.models import Membership, PartyPost
 from members.selectors import order_members
@@ -52,7 +53,9 @@ def issuer_of(unit: PartyUnit) -> Issuer:
 
 
 def minutes_data(review_id: int) -> MinutesData:
-    """The minutes of the review meeting of one cell's work item (six queries)."""
+    """The minutes of the review meeting of one cell's work item (eight queries): the members the meeting
+    reviews (by the cycle's rule set: not the exempted, nor one reviewed but not rated who was absent), each
+    rated one counted in the summary lines."""
     review = UnitReview.objects.select_related("cycle", "unit", "unit__parent").get(pk=review_id)
     meeting = (
         ReviewMeeting.objects.select_related("chair", "minute_taker").prefetch_related("guests").get(unit_review=review)
@@ -66,10 +69,15 @@ def minutes_data(review_id: int) -> MinutesData:
             by_member[rating.member_id] = rating
         elif rating.subject == Subject.ORGANISATION and rating.unit_id == review.unit_id:
             unit_rating = rating
+    attendance = list(attendance)
+    statuses = review_statuses([row.member for row in attendance], review.cycle)
     members = []
     for row in attendance:
         rating = by_member.get(row.member_id)
-        members.append(_assessment(row.member.full_name, rating))
+        status = statuses[row.member_id]
+        if not status.reviews or (not status.rated and not row.present):
+            continue  # not reviewed at all (exempted…), or reviewed but not rated and not there to present it
+        members.append(_assessment(row.member.full_name, rating, rated=status.rated, reason=status.reason))
     issued = IssuedNumber.objects.filter(unit=review.unit, subject=subject_key("minutes", review.pk)).first()
     unit = review.unit
     return MinutesData(
@@ -93,11 +101,13 @@ def minutes_data(review_id: int) -> MinutesData:
     )
 
 
-def _assessment(name: str, rating: Rating | None) -> MemberAssessment:
+def _assessment(name: str, rating: Rating | None, *, rated: bool = True, reason: str = "") -> MemberAssessment:
     if rating is None:
-        return MemberAssessment(name=name)
+        return MemberAssessment(name=name, rated=rated, not_rated_reason=reason)
     return MemberAssessment(
         name=name,
+        rated=rated,
+        not_rated_reason=reason,
         self_level=rating.self_level,
         comments=rating.comments,
         shortcomings=rating.shortcomings,

@@ -9,6 +9,7 @@ a transfer, temporary cell, place of residence), whose threshold the rule set st
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -117,6 +118,15 @@ def member_facts(facts: MemberPeriodFacts) -> MemberFacts:
         holds_leadership_post=facts.holds_leadership_post,
         in_political_system=facts.in_political_system,
     )
+
+
+def review_statuses(members: Iterable[Member], cycle: ReviewCycle) -> dict[int, Eligibility]:
+    """Whether each of ``members`` (just loaded by the caller) is reviewed and rated in ``cycle``, by its rule set
+    (two queries whatever the number of members)."""
+    members = list(members)
+    period, rules = cycle.period, cycle.rules()
+    all_facts = facts_for_loaded(members, period.start, period.end)
+    return {m.pk: rules.review_status(member_facts(all_facts[m.pk]), period) for m in members}
 
 
 def cell_eligibility(cell: PartyUnit, cycle: ReviewCycle) -> CellEligibility:

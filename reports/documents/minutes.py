@@ -35,6 +35,8 @@ class MemberAssessment:
     shortcomings: str = ""
     proposed_level: str = ""
     votes: dict | None = None  # {level value: count}
+    rated: bool = True  # False: reviewed but not rated (admitted less than six months before…)
+    not_rated_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,13 +78,14 @@ def summary_line(data: MinutesData) -> str:
     """The meeting's result as the articles write it (``rules.proposal_summary``, the same line the meeting page
     shows): "Đối với chi bộ đề nghị xếp loại …; đối với đảng viên 04/19 đồng chí đề nghị xếp loại …"."""
     unit = data.unit_assessment.proposed_level if data.unit_assessment else ""
-    levels = [Level(m.proposed_level) if m.proposed_level else None for m in data.members]
+    levels = [Level(m.proposed_level) if m.proposed_level else None for m in data.members if m.rated]
     return proposal_summary(Level(unit) if unit else None, levels) + "."
 
 
 def level_breakdown(members: tuple[MemberAssessment, ...]) -> str:
-    """ "Chi bộ đề nghị xếp loại 19 đồng chí: Hoàn thành xuất sắc nhiệm vụ 04/19 đồng chí (21,05%); …"."""
-    rated = [m for m in members if m.proposed_level]
+    """ "Chi bộ đề nghị xếp loại 19 đồng chí: Hoàn thành xuất sắc nhiệm vụ 04/19 đồng chí (21,05%); …": out of
+    the members rated, as the summary line above it (one not proposed yet counts in neither level)."""
+    rated = [m for m in members if m.rated]
     parts = []
     for level in LEVEL_ORDER:
         count = sum(1 for m in rated if m.proposed_level == level)
@@ -142,6 +145,8 @@ def build(data: MinutesData) -> OfficialDocument:
         body.append(Para.of(f"- Ý kiến góp ý, phê bình: {member.comments or 'Không có ý kiến khác.'}"))
         if member.shortcomings:
             body.append(Para.of(f"- Hạn chế, khuyết điểm cần khắc phục: {member.shortcomings}"))
+        if not member.rated:
+            body.append(Para.of(f"- {member.not_rated_reason or 'Có kiểm điểm nhưng không xếp loại'}."))
         if member.proposed_level:
             body.append(
                 Para.of(

@@ -102,7 +102,7 @@ def test_a_60_member_minutes_renders_every_member_in_a_constant_number_of_querie
     existing = [m.member for m in personas.cell_a2.memberships.all()]
     members = existing + add_members(personas.cell_a2, 58)
     hold_meeting(review, members)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         data = minutes_data(review.pk)
     assert data.total == 60 and data.present == 60
     content = pdf.render(minutes.build(data))
@@ -111,3 +111,51 @@ def test_a_60_member_minutes_renders_every_member_in_a_constant_number_of_querie
     assert "Chi bộ đề nghị xếp loại 60 đồng chí đảng viên" in text
     assert "60. Đồng chí" in text
     assert "Tổng số đảng viên: 60 đ/c; có mặt: 60 đ/c; vắng: 00 đ/c." in text
+
+
+def test_the_minutes_review_only_who_the_rules_review_and_count_the_rated_alike(personas):
+    """An exempted member is not reviewed; one admitted less than six months before the end of the year reviews
+    but is not rated (2021 rules): absent, neither gets an entry, and both summary lines count the rated only."""
+    from members.models import StatusKind
+    from members.tests.factories import member as make_member
+    from members.tests.factories import status
+
+    cycle = opened_cycle(personas.ward_a)
+    review = review_of(cycle, personas.cell_a2)
+    members = [m.member for m in personas.cell_a2.memberships.all()] + add_members(personas.cell_a2, 3)
+    exempted = make_member("Cao Văn Miễn", cell=personas.cell_a2)
+    status(exempted, StatusKind.EXEMPTED, datetime.date(2020, 1, 1))
+    newcomer = make_member("Tạ Thị Mới", cell=personas.cell_a2, admitted_on=datetime.date(2021, 9, 1))
+    newcomer.full_member_on = None
+    newcomer.save()
+    rated = len(members)
+    hold_meeting(review, members + [exempted, newcomer], absent={exempted.pk: "", newcomer.pk: ""})
+    from appraisal.models import Rating
+
+    Rating.objects.filter(member__in=[exempted, newcomer]).delete()  # the meeting rates neither
+    text = "\n".join(p.text for p in minutes.build(minutes_data(review.pk)).body if hasattr(p, "text"))
+    assert "Cao Văn Miễn" not in text.split("II. NỘI DUNG", 1)[1]
+    assert "Tạ Thị Mới" not in text.split("II. NỘI DUNG", 1)[1]
+    assert text.count("Không có ý kiến khác") == 0
+    assert f"Tổng số đảng viên: {rated + 2:02d} đ/c" in text
+    summary = text.split("III. KẾT QUẢ", 1)[1]
+    assert f"/{rated:02d} đồng chí" in summary and f"/{rated + 2:02d}" not in summary, summary
+    assert f"Chi bộ đề nghị xếp loại {rated} đồng chí đảng viên" in summary
+
+
+def test_a_new_member_present_is_reviewed_in_the_minutes_without_a_rating(personas):
+    from members.tests.factories import member as make_member
+
+    cycle = opened_cycle(personas.ward_a)
+    review = review_of(cycle, personas.cell_a2)
+    members = [m.member for m in personas.cell_a2.memberships.all()]
+    newcomer = make_member("Tạ Thị Mới", cell=personas.cell_a2, admitted_on=datetime.date(2021, 9, 1))
+    hold_meeting(review, members + [newcomer])
+    from appraisal.models import Rating
+
+    Rating.objects.filter(member=newcomer).update(proposed_level="", self_level="", votes={})
+    text = "\n".join(p.text for p in minutes.build(minutes_data(review.pk)).body if hasattr(p, "text"))
+    entry = text.split("Đồng chí Tạ Thị Mới", 1)[1].split("III. KẾT QUẢ", 1)[0]
+    assert "có kiểm điểm nhưng không xếp loại" in entry
+    summary = text.split("III. KẾT QUẢ", 1)[1]
+    assert f"/{len(members):02d} đồng chí" in summary and "chưa có đề nghị" not in summary, summary
