@@ -341,6 +341,22 @@ def _hbt_members(ward_index: int, cell_number: int) -> list[tuple]:
     return out
 
 
+def _new_member(card, name, gender, born, admitted, full, post="", gov="", leader=False, political=True) -> Member:
+    """A demo member, not saved yet."""
+    return Member(
+        card_number=card,
+        full_name=name,
+        gender=gender,
+        date_of_birth=born,
+        admitted_on=admitted,
+        full_member_on=full,
+        party_post=post,
+        government_post=gov,
+        holds_leadership_post=leader,
+        in_political_system=political,
+    )
+
+
 def _cell(parent_name: str, name: str) -> PartyUnit:
     return PartyUnit.objects.get(parent__name=parent_name, name=name)
 
@@ -356,19 +372,9 @@ def seed(*, stdout=None) -> None:
     def member(card, name, gender, born, admitted, full, post="", gov="", leader=False, user=None, political=True):
         if card in existing:
             return existing[card], False
-        record = Member.objects.create(
-            card_number=card,
-            full_name=name,
-            gender=gender,
-            date_of_birth=born,
-            admitted_on=admitted,
-            full_member_on=full,
-            party_post=post,
-            government_post=gov,
-            holds_leadership_post=leader,
-            in_political_system=political,
-            user=users.get(user) if user else None,
-        )
+        record = _new_member(card, name, gender, born, admitted, full, post, gov, leader, political)
+        record.user = users.get(user) if user else None
+        record.save(force_insert=True)
         existing[card] = record
         return record, True
 
@@ -451,15 +457,8 @@ def seed(*, stdout=None) -> None:
             for card, name, gender, born, admitted, political in _hbt_members(w, n):
                 if card in existing:
                     continue
-                record = Member(
-                    card_number=card,
-                    full_name=name,
-                    gender=gender,
-                    date_of_birth=born,
-                    admitted_on=admitted,
-                    full_member_on=admitted.replace(year=admitted.year + 1),
-                    in_political_system=political,
-                )
+                full = admitted.replace(year=admitted.year + 1)
+                record = _new_member(card, name, gender, born, admitted, full, political=political)
                 record.normalise()
                 new_members.append(record)
                 new_cells.append(cell)
