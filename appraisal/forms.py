@@ -78,6 +78,16 @@ def set_document_choices(field: forms.ModelMultipleChoiceField, unit: PartyUnit)
     field.label_from_instance = document_label
 
 
+def guidance_documents_field() -> IdMultipleChoiceField:
+    """The documents a cycle cites, ticked; its choices are set by ``set_document_choices``."""
+    return IdMultipleChoiceField(
+        label=_("Văn bản hướng dẫn"),
+        queryset=GuidanceDocument.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 class CycleForm(forms.Form):
     title = forms.CharField(label=_("Tên kỳ đánh giá"), max_length=300)
     period_kind = forms.ChoiceField(label=_("Loại kỳ"), choices=PeriodKind.choices, initial=PeriodKind.YEAR)
@@ -111,12 +121,7 @@ class CycleForm(forms.Form):
     parent = IdChoiceField(
         label=_("Triển khai kỳ đánh giá của cấp trên"), queryset=ReviewCycle.objects.none(), required=False
     )
-    guidance_documents = IdMultipleChoiceField(
-        label=_("Văn bản hướng dẫn"),
-        queryset=GuidanceDocument.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    guidance_documents = guidance_documents_field()
 
     def __init__(self, *args, unit: PartyUnit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,12 +177,7 @@ class CycleEditForm(forms.Form):
     """What may still change once a cycle exists: its title, documents and deadlines."""
 
     title = forms.CharField(label=_("Tên kỳ đánh giá"), max_length=300)
-    guidance_documents = IdMultipleChoiceField(
-        label=_("Văn bản hướng dẫn"),
-        queryset=GuidanceDocument.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    guidance_documents = guidance_documents_field()
 
     def __init__(self, *args, cycle: ReviewCycle, **kwargs):
         kwargs.setdefault(
