@@ -263,3 +263,48 @@ def test_the_decision_page_lists_members_in_the_rosters_vietnamese_order(persona
     expected = ["Lê Thị Ánh", "Hoàng Văn Bình", "Trần Văn Dũng", "Nguyễn Văn Đức", "Vũ Thị Hằng", "Phạm Thị Hương"]
     shown = sorted(expected, key=text.index)
     assert shown == expected
+
+
+def test_a_conflicting_decision_keeps_what_was_typed_and_says_someone_saved_first(personas, setup, client_for):
+    """Another member of staff returned the proposals and the cell sent them again: the stale approval is refused,
+    the page keeps the level and the reason typed, lists them against what is saved, and carries the new
+    revision so that approving again goes through."""
+    from appraisal.services import proposals_return
+
+    _cycle, review = setup
+    stale = review.revision
+    proposals_return(actor=personas.higher, review=review, reason="Bổ sung", revision=stale)
+    UnitReview.objects.filter(pk=review.pk).update(state=UnitReviewState.RESUBMITTED)
+    target = Rating.objects.get(unit_review=review, subject=Subject.MEMBER, proposed_level=E)
+    url = reverse("appraisal:decision", args=[review.pk])
+    client = client_for(personas.staff_a)
+    typed = {"action": "approve", "revision": stale, f"level_{target.pk}": C, f"reason_{target.pk}": "Chưa đạt"}
+    page = client.post(url, typed)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Người khác vừa thay đổi phần việc của Chi bộ A1 và đã lưu trước bạn" in text
+    assert "Tiến độ hiện nay: Đã gửi lại." in text
+    changes = text.split('id="conflict-changes"', 1)[1].split("</table>", 1)[0]
+    assert target.member.full_name in changes and "Hoàn thành nhiệm vụ" in changes and "Chưa đạt" in changes
+    assert '<option value="htnv" selected>' in text.split(f'name="level_{target.pk}"', 1)[1].split("</select>")[0]
+    assert 'value="Chưa đạt"' in text
+    review.refresh_from_db()
+    assert f'name="revision" value="{review.revision}"' in text and review.revision != stale
+    assert not Rating.objects.exclude(decided_level="").exists()
+    client.post(url, {**typed, "revision": review.revision})
+    target.refresh_from_db()
+    assert (target.decided_level, target.decision_reason) == (C, "Chưa đạt")
+
+
+def test_a_conflicting_return_keeps_its_reason_when_the_unit_was_approved_meanwhile(personas, setup, client_for):
+    _cycle, review = setup
+    stale = review.revision
+    proposals_approve(actor=personas.higher, review=review, quota_exception_reason="Ngoại lệ")
+    page = client_for(personas.staff_a).post(
+        reverse("appraisal:decision", args=[review.pk]),
+        {"action": "return", "revision": stale, "reason": "Xem lại hồ sơ đồng chí An"},
+    )
+    text = page.content.decode()
+    assert "đã lưu trước bạn" in text and "Không thể quyết định ở tiến độ này" in text
+    assert "Xem lại hồ sơ đồng chí An" in text.split('id="conflict-changes"', 1)[1]
+    assert "Xem lại hồ sơ đồng chí An</textarea>" in text  # the reopening form offered now keeps it too

@@ -370,3 +370,42 @@ def test_the_rows_cached_under_their_version_never_show_stale_values(personas, c
     assert f'for="id_m{member.pk}-votes-httnv">Nguyễn Văn Đổi Tên – ' in secretary.get(url(review)).content.decode()
     staff = client_for(personas.staff_a).get(url(review)).content.decode()
     assert 'value="2" size="3" maxlength="4" disabled>' in staff
+
+
+@pytest.mark.django_db
+def test_a_stale_form_lists_what_differs_from_what_was_saved_first_and_saves_on_a_second_try(personas, client_for):
+    review = setup(personas)
+    client = client_for(personas.sec_a1)
+    client.post(url(review), post_data(review))  # saved first (by someone else, on another device)
+    data = post_data(review, level="htxsnv")
+    data["revision"] = "0"
+    data["place"] = "Hội trường phường"
+    html = client.post(url(review), data).content.decode()
+    assert "Người khác vừa thay đổi phần việc của Chi bộ A1 và đã lưu trước bạn" in html
+    assert "Những gì bạn nhập vẫn còn trên trang" in html
+    changes = html.split('id="conflict-changes"', 1)[1].split("</table>", 1)[0]
+    member = personas.member_record_a1.full_name
+    assert "Địa điểm" in changes and "Phòng họp nhà trường" in changes and "Hội trường phường" in changes
+    assert member in changes and "Hoàn thành tốt nhiệm vụ" in changes and "Hoàn thành xuất sắc nhiệm vụ" in changes
+    assert 'value="Hội trường phường"' in html
+    review.refresh_from_db()
+    assert f'name="revision" value="{review.revision}"' in html
+    assert not Rating.objects.filter(proposed_level="htxsnv").exists()
+    data["revision"] = str(review.revision)
+    assert client.post(url(review), data).status_code == 302
+    assert Rating.objects.filter(proposed_level="htxsnv").exists()
+
+
+@pytest.mark.django_db
+def test_a_stale_form_after_the_proposals_were_sent_shows_the_sent_values_and_what_was_typed(personas, client_for):
+    review = setup(personas)
+    client = client_for(personas.sec_a1)
+    client.post(url(review), post_data(review))
+    review.refresh_from_db()
+    data = post_data(review, level="htxsnv")
+    svc.proposals_submit(actor=personas.sec_a1, review=review, revision=review.revision)
+    html = client.post(url(review), data).content.decode()
+    assert "Đề nghị đã gửi lên cấp trên nên không sửa được" in html
+    changes = html.split('id="conflict-changes"', 1)[1].split("</table>", 1)[0]
+    assert "Hoàn thành xuất sắc nhiệm vụ" in changes
+    assert 'value="htxsnv" selected' not in html.split('id="conflict"', 1)[1]  # the table shows what was sent

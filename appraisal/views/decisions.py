@@ -17,6 +17,7 @@ from party_units.panels import object_panels
 
 from .. import services
 from ..access import get_committee_or_deny, get_review_or_deny
+from ..conflicts import decision_conflict
 from ..decision_forms import LEVEL_CHOICES, SUBJECT_CHOICES, Action, BulkApproveForm, DecisionForm, QuotaGroupForm
 from ..forms import ReasonForm, add_errors
 from ..models import UnitReviewState
@@ -82,14 +83,18 @@ def decision(request, pk: int):
     review = get_review_or_deny(request.user, perm=Perm.APPROVE, pk=pk)
     ratings = decidable_ratings(review)
     form = DecisionForm(request.POST or None, review=review, ratings=ratings)
+    conflict = None
     if form.is_bound and form.is_valid() and form.action_requested is not None:
         service, done = MOVES[form.action_requested]
         try:
             service(actor=request.user, review=review, **form.service_kwargs())
-        except ConflictError as exc:
-            # The other person's decision is what the page now shows.
-            messages.error(request, exc.messages[0])
-            return redirect("appraisal:decision", pk=review.pk)
+        except ConflictError:
+            # Someone decided first: the page shows their decision, keeps what was typed and lists the differences.
+            review.refresh_from_db()
+            ratings = decidable_ratings(review)
+            form = DecisionForm(request.POST, review=review, ratings=ratings)
+            form.is_valid()
+            conflict = decision_conflict(form, review, decidable=review.state in DECIDABLE)
         except ValidationError as exc:
             error_messages(request, exc)
         else:
@@ -103,6 +108,8 @@ def decision(request, pk: int):
             "unit": review.unit,
             "cycle": review.cycle,
             "form": form,
+            "conflict": conflict,
+            "typed_reason": form.data.get("reason", "") if conflict else "",
             "rows": form.rows(),
             "groups": decision_groups(review, ratings, form.levels()),
             "rules": review.cycle.rules(),

@@ -15,6 +15,7 @@ from party_units.feedback import error_messages
 from party_units.panels import object_panels
 
 from ..access import get_review_or_deny
+from ..conflicts import meeting_conflict
 from ..meeting_forms import MeetingForm, RevisionForm
 from ..meeting_input import LEVELS, SCORE_FIELDS
 from ..meeting_rows import RowPreparer
@@ -36,6 +37,7 @@ def meeting(request, cycle_pk: int, unit_pk: int):
     review = get_review_or_deny(request.user, perm=perm, cycle=cycle_pk, unit=unit_pk, cell=True)
     sheet = meeting_sheet(review)
     form = MeetingForm(sheet, request.POST if request.method == "POST" else None)
+    conflict = None
     if request.method == "POST":
         if form.errors:
             # Unreadable cells: show them with every other check, keep everything typed, write nothing.
@@ -46,9 +48,14 @@ def meeting(request, cycle_pk: int, unit_pk: int):
         else:
             try:
                 result = service.meeting_save(actor=request.user, review=review, data=form.data, revision=form.revision)
-            except ConflictError as exc:
-                form.add_errors({"__all__": exc.messages})
-                form.revision = type(review).objects.values_list("revision", flat=True).get(pk=review.pk)
+            except ConflictError:
+                # Someone saved first: keep what was typed over the sheet as now saved, list the differences.
+                review.refresh_from_db()
+                sheet = meeting_sheet(review)
+                typed = MeetingForm(sheet, request.POST)
+                conflict = meeting_conflict(typed, review, editable=sheet.editable)
+                form = typed if sheet.editable else MeetingForm(sheet)
+                form.revision = review.revision
             except ValidationError as exc:
                 form.add_errors(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
             else:
@@ -67,6 +74,7 @@ def meeting(request, cycle_pk: int, unit_pk: int):
             "cycle": review.cycle,
             "sheet": sheet,
             "form": form,
+            "conflict": conflict,
             "header": form.header(),
             "guest_rows": form.guest_rows(),
             "rows": rows.rows(form.lines()),
