@@ -1,7 +1,8 @@
 """What the members app keeps for the pages, written in Python by the code that writes its rows.
 
 - ``UnitMemberCount``: each unit's open official memberships (what the tree, the rosters and the dashboards sum
-  over a subtree instead of counting memberships per request).
+  over a subtree instead of counting memberships per request), and those of the units directly under it
+  (``children_members``: a committee's cells', what the dashboards above a ward read).
 - ``Membership.sort_key``: the member's sort key copied onto each of their memberships (the rosters' order).
 
 A single row written through the model (``Membership.save``/``delete``, ``Member.save``: the services, the
@@ -18,6 +19,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
 
+from party_units.models import PartyUnit
+
 from .models import OPEN_OFFICIAL, Member, Membership, UnitMemberCount
 
 BATCH_SIZE = 2000
@@ -29,10 +32,20 @@ def counted(unit_id: int | None, kind: str, end_date) -> bool:
 
 
 def unit_count_shift(unit_id: int, delta: int) -> None:
-    """Add ``delta`` (1 or -1) to a unit's count: one UPDATE, safe against a concurrent shift. A unit without a
-    row yet (its first member) is counted from its memberships instead, this one included."""
+    """Add ``delta`` (1 or -1) to a unit's count and to its parent's count of its children's members: one
+    UPDATE each, safe against a concurrent shift. A unit (or parent) without a row yet is counted from the
+    memberships instead, this one included."""
     if not UnitMemberCount.objects.filter(unit_id=unit_id).update(official_members=F("official_members") + delta):
-        unit_counts_refresh([unit_id])
+        unit_counts_refresh([unit_id])  # the parent's count of its children too
+        return
+    parent = PartyUnit.objects.filter(pk=unit_id).values("parent_id")[:1]
+    shifted = UnitMemberCount.objects.filter(unit_id=Subquery(parent)).update(
+        children_members=F("children_members") + delta
+    )
+    if not shifted:
+        parent_id = PartyUnit.objects.filter(pk=unit_id).values_list("parent_id", flat=True).first()
+        if parent_id is not None:
+            unit_counts_refresh([parent_id])
 
 
 def recount(unit_ids: Iterable[int] | None = None) -> dict[int, int]:
@@ -43,33 +56,54 @@ def recount(unit_ids: Iterable[int] | None = None) -> dict[int, int]:
     return dict(rows.values_list("unit_id").annotate(n=Count("id")).order_by())
 
 
-@transaction.atomic
-def unit_counts_refresh(unit_ids: Iterable[int]) -> None:
-    """Count the given units again from their memberships (after a bulk write touching them): their rows are
-    locked first, so the count read next sees every concurrent write committed before."""
-    ids = sorted(set(unit_ids))
-    if not ids:
-        return
-    list(UnitMemberCount.objects.select_for_update().filter(unit_id__in=ids).values_list("unit_id", flat=True))
-    found = recount(ids)
+def children_recount(unit_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Open official memberships of the units directly under each unit (the given units, or every parent)."""
+    rows = Membership.objects.filter(OPEN_OFFICIAL, unit__parent__isnull=False)
+    if unit_ids is not None:
+        rows = rows.filter(unit__parent_id__in=list(unit_ids))
+    return dict(rows.values_list("unit__parent_id").annotate(n=Count("id")).order_by())
+
+
+def _write(ids: Iterable[int], official: dict[int, int], children: dict[int, int]) -> None:
     UnitMemberCount.objects.bulk_create(
-        [UnitMemberCount(unit_id=pk, official_members=found.get(pk, 0)) for pk in ids],
+        [
+            UnitMemberCount(unit_id=pk, official_members=official.get(pk, 0), children_members=children.get(pk, 0))
+            for pk in ids
+        ],
         update_conflicts=True,
         unique_fields=["unit"],
-        update_fields=["official_members"],
+        update_fields=["official_members", "children_members"],
         batch_size=BATCH_SIZE,
     )
 
 
 @transaction.atomic
+def unit_counts_refresh(unit_ids: Iterable[int]) -> None:
+    """Count the given units and their parents again from their memberships (after a bulk write touching
+    them): their rows are locked first, so the counts read next see every concurrent write committed before."""
+    given = set(unit_ids)
+    if not given:
+        return
+    parents = PartyUnit.objects.filter(pk__in=sorted(given), parent__isnull=False).values_list("parent_id", flat=True)
+    ids = sorted(given | set(parents))
+    list(UnitMemberCount.objects.select_for_update().filter(unit_id__in=ids).values_list("unit_id", flat=True))
+    _write(ids, recount(ids), children_recount(ids))
+
+
+@transaction.atomic
 def member_counts_rebuild() -> int:
-    """Replace every unit's count with a recount (after a bulk load); returns the number of units counted."""
-    found = recount()
+    """Replace every unit's counts with a recount (after a bulk load); returns the number of units counted."""
+    official, children = recount(), children_recount()
     UnitMemberCount.objects.all().delete()
+    ids = sorted(set(official) | set(children))
     UnitMemberCount.objects.bulk_create(
-        [UnitMemberCount(unit_id=pk, official_members=n) for pk, n in found.items()], batch_size=BATCH_SIZE
+        [
+            UnitMemberCount(unit_id=pk, official_members=official.get(pk, 0), children_members=children.get(pk, 0))
+            for pk in ids
+        ],
+        batch_size=BATCH_SIZE,
     )
-    return len(found)
+    return len(official)
 
 
 def sort_keys_copy(member_ids: Iterable[int] | None = None) -> int:

@@ -303,14 +303,19 @@ class Membership(models.Model):
 class UnitMemberCount(models.Model):
     """A unit's open official memberships, kept by the members app (``members.counts``) as memberships are
     written; the pages sum it over a subtree's units instead of counting memberships per request. A unit
-    without a row holds none."""
+    without a row holds none. ``children_members`` is the same count over the units directly under it (a
+    ward's cells): a dashboard over a province or the country reads one row per committee, not one per cell."""
 
     unit = models.OneToOneField(PartyUnit, primary_key=True, on_delete=models.CASCADE, related_name="member_count")
     official_members = models.PositiveIntegerField(default=0, editable=False)
+    children_members = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("số đảng viên của tổ chức")
         verbose_name_plural = _("số đảng viên của tổ chức")
+        indexes = [  # the committees' rows alone (a dashboard above a ward reads those, not the cells')
+            models.Index(fields=["unit"], condition=Q(children_members__gt=0), name="member_count_committees_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id}: {self.official_members}"

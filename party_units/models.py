@@ -104,6 +104,16 @@ class PartyUnit(models.Model):
         verbose_name = _("tổ chức đảng")
         verbose_name_plural = _("tổ chức đảng")
         ordering = ["path"]
+        indexes = [
+            # The committees of a subtree without its cells (a dashboard's branches: one row per committee).
+            models.Index(
+                fields=["path"],
+                condition=models.Q(kind="committee"),
+                name="unit_committee_path_idx",
+                opclasses=["varchar_pattern_ops"],
+                include=["id"],  # PostgreSQL: read from the index alone
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -28,11 +28,12 @@ from .meetings import Attendance, MeetingGuest, ReviewMeeting, VoteMethod
 from .notifications import Notification
 from .ratings import PERSON_SUBJECTS, SUBJECT_CHOICES, ProposalRound, Rating, RoundOutcome
 from .self_reviews import LEVEL_CHOICES, CollectiveReport, SelfReview, SelfReviewState, SelfReviewVersion
-from .tallies import LevelTally, UnitReviewCounts
+from .tallies import CommitteeCounts, LevelTally, UnitReviewCounts
 
 __all__ = [
     "LevelTally",
     "UnitReviewCounts",
+    "CommitteeCounts",
     "PastRating",
     "PastRatingSource",
     "QuotaGroup",

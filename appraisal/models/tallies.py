@@ -6,6 +6,9 @@ up per branch.
 
 ``LevelTally``: decided levels counted per deciding committee, kept as decisions are made.
 
+``CommitteeCounts``: per committee, its own and its cells' work items per state and their counts added up —
+what the dashboards above a ward read (issue 24).
+
 A national summary over millions of ratings must not count them per request: ``LevelTally`` holds, for each
 cascade (``root``) and each committee whose decisions are counted (a ward for its cells' members and the cells
 themselves), how many subjects of each kind got each decided level in approved work items. It is maintained
@@ -21,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from party_units.models import PartyUnit
 
 from ..rules import Level
-from .cycles import ReviewCycle, UnitReview
+from .cycles import ReviewCycle, UnitReview, UnitReviewState
 from .ratings import SUBJECT_CHOICES
 from .self_reviews import LEVEL_CHOICES
 
@@ -97,3 +100,63 @@ LEVEL_COUNTERS = tuple(
     level_counter(s, k, level.value) for s in COUNTER_STAGES for k in COUNTER_KINDS for level in Level
 )
 COUNTERS = ("filed_self_reviews", "meetings_held", *LEVEL_COUNTERS)
+
+
+def _shift() -> models.IntegerField:
+    # Not a positive field: a state moved past the services before its rebuild must not make a later write fail.
+    return models.IntegerField(default=0, editable=False)
+
+
+STATE_COUNTERS = tuple(f"state_{state}" for state in UnitReviewState.values)
+
+
+def state_counter(state: str) -> str:
+    """The column of ``CommitteeCounts`` counting the work items in ``state`` (``state_approved``)."""
+    return f"state_{state}"
+
+
+class CommitteeCounts(models.Model):
+    """A committee's work items in one cascade — its own and those of the cells directly under it — counted per
+    state, with their ``UnitReviewCounts`` added up: filed self-reviews and held meetings of them all, the
+    proposed levels of the items that sent them, the decided levels of the approved ones. Kept by the services
+    with each work item's counts (``services.tallies.counts_refresh``: the difference the write made, one
+    ``UPDATE … SET n = n + k``); a dashboard above a ward adds up one row per committee of each branch instead of
+    one row per work item (issue 24). ``committee_counts_recount`` counts the same from the work items."""
+
+    root = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(PartyUnit, verbose_name=_("cấp ủy"), on_delete=models.CASCADE, related_name="+")
+    state_not_started = _shift()
+    state_in_progress = _shift()
+    state_submitted = _shift()
+    state_returned = _shift()
+    state_resubmitted = _shift()
+    state_approved = _shift()
+    filed_self_reviews = _shift()
+    meetings_held = _shift()
+    proposed_people_htxsnv = _shift()  # the proposals of the items that sent them (submitted, resubmitted, approved)
+    proposed_people_httnv = _shift()
+    proposed_people_htnv = _shift()
+    proposed_people_khtnv = _shift()
+    proposed_organisations_htxsnv = _shift()
+    proposed_organisations_httnv = _shift()
+    proposed_organisations_htnv = _shift()
+    proposed_organisations_khtnv = _shift()
+    decided_people_htxsnv = _shift()  # the decisions of the approved items
+    decided_people_httnv = _shift()
+    decided_people_htnv = _shift()
+    decided_people_khtnv = _shift()
+    decided_organisations_htxsnv = _shift()
+    decided_organisations_httnv = _shift()
+    decided_organisations_htnv = _shift()
+    decided_organisations_khtnv = _shift()
+
+    class Meta:
+        verbose_name = _("số liệu của cấp ủy")
+        verbose_name_plural = _("số liệu của cấp ủy")
+        constraints = [models.UniqueConstraint(fields=["root", "unit"], name="committee_counts_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.root_id} {self.unit_id}"
+
+
+COMMITTEE_COUNTERS = (*STATE_COUNTERS, *COUNTERS)

@@ -6,7 +6,9 @@ whatever the number of cells and members: rows are grouped by the unit directly 
 - ``level_counts(root_id, unit)``: proposed and decided levels, for people (members, leading individuals) and
   for organisations (and collectives), over ``unit``'s subtree — the numbers a summary report prints;
 - ``dashboard(cycle, unit)``: per branch, the work items' states, self-reviews submitted of members expected,
-  meetings held, level counts and what is late against the governing cycle's deadlines.
+  meetings held, level counts and what is late against the governing cycle's deadlines — from the stored counts
+  of the unit's own and its cells' work items and of the committees below (``CommitteeCounts``), so its cost
+  follows the rows it shows, not the size of the subtree.
 """
 
 from __future__ import annotations
@@ -16,18 +18,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from members.models import Membership, MembershipKind, UnitMemberCount
-from party_units.models import PATH_STEP, PartyUnit
+from party_units.models import PATH_STEP, PartyUnit, UnitKind
 
+from ..models import CommitteeCounts, ReviewCycle, UnitReview, UnitReviewState
 from ..models import Rating as RatingModel
-from ..models import ReviewCycle, UnitReview, UnitReviewState
 from ..models.cycles import DeadlineRow, deadline_rows
-from ..models.tallies import COUNTERS, level_counter
+from ..models.tallies import COMMITTEE_COUNTERS, COUNTERS, level_counter, state_counter
 from ..rules import Level, Subject, format_percent
 
 LEVELS = [level.value for level in Level]
@@ -190,41 +191,13 @@ class Dashboard:
         return deadline_rows(self.cycle, self.today, self.states)
 
 
-def _by_branch(unit: PartyUnit, inner, *, via: str, keys: tuple[str, ...] = (), sums: dict[str, str]) -> list[dict]:
-    """Two-phase grouping: ``inner`` counts per work item (``via="unit_review_id"``) or per unit
-    (``via="unit_id"``) in the database; this adds those counts up per branch of ``unit``. Grouping a few
-    thousand per-item rows by a path prefix instead of every member's row halves the time of the province and
-    national dashboards (docs/performance.md)."""
-    sql, params = inner.query.sql_with_params()
-    width = len(unit.path) + PATH_STEP
-    join = (
-        "JOIN appraisal_unitreview ur ON ur.id = x.unit_review_id JOIN party_units_partyunit u ON u.id = ur.unit_id"
-        if via == "unit_review_id"
-        else "JOIN party_units_partyunit u ON u.id = x.unit_id"
-    )
-    group = "".join(f", x.{key}" for key in keys)
-    totals = ", ".join(sums.values())  # SQL over x (the per-item rows) and, via work items, ur
-    query = f"SELECT SUBSTR(u.path, 1, {width}){group}, {totals} FROM ({sql}) x {join} GROUP BY 1{group}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return [
-            {
-                "branch": row[0],
-                **dict(zip(keys, row[1 : 1 + len(keys)], strict=True)),
-                **{name: int(value or 0) for name, value in zip(sums, row[1 + len(keys) :], strict=True)},
-            }
-            for row in cursor.fetchall()
-        ]
-
-
-N = {"n": "SUM(x.n)"}
-
-
 def _stored_levels(row: dict) -> dict[str, LevelCounts]:
-    """The level counts of a group of work items in one state from their counters: proposals count once the
-    unit has sent them, decisions once approved (as ``_level_aggregates`` counts the ratings)."""
-    proposed = row["state"] in PROPOSED_STATES
-    decided = row["state"] == UnitReviewState.APPROVED
+    """The level counts of a work item, or of a committee's branch, from their counters (a work item's: proposals
+    once its unit has sent them, decisions once approved, as ``_level_aggregates`` counts the ratings; a
+    committee's ``CommitteeCounts`` hold them so already)."""
+    state = row.get("state")
+    proposed = state is None or state in PROPOSED_STATES
+    decided = state is None or state == UnitReviewState.APPROVED
     levels = {}
     for kind in (PEOPLE, ORGANISATIONS):
         counts = levels[kind] = LevelCounts()
@@ -234,40 +207,60 @@ def _stored_levels(row: dict) -> dict[str, LevelCounts]:
     return levels
 
 
-def members_at(unit: PartyUnit, day: datetime.date):
-    """Per cell of ``unit``'s subtree, its official members on ``day`` — memberships open that day — as
-    rows (``unit_id``, ``n``) to add up: each cell's stored count of open memberships
-    (``members.UnitMemberCount``), less those opened after ``day``, plus those open that day and closed
-    since. For a cycle ending today or later both corrections are (nearly) empty; for a past cycle they are
-    the year's arrivals and departures since, found by two partial indexes (members' migration 0005)."""
-    cells = PartyUnit.objects.filter(path__startswith=unit.path, kind="cell")
-    official = Membership.objects.filter(unit_id__in=cells.values("id"), kind=MembershipKind.OFFICIAL).order_by()
-    stored = UnitMemberCount.objects.filter(unit__in=cells).order_by().values("unit_id", n=F("official_members"))
-    opened_after = official.filter(end_date__isnull=True, start_date__gt=day).values("unit_id", n=Value(-1))
-    closed_since = official.filter(end_date__gte=day, start_date__lte=day).values("unit_id", n=Value(1))
-    return stored.union(opened_after, closed_since, all=True)
+def members_at(unit: PartyUnit, day: datetime.date, cells: list[int]):
+    """Per unit directly under ``unit`` (its ``branch``: a cell's path, or a committee's path prefix), its
+    official members on ``day`` — memberships open that day — as rows (``branch``, ``n``) to add up: the stored
+    count of each of the ``cells`` directly under it (``members.UnitMemberCount``), each committee's stored count
+    of its cells' members (``children_members``: one row per committee of the subtree, not per cell), less those
+    opened after ``day``, plus those open that day and closed since. For a cycle ending today or later both
+    corrections are (nearly) empty; for a past cycle they are the year's arrivals and departures since, found by
+    two partial indexes (members' migration 0005)."""
+    branch = _branch(unit, "unit__path")
+    below = UnitMemberCount.objects.filter(
+        children_members__gt=0, unit__path__startswith=unit.path, unit__kind=UnitKind.COMMITTEE
+    )
+    below = below.exclude(unit_id=unit.pk).order_by().values(branch=branch, n=F("children_members"))
+    stored = UnitMemberCount.objects.filter(unit_id__in=cells).order_by().values(branch=branch, n=F("official_members"))
+    official = Membership.objects.filter(
+        unit__path__startswith=unit.path, unit__kind=UnitKind.CELL, kind=MembershipKind.OFFICIAL
+    ).order_by()
+    opened_after = official.filter(end_date__isnull=True, start_date__gt=day).values(branch=branch, n=Value(-1))
+    closed_since = official.filter(end_date__gte=day, start_date__lte=day).values(branch=branch, n=Value(1))
+    return stored.union(below, opened_after, closed_since, all=True)
 
 
 ITEM_FIELDS = ("id", "root_id", "cycle_id", "unit_id", "state", "revision")
+CHILD_FIELDS = ("id", "name", "path", "kind", "is_active", "parent_id")
 
 
 def _passed(day: datetime.date | None, today: datetime.date) -> bool:
     return day is not None and day < today
 
 
+def _add(target: Row, counted: dict, levels: dict[str, LevelCounts], *, self_reviews: bool = True) -> None:
+    target.meetings_held += counted["meetings_held"]
+    if self_reviews:
+        target.self_reviews_done += counted["filed_self_reviews"]
+    for kind, found in levels.items():
+        target.levels[kind].add(found)
+
+
 def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | None = None) -> Dashboard:
-    """The progress of ``unit``'s subtree in ``cycle``'s cascade, one row per unit directly under it (four
-    queries whatever the number of cells and members)."""
+    """The progress of ``unit``'s subtree in ``cycle``'s cascade, one row per unit directly under it, in four
+    queries whatever the size of the subtree, each read by index for that subtree only: the units directly under
+    it; the committee's own work item and those of its cells, with their stored counts (``UnitReviewCounts``);
+    the committees of each branch below, their stored counts (``CommitteeCounts``: one row per committee, not
+    per work item) added up per branch; the members expected (``members_at``)."""
     today = today or timezone.localdate()
     root_id = cycle.root_id_or_self
-    children = list(PartyUnit.objects.filter(parent=unit).order_by("path"))
-    # The committee's own work item and those of the cells directly under it (their links, states and
-    # revisions), by the ids just read: an index lookup, where a subquery for them had PostgreSQL scan every
-    # work item. Only the fields the page shows: a ward's sixty full items, each with its cycle joined, took
-    # a few ms of CPU to build; the own item's cycle is the one asked for unless the unit issued its own.
-    own_and_cells = [unit.pk, *(child.pk for child in children if child.is_cell)]
-    items = UnitReview.objects.filter(root_id=root_id, unit_id__in=own_and_cells).order_by()
-    items = {review.unit_id: review for review in items.only(*ITEM_FIELDS)}
+    children = list(PartyUnit.objects.filter(parent=unit).only(*CHILD_FIELDS).order_by("path"))
+    # The committee's own work item and those of the cells directly under it (their links, states, revisions and
+    # counts), by the ids just read: an index lookup. Only the fields the page shows; the own item's cycle is the
+    # one asked for unless the unit issued its own.
+    cells = [child.pk for child in children if child.is_cell]
+    items = UnitReview.objects.filter(root_id=root_id, unit_id__in=[unit.pk, *cells]).order_by()
+    items = items.select_related("counts").only(*ITEM_FIELDS, *(f"counts__{name}" for name in COUNTERS))
+    items = {review.unit_id: review for review in items}
     own = items.pop(unit.pk, None)
     if own is not None and own.cycle_id == cycle.pk:
         own.cycle = cycle
@@ -277,33 +270,45 @@ def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | Non
         rows[child.path] = Row(unit=child, review=items.get(child.pk))
     states: Counter = Counter()
     totals = {PEOPLE: LevelCounts(), ORGANISATIONS: LevelCounts()}
-    # The subtree's work items grouped per branch and state, their counts summed: one query over a row per work
-    # item, as the counts of its self-reviews, meeting and ratings are kept by the services (UnitReviewCounts).
+    for target in rows.values():  # the own item and the cells': their stored counts
+        review = target.review
+        if review is None:
+            continue
+        stored = getattr(review, "counts", None)  # made with the item (``counts_create``)
+        counted = {name: getattr(stored, name, 0) for name in COUNTERS} | {"state": review.state}
+        levels = _stored_levels(counted)
+        target.states[review.state] += 1
+        states[review.state] += 1
+        _add(target, counted, levels, self_reviews=not target.is_self)
+        for kind, found in levels.items():
+            totals[kind].add(found)
+    # The branches below: each committee's stored counts (its own work item and its cells') added up per
+    # branch, in the database — a province reads its few hundred committees' rows, never its cells' items.
     per_branch = (
-        UnitReview.objects.filter(root_id=root_id, unit__path__startswith=unit.path)
+        CommitteeCounts.objects.filter(root_id=root_id, unit__path__startswith=unit.path, unit__kind=UnitKind.COMMITTEE)
+        .exclude(unit_id=unit.pk)
         .annotate(branch=_branch(unit, "unit__path"))
-        .values("branch", "state")
-        .annotate(n=Count("id"), **{name: Coalesce(Sum(f"counts__{name}"), 0) for name in COUNTERS})
+        .values("branch")
+        .annotate(**{name: Sum(name) for name in COMMITTEE_COUNTERS})
         .order_by()
     )
-    for row in per_branch:
-        target = rows.get(row["branch"])
+    for counted in per_branch:
+        target = rows.get(counted["branch"])
         if target is None:
             continue
-        states[row["state"]] += row["n"]
-        target.meetings_held += row["meetings_held"]
-        for kind, counts in _stored_levels(row).items():
-            totals[kind].add(counts)
-            target.levels[kind].add(counts)
-        if target.is_self:
-            continue  # the committee's own item is its own line, read below
-        target.states[row["state"]] += row["n"]
-        target.self_reviews_done += row["filed_self_reviews"]
-    if own is not None:
-        rows[unit.path].states[own.state] += 1
-    for row in _by_branch(unit, members_at(unit, governing.end_date), via="unit_id", sums=N):
-        if row["branch"] in rows and row["branch"] != unit.path:
-            rows[row["branch"]].members_expected = row["n"]
+        levels = _stored_levels(counted)
+        for state in UnitReviewState:
+            n = counted[state_counter(state.value)] or 0
+            if n:
+                target.states[state.value] += n
+                states[state.value] += n
+        _add(target, counted, levels)
+        for kind, found in levels.items():
+            totals[kind].add(found)
+    for counted in members_at(unit, governing.end_date, cells):
+        target = rows.get(counted["branch"])
+        if target is not None and not target.is_self:
+            target.members_expected += counted["n"]
     for row in rows.values():
         _mark_late(row, governing, today)
     ordered = [rows.pop(unit.path)] + [r for r in rows.values() if r.total or r.unit.is_active]

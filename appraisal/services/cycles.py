@@ -28,7 +28,7 @@ from ..models import (
     UnitReview,
 )
 from ..selectors.cycles import unfinished_units
-from .tallies import counts_create
+from .tallies import committee_counts_add, committee_counts_rebuild, counts_create
 
 CYCLE_FIELDS = [
     "title",
@@ -235,18 +235,23 @@ def ensure_unit_reviews(cycle: ReviewCycle) -> tuple[int, int]:
     """
     issuer = cycle.issuing_unit
     root_id = cycle.root_id_or_self
-    _join_lower_cycles(cycle, root_id)
+    joined = _join_lower_cycles(cycle, root_id)
     in_subtree = UnitReview.objects.filter(root_id=root_id, unit__path__startswith=issuer.path)
     adopted = in_subtree.filter(cycle__issuing_unit__depth__lt=issuer.depth).update(cycle=cycle)
     held = UnitReview.objects.filter(root_id=root_id, unit_id=OuterRef("pk"))
     units = PartyUnit.objects.subtree_of(issuer).filter(is_active=True).exclude(Exists(held))
-    missing = [UnitReview(root_id=root_id, cycle=cycle, unit_id=pk) for pk in units.values_list("pk", flat=True)]
+    units = list(units.values_list("pk", "kind", "parent_id"))
+    missing = [UnitReview(root_id=root_id, cycle=cycle, unit_id=pk) for pk, _kind, _parent in units]
     UnitReview.objects.bulk_create(missing, batch_size=BULK_BATCH)
     counts_create(missing)  # their stored counts, zeros
+    if joined:  # work items of other cascades joined this one: the committees' rows counted again
+        committee_counts_rebuild([root_id, *joined])
+    elif units:  # the new items, not started, added to their committees' rows
+        committee_counts_add(root_id, units)
     return len(missing), adopted
 
 
-def _join_lower_cycles(cycle: ReviewCycle, root_id: int) -> None:
+def _join_lower_cycles(cycle: ReviewCycle, root_id: int) -> list[int]:
     """Lower committees that issued their own cycle for this period before this one existed join this cascade.
 
     Their top cycles take this cycle as parent, and everything of their cascades (lower cycles, work items)
@@ -259,18 +264,20 @@ def _join_lower_cycles(cycle: ReviewCycle, root_id: int) -> None:
         start_date=cycle.start_date,
         end_date=cycle.end_date,
     ).exclude(pk=cycle.pk)
-    other_rules = lower_tops.exclude(rule_set=cycle.rule_set).select_related("issuing_unit").first()
+    found = list(lower_tops.select_related("issuing_unit").order_by("pk"))  # one read for the check and the join
+    other_rules = next((lower for lower in found if lower.rule_set != cycle.rule_set), None)
     if other_rules is not None:
         raise ValidationError(
             _("%(unit)s đã có kỳ đánh giá «%(title)s» cùng thời gian theo bộ quy tắc khác (%(rules)s).")
             % {"unit": other_rules.issuing_unit.name, "title": other_rules.title, "rules": other_rules.rule_set_name}
         )
-    joined = list(lower_tops.values_list("pk", flat=True))
+    joined = [lower.pk for lower in found]
     if not joined:
-        return
+        return []
     lower_tops.update(parent=cycle, root_id=root_id)
     ReviewCycle.objects.filter(root_id__in=joined).update(root_id=root_id)
     UnitReview.objects.filter(root_id__in=joined).update(root_id=root_id)
+    return joined
 
 
 def cycle_close(*, actor: Actor, cycle: ReviewCycle) -> None:

@@ -63,11 +63,12 @@ def review_touch(review: UnitReview) -> None:
     """Record that the unit's entries changed: bump the revision; a unit not started is now in progress."""
     fields = ["revision", "updated_at"]
     review.revision += 1
+    was = review.state
     if review.state == UnitReviewState.NOT_STARTED:
         review.state = UnitReviewState.IN_PROGRESS
         fields.append("state")
     review.save(update_fields=fields)
-    counts_refresh(review)
+    counts_refresh(review, was=was)
 
 
 def review_transition(review: UnitReview, to: str, *, actor, action: str, note: str = "") -> None:
@@ -85,7 +86,7 @@ def review_transition(review: UnitReview, to: str, *, actor, action: str, note: 
     review.state = to
     review.revision += 1
     review.save(update_fields=["state", "revision", "updated_at"])
-    counts_refresh(review)
+    counts_refresh(review, was=before)
     if to == UnitReviewState.APPROVED and before != to:
         # The summaries' counts move with the approval, in this transaction (a reopening takes them away in
         # review_reopen, while the decided levels still stand).

@@ -13,13 +13,17 @@ with it (after a bulk load). The tests hold the two equal.
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Count, F
+from django.db.models import Case, Count, F, Q, Sum, When
 from django.db.models.functions import Coalesce
+
+from party_units.models import UnitKind
 
 from ..models import (
     PERSON_SUBJECTS,
+    CommitteeCounts,
     LevelTally,
     Rating,
     ReviewMeeting,
@@ -29,7 +33,7 @@ from ..models import (
     UnitReviewCounts,
     UnitReviewState,
 )
-from ..models.tallies import COUNTER_STAGES, COUNTERS, level_counter
+from ..models.tallies import COMMITTEE_COUNTERS, COUNTER_STAGES, COUNTERS, LEVEL_COUNTERS, level_counter, state_counter
 
 Key = tuple[int, str, str]  # (committee id, subject, level)
 FILED_SELF_REVIEWS = (SelfReviewState.SUBMITTED, SelfReviewState.RESUBMITTED)
@@ -126,15 +130,134 @@ def counts_recount(review_ids: list[int] | None = None) -> dict[int, dict[str, i
     return found
 
 
-def counts_refresh(review: UnitReview | int) -> None:
+def counts_refresh(review: UnitReview | int, *, was: str | None = None) -> None:
     """Count one work item's self-reviews, meeting and ratings again into its ``UnitReviewCounts`` row (three
-    grouped reads of a cell's few dozen rows by their work item index, one UPDATE). ``review_touch`` and
-    ``review_transition`` call it as every workflow's last write, under the work item's row lock
-    (``review_lock``), so no two writers of one item count at once."""
-    pk = review.pk if isinstance(review, UnitReview) else review
+    grouped reads of a cell's few dozen rows by their work item index, one UPDATE), and move its committee's
+    ``CommitteeCounts`` by the difference (one UPDATE, none when nothing it counts changed). ``was``: the
+    item's state before this write, when the write changed it. ``review_touch`` and ``review_transition`` call
+    it as every workflow's last write, under the work item's row lock (``review_lock``), so no two writers of
+    one item count at once."""
+    if not isinstance(review, UnitReview):
+        review = UnitReview.objects.select_related("unit").get(pk=review)
+    pk = review.pk
+    # The stored counts and the item's state as written (the caller's copy of the item may be older).
+    before = UnitReviewCounts.objects.filter(unit_review_id=pk).values(*COUNTERS, state=F("unit_review__state"))
+    before = before.first()
     values = counts_recount([pk])[pk]
-    if not UnitReviewCounts.objects.filter(unit_review_id=pk).update(**values):
+    if before is None:
         UnitReviewCounts.objects.bulk_create([UnitReviewCounts(unit_review_id=pk, **values)], ignore_conflicts=True)
+        return  # an item made past ``counts_create``: its committee's row is counted by a rebuild
+    state = before.pop("state")
+    if before != values:
+        UnitReviewCounts.objects.filter(unit_review_id=pk).update(**values)
+    delta = committee_share(values, state)
+    delta.subtract(committee_share(before, was or state))
+    committee_counts_shift(review.root_id, committee_of(review.unit), delta)
+
+
+# Committees' counts (``CommitteeCounts``) ----------------------------------------------------------------
+
+PROPOSED_STATES = (UnitReviewState.SUBMITTED, UnitReviewState.RESUBMITTED, UnitReviewState.APPROVED)
+_ZEROS = [name for name in COMMITTEE_COUNTERS if name != state_counter(UnitReviewState.NOT_STARTED)]
+ZERO_COLUMNS, ZERO_VALUES = ", ".join(_ZEROS), ", ".join("0" for _name in _ZEROS)
+
+
+def committee_of(unit) -> int:
+    """The committee whose ``CommitteeCounts`` row counts a unit's work item: a cell's parent, else the unit."""
+    return unit.parent_id if unit.kind == UnitKind.CELL and unit.parent_id else unit.pk
+
+
+def committee_share(values: dict[str, int], state: str, n: int = 1) -> Counter[str]:
+    """What ``n`` work items in ``state`` whose counts sum to ``values`` add to their committee's row: their
+    number in that state, their filed self-reviews and meetings, proposals once sent, decisions once approved
+    (as the dashboard counts them)."""
+    share = Counter({state_counter(state): n, "filed_self_reviews": values["filed_self_reviews"]})
+    share["meetings_held"] = values["meetings_held"]
+    for name in LEVEL_COUNTERS:
+        stage = name.split("_", 1)[0]
+        if (stage == "proposed" and state in PROPOSED_STATES) or (stage == "decided" and state == "approved"):
+            share[name] = values[name]
+    return share
+
+
+def committee_counts_shift(root_id: int, committee_id: int, delta: Counter[str]) -> None:
+    """Add ``delta`` to a committee's row: one ``UPDATE … SET n = n + k`` (so two cells of one ward written at
+    once both count), the row made on its first use."""
+    delta = {name: n for name, n in delta.items() if n}
+    if not delta:
+        return
+    key = {"root_id": root_id, "unit_id": committee_id}
+    if CommitteeCounts.objects.filter(**key).update(**{name: F(name) + n for name, n in delta.items()}):
+        return
+    try:
+        with transaction.atomic():
+            CommitteeCounts.objects.create(**key, **{name: max(n, 0) for name, n in delta.items()})
+    except IntegrityError:  # made by a concurrent write in the same committee meanwhile
+        CommitteeCounts.objects.filter(**key).update(**{name: F(name) + n for name, n in delta.items()})
+
+
+def committee_counts_add(root_id: int, units: list[tuple[int, str, int | None]]) -> None:
+    """Count new work items, not started, of the units ``(id, kind, parent id)`` into their committees' rows: one
+    ``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`` per batch (PostgreSQL and SQLite), so rows made
+    now and rows that already count other items of the cascade (a scope sync) both come out right."""
+    new = Counter(committee_of(SimpleNamespace(pk=pk, kind=kind, parent_id=parent)) for pk, kind, parent in units)
+    table, column = CommitteeCounts._meta.db_table, state_counter(UnitReviewState.NOT_STARTED)
+    rows = sorted(new.items())
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), COUNTS_BATCH):
+            batch = rows[first : first + COUNTS_BATCH]
+            values = ", ".join(["(CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS INTEGER))"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} (root_id, unit_id, {column}, {ZERO_COLUMNS}) "  # noqa: S608 (names are ours)
+                f"SELECT v.*, {ZERO_VALUES} FROM (VALUES {values}) v WHERE true "  # WHERE: SQLite's parser
+                f"ON CONFLICT (root_id, unit_id) DO UPDATE SET {column} = {table}.{column} + excluded.{column}",
+                [value for committee, n in batch for value in (root_id, committee, n)],
+            )
+
+
+def committee_counts_recount(root_ids: list[int] | None = None) -> dict[tuple[int, int], Counter[str]]:
+    """Every committee's counts (``(root id, committee id)`` → counters) from the work items and their stored
+    counts: one grouped query."""
+    items = UnitReview.objects.all() if root_ids is None else UnitReview.objects.filter(root_id__in=root_ids)
+    cell = Q(unit__kind=UnitKind.CELL, unit__parent__isnull=False)
+    rows = (
+        items.annotate(committee=Case(When(cell, then=F("unit__parent_id")), default=F("unit_id")))
+        .values("root_id", "committee", "state")
+        .annotate(n=Count("id"), **{name: Coalesce(Sum(f"counts__{name}"), 0) for name in COUNTERS})
+        .order_by()
+    )
+    found: dict[tuple[int, int], Counter[str]] = {}
+    for row in rows:
+        found.setdefault((row["root_id"], row["committee"]), Counter()).update(
+            committee_share(row, row["state"], row["n"])
+        )
+    return found
+
+
+def committee_counts_current(root_ids: list[int] | None = None) -> dict[tuple[int, int], Counter[str]]:
+    rows = CommitteeCounts.objects.all() if root_ids is None else CommitteeCounts.objects.filter(root_id__in=root_ids)
+    found = {}
+    for root_id, unit_id, *values in rows.values_list("root_id", "unit_id", *COMMITTEE_COUNTERS):
+        counted = Counter({name: n for name, n in zip(COMMITTEE_COUNTERS, values, strict=True) if n})
+        if counted:
+            found[(root_id, unit_id)] = counted
+    return found
+
+
+@transaction.atomic
+def committee_counts_rebuild(root_ids: list[int] | None = None) -> int:
+    """Replace the committees' counts of the given cascades (or all) with a recount: after work items are made
+    (``cycle_open``), join another cascade or are loaded in bulk. Returns the number of rows."""
+    rows = CommitteeCounts.objects.all() if root_ids is None else CommitteeCounts.objects.filter(root_id__in=root_ids)
+    rows.delete()
+    made = CommitteeCounts.objects.bulk_create(
+        [
+            CommitteeCounts(root_id=root_id, unit_id=unit_id, **counted)
+            for (root_id, unit_id), counted in committee_counts_recount(root_ids).items()
+        ],
+        batch_size=COUNTS_BATCH,
+    )
+    return len(made)
 
 
 def counts_create(reviews: list[UnitReview]) -> None:
@@ -149,7 +272,8 @@ def counts_create(reviews: list[UnitReview]) -> None:
 
 @transaction.atomic
 def counts_rebuild() -> int:
-    """Replace every work item's counts (``UnitReviewCounts``) with a recount from its self-reviews, meeting
+    """Replace every work item's counts (``UnitReviewCounts``), and the committees' (``CommitteeCounts``), with a
+    recount from its self-reviews, meeting
     and ratings: after a bulk load (``seed_scale``'s COPY, the demo) or bulk writes past the services. Returns
     the number of rows written."""
     if connection.vendor == "postgresql":
@@ -163,4 +287,5 @@ def counts_rebuild() -> int:
     made = UnitReviewCounts.objects.bulk_create(
         [UnitReviewCounts(unit_review_id=pk, **values) for pk, values in found.items()], batch_size=COUNTS_BATCH
     )
+    committee_counts_rebuild()
     return len(made)

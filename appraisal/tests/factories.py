@@ -110,7 +110,8 @@ def propose(
         proposals=[{"rating": r.pk, "level": r.proposed_level} for r in ratings],
     )
     UnitReview.objects.filter(pk=review.pk).update(state=state)
-    counts_refresh(review)  # written past the services: the work item's stored counts, as a bulk writer must
+    was, review.state = review.state, state
+    counts_refresh(review, was=was)  # written past the services: the stored counts, as a bulk writer must
     review.refresh_from_db()
     return review
 
@@ -165,7 +166,8 @@ def propose_everywhere(root_id: int, under, *, pattern=("httnv", "httnv", "httnv
     Rating.objects.bulk_create(ratings, batch_size=1000)
     UnitReview.objects.filter(pk__in=[r.pk for r in reviews.values()]).update(state="submitted")
     for review in reviews.values():
-        counts_refresh(review)  # written in bulk
+        was, review.state = review.state, "submitted"
+        counts_refresh(review, was=was)  # written in bulk
 
 
 def add_members(cell: PartyUnit, count: int, *, prefix: str = "Thành viên", start=None, **fields) -> list[Member]:

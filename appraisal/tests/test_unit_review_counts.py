@@ -41,7 +41,12 @@ from appraisal.services import (
     self_review_submit,
 )
 from appraisal.services import meetings as meeting_services
-from appraisal.services.tallies import counts_rebuild, counts_refresh
+from appraisal.services.tallies import (
+    committee_counts_current,
+    committee_counts_rebuild,
+    counts_rebuild,
+    counts_refresh,
+)
 from bench.scale import Seeder
 from members.models import Member, Membership, MembershipKind
 from members.tests.factories import member as make_member
@@ -79,9 +84,33 @@ def stored() -> dict[int, Counter]:
     return {pk: Counter({name: n for name, n in zip(COUNTERS, values, strict=True) if n != 0}) for pk, *values in rows}
 
 
+PROPOSED = (UnitReviewState.SUBMITTED, UnitReviewState.RESUBMITTED, UnitReviewState.APPROVED)
+
+
+def committees_recount() -> dict[tuple[int, int], Counter]:
+    """Every committee's counts (``CommitteeCounts``) from the work items and their rows, in Python: its own item
+    and its cells' per state, their filed self-reviews and meetings, proposals once sent, decisions once approved."""
+    rows = recount()
+    found: dict[tuple[int, int], Counter] = {}
+    for pk, root_id, state, unit_id, kind, parent_id in UnitReview.objects.values_list(
+        "pk", "root_id", "state", "unit_id", "unit__kind", "unit__parent_id"
+    ):
+        committee = parent_id if kind == "cell" and parent_id else unit_id
+        counted = found.setdefault((root_id, committee), Counter())
+        counted[f"state_{state}"] += 1
+        for name, n in rows[pk].items():
+            if name.startswith("proposed_") and state not in PROPOSED:
+                continue
+            if name.startswith("decided_") and state != UnitReviewState.APPROVED:
+                continue
+            counted[name] += n
+    return {key: +counted for key, counted in found.items() if +counted}
+
+
 def check() -> dict[int, Counter]:
     now = stored()
     assert now == recount()
+    assert committee_counts_current() == committees_recount()  # the committees' rows kept with them
     return now
 
 
@@ -218,6 +247,7 @@ def test_every_kind_of_write_keeps_the_counters_equal_to_a_recount(personas):
     Rating.objects.filter(unit_review=review).delete()
     assert touched()[review.pk] == Counter()
     UnitReview.objects.filter(pk=other.pk).delete()  # cascades to its ratings, self-reviews and counts
+    committee_counts_rebuild([other.root_id])  # work items deleted in bulk: their committees counted again
     check()
 
 
@@ -320,3 +350,49 @@ def test_no_trigger_keeps_the_counts(personas):
         else:
             cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
         assert [row for row in cursor.fetchall() if row[1] in tables] == []
+
+
+def test_every_dashboard_from_the_national_one_down_equals_a_recount_of_the_rows(personas):
+    """The national, province, district and ward dashboards read stored counts (the cells' items, the committees'
+    ``CommitteeCounts``, ``UnitMemberCount``): each branch's states, self-reviews filed, members expected,
+    meetings held and levels equal those counted here from the work items, self-reviews, meetings, ratings and
+    memberships themselves, after the seed and after later decisions."""
+    Seeder(members=600, provinces=1, wards=3, shape="2023").run()
+    root = UnitReview.objects.order_by("pk").first().root
+    waiting = UnitReview.objects.filter(root=root, state=UnitReviewState.SUBMITTED, unit__kind="cell").first()
+    proposals_return(actor=personas.superuser, review=waiting, reason="Thiếu biên bản.")
+    end = root.end_date
+    items = list(UnitReview.objects.filter(root=root).values_list("pk", "state", "unit__path", "unit_id"))
+    rows = recount()
+    members = Counter(
+        Membership.objects.official()
+        .overlapping(end, end)
+        .filter(unit__kind="cell")
+        .values_list("unit__path", flat=True)
+    )
+    national = PartyUnit.objects.get(pk=root.issuing_unit_id)
+    province = PartyUnit.objects.filter(parent=national).first()
+    district = PartyUnit.objects.filter(parent=province).first()
+    ward = PartyUnit.objects.filter(parent=district).first()
+    for unit in (national, province, district, ward):
+        board = counts.dashboard(root, unit, today=datetime.date(2026, 6, 1))
+        assert {row.unit.pk for row in board.rows if not row.is_self} == set(
+            PartyUnit.objects.filter(parent=unit).values_list("pk", flat=True)
+        )
+        for row in board.rows:
+            if row.is_self:
+                mine = [(pk, state) for pk, state, _path, unit_id in items if unit_id == unit.pk]
+            else:
+                mine = [(pk, state) for pk, state, path, _unit in items if path.startswith(row.unit.path)]
+            assert +row.states == +Counter(state for _pk, state in mine), (unit, row.unit)
+            assert row.meetings_held == sum(rows[pk]["meetings_held"] for pk, _state in mine)
+            people = row.levels[counts.PEOPLE]
+            for level in ("htxsnv", "httnv", "htnv", "khtnv"):
+                proposed = sum(rows[pk][f"proposed_people_{level}"] for pk, state in mine if state in PROPOSED)
+                decided = sum(rows[pk][f"decided_people_{level}"] for pk, state in mine if state == "approved")
+                assert (people.proposed[level], people.decided[level]) == (proposed, decided), (row.unit, level)
+            if not row.is_self:
+                assert row.self_reviews_done == sum(rows[pk]["filed_self_reviews"] for pk, _state in mine)
+                expected = sum(n for path, n in members.items() if path.startswith(row.unit.path))
+                assert row.members_expected == expected, row.unit
+        assert sum(board.states.values()) == sum(1 for *_x, path, _u in items if path.startswith(unit.path))

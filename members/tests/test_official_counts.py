@@ -30,8 +30,21 @@ def stored() -> dict[int, int]:
     return dict(PartyUnit.objects.annotate(n=Coalesce(F("member_count__official_members"), 0)).values_list("pk", "n"))
 
 
+def children_recount() -> dict[int, int]:
+    counted = Count(
+        "children__memberships",
+        filter=Q(children__memberships__end_date__isnull=True, children__memberships__kind="official"),
+    )
+    return {pk: n for pk, n in PartyUnit.objects.annotate(n=counted).values_list("pk", "n") if n}
+
+
+def children_stored() -> dict[int, int]:
+    return dict(UnitMemberCount.objects.filter(children_members__gt=0).values_list("unit_id", "children_members"))
+
+
 def assert_counts(expected: dict) -> None:
     assert stored() == recount()
+    assert children_stored() == children_recount()  # a committee's count of its cells' members
     for unit, n in expected.items():
         assert stored()[unit.pk] == n, unit.name
 
