@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
@@ -20,12 +21,14 @@ from .decisions import DECIDABLE
 from .history import FlagLine, flag_lines, flagged_members
 
 FLAGS_SHOWN = 50
+LINES_PER_PAGE = 100  # units under the committee shown a page (a ward's cells, a province's districts)
 
 
 @dataclass
 class DashboardPage:
     board: counts.Dashboard
-    lines: list[Line]
+    lines: list[Line]  # the lines of this page only, prepared once
+    page: Page  # of ``board.rows``
     chart: list[dict]
     rules: RuleSet
     own_review: bool  # the committee has its own work item in the cycle (its summary of levels)
@@ -36,8 +39,9 @@ class DashboardPage:
     flags_below: bool  # the committee does not decide members: their flags are the wards' to read
 
 
-def dashboard_page(cycle: ReviewCycle, unit: PartyUnit, *, can_approve: bool) -> DashboardPage:
+def dashboard_page(cycle: ReviewCycle, unit: PartyUnit, *, can_approve: bool, page: int = 1) -> DashboardPage:
     board = counts.dashboard(cycle, unit)
+    shown = Paginator(board.rows, LINES_PER_PAGE).get_page(page)
     raise_record = quota.raise_record(cycle.root_id_or_self, unit)
     rules = board.cycle.rules()
     # Members' flags (history) matter to the committee that decides its cells' members: a ward. Above it, a
@@ -46,7 +50,8 @@ def dashboard_page(cycle: ReviewCycle, unit: PartyUnit, *, can_approve: bool) ->
     flagged = flagged_members(cycle.root_id_or_self, unit, board.cycle.year) if decides_members else []
     return DashboardPage(
         board=board,
-        lines=dashboard_lines(board, cycle, can_approve),
+        lines=dashboard_lines(list(shown), cycle, can_approve),
+        page=shown,
         chart=level_chart(board.levels),
         rules=rules,
         own_review=any(row.is_self and row.review for row in board.rows),
@@ -84,7 +89,7 @@ def _url_of(name: str, *args) -> Callable[[int], str]:
     return lambda pk: f"{before}{pk}{after}"
 
 
-def dashboard_lines(board: counts.Dashboard, cycle: ReviewCycle, can_approve: bool) -> list[Line]:
+def dashboard_lines(rows: list[counts.Row], cycle: ReviewCycle, can_approve: bool) -> list[Line]:
     decision_url = _url_of("appraisal:decision")
     unit_review_url = _url_of("appraisal:unit_review", cycle.pk)
     dashboard_url = _url_of("appraisal:dashboard_unit", cycle.pk)
@@ -99,7 +104,7 @@ def dashboard_lines(board: counts.Dashboard, cycle: ReviewCycle, can_approve: bo
     level_titles = [(level.value, str(level.label), level.short) for level in Level]
     state_labels = [(state.value, str(state.label)) for state in UnitReviewState]  # as Row.state_counts
     lines = []
-    for row in board.rows:
+    for row in rows:
         unit, review, single = row.unit, row.review, row.single
         states = [(label, row.states[value]) for value, label in state_labels if row.states[value]]
         if row.is_self:

@@ -36,6 +36,19 @@ def test_ward_staff_see_their_cells_progress_levels_and_chart(personas, setup, c
     assert "Đã gửi đề nghị: 1" in text  # the state counts
 
 
+def test_a_long_list_of_units_is_paginated_with_the_totals_of_all(personas, setup, client_for, monkeypatch):
+    from appraisal.selectors import dashboard
+
+    cycle, _review = setup
+    monkeypatch.setattr(dashboard, "LINES_PER_PAGE", 2)  # the committee's own line and Chi bộ A1
+    client = client_for(personas.staff_a)
+    url = reverse("appraisal:dashboard", args=[cycle.pk])
+    first, second = client.get(url).content.decode(), client.get(url + "?trang=2").content.decode()
+    assert "Chi bộ A1" in first and "Chi bộ A2" not in first and "1/2" in first
+    assert "Chi bộ A2" in second and "Chi bộ A1" not in second.split("<tbody>")[1].split("</tbody>")[0]
+    assert "Đã gửi đề nghị: 1" in second  # the totals count every unit on every page
+
+
 def test_the_dashboard_lists_the_cycles_deadlines_and_how_many_units_missed_each(personas, setup, client_for):
     import datetime
     import re

@@ -19,7 +19,7 @@ from .. import services
 from ..access import get_committee_or_deny, get_review_or_deny
 from ..conflicts import decision_conflict
 from ..decision_forms import LEVEL_CHOICES, SUBJECT_CHOICES, Action, BulkApproveForm, DecisionForm, QuotaGroupForm
-from ..forms import ReasonForm, add_errors
+from ..forms import PageForm, ReasonForm, add_errors
 from ..models import UnitReviewState
 from ..selectors import quota
 from ..selectors.dashboard import dashboard_page
@@ -36,7 +36,7 @@ def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
     committee = get_committee_or_deny(request.user, cycle=cycle_pk, unit=unit_pk)
     cycle, unit, above = committee.cycle, committee.unit, committee.above
     can_approve = can(request.user, Perm.APPROVE, unit)
-    page = dashboard_page(cycle, unit, can_approve=can_approve)
+    page = dashboard_page(cycle, unit, can_approve=can_approve, page=PageForm(request.GET).number)
     return render(
         request,
         "appraisal/decisions/dashboard.html",
@@ -47,6 +47,7 @@ def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
             "cycle": cycle,
             "board": page.board,
             "lines": page.lines,
+            "page": page.page,
             "own_review": page.own_review,
             "unit": unit,
             "ancestors": above,
