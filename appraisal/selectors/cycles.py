@@ -323,3 +323,67 @@ def level_summary(root_id: int, unit: PartyUnit) -> LevelSummary:
     me = branches.pop(unit.path)
     ordered = ([me] if me.member_total or me.organisation_total else []) + list(branches.values())
     return LevelSummary(unit=unit, branches=ordered, members=members, organisations=organisations)
+
+
+@dataclass
+class SummaryLine:
+    """One row of the summary's two tables, its text ready: the name and link, and per level the count and its
+    percentage as the page writes it ("12,50")."""
+
+    name: str
+    link: str  # "" for the committee's own line
+    is_self: bool
+    member_total: int
+    members: list[tuple[int, str]]
+    organisation_total: int
+    organisations: list[tuple[int, str]]
+
+
+@dataclass
+class SummaryPage:
+    summary: LevelSummary
+    lines: list[SummaryLine]
+    total: SummaryLine
+
+
+def level_summary_page(root_id: int, unit: PartyUnit) -> SummaryPage:
+    """``level_summary`` and its rows prepared once for the page: each branch's counts and percentages computed
+    once, each distinct percentage formatted once (``floatformat``, as the template wrote it), one ``reverse()``
+    for every branch's link."""
+    from django.template.defaultfilters import floatformat
+
+    summary = level_summary(root_id, unit)
+    before, after = reverse("appraisal:level_summary", args=[root_id, LINK_MARK]).rsplit(str(LINK_MARK), 1)
+    shown: dict[float, str] = {}
+
+    def cells(counts: Counter) -> list[tuple[int, str]]:
+        found = []
+        for n, pct in level_rows(counts):
+            if pct not in shown:
+                shown[pct] = floatformat(pct, 2)
+            found.append((n, shown[pct]))
+        return found
+
+    def line(name: str, link: str, is_self: bool, members: Counter, organisations: Counter) -> SummaryLine:
+        return SummaryLine(
+            name=name,
+            link=link,
+            is_self=is_self,
+            member_total=sum(members.values()),
+            members=cells(members),
+            organisation_total=sum(organisations.values()),
+            organisations=cells(organisations),
+        )
+
+    lines = [
+        line(
+            branch.unit.name,
+            "" if branch.is_self else f"{before}{branch.unit.pk}{after}",
+            branch.is_self,
+            branch.members,
+            branch.organisations,
+        )
+        for branch in summary.branches
+    ]
+    total = line("", "", False, summary.members, summary.organisations)
+    return SummaryPage(summary=summary, lines=lines, total=total)

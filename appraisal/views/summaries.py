@@ -27,7 +27,7 @@ def level_summary(request, cycle_pk: int, unit_pk: int):
             "review": review,
             "unit": review.unit,
             "cycle": review.cycle,
-            "summary": selectors.level_summary(review.root_id, review.unit),
+            "page": selectors.level_summary_page(review.root_id, review.unit),
             "levels": [(level.short, level.label) for level in Level],
         },
     )
