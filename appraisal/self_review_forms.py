@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .forms import date_input
-from .rules import FormStructure, Grade, Level, ScoreGroup, SectionKind, format_points
+from .rules import FormStructure, Grade, Level, ScoreGroup, SectionKind, format_points, parse_points
 from .selectors.self_reviews import CONDITION_FIELDS
 from .services.self_reviews import (
     COUNT_CHARS,
@@ -106,6 +106,25 @@ class SelfReviewForm(forms.Form):
     def error_list(self) -> list[str]:
         """Every error in the order of the fields, each naming its field."""
         return [message for errors in self.errors.values() for message in errors]
+
+    def out_of_range(self) -> dict[str, str]:
+        """The points typed as a number outside their item's range (0 to its maximum), after ``is_valid()``:
+        field name → a Vietnamese message naming the item. A figure still being typed ("-") is not judged."""
+        data, found = getattr(self, "cleaned_data", {}), {}
+        for group in self.structure.score_groups if self.structure is not None else ():
+            for item in group.items:
+                name = f"s:{item.code}"
+                try:
+                    points = parse_points(data.get(name) or "", "")
+                except ValueError:
+                    continue
+                if not 0 <= points <= item.max_points:
+                    found[name] = _("%(where)s: điểm phải từ 0 đến %(max)s, đã nhập %(got)s.") % {
+                        "where": self.fields[name].label,
+                        "max": format_points(item.max_points),
+                        "got": format_points(points),
+                    }
+        return found
 
     def entry(self) -> SelfReviewEntry:
         """What the form read, after ``is_valid()``; a field that could not be read counts as left empty (so

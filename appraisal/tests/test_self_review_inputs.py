@@ -191,3 +191,24 @@ def test_the_criteria_list_with_a_nul_is_refused_naming_the_group(personas, clie
     text = response.content.decode()
     assert response.status_code == 200 and "Nhóm tiêu chí chung: Nội dung có ký tự rỗng (NUL)" in text
     assert ReviewCycle.objects.get(pk=ur.cycle_id).score_criteria == {}
+
+
+def test_the_autosave_refuses_points_above_the_items_maximum_naming_the_field_and_saves_nothing(
+    ur, personas, client_for
+):
+    member = personas.member_record_a1
+    url = reverse("appraisal:self_review_autosave", args=[ur.pk, member.pk])
+    structure = member_form(ur, member).structure
+    item = structure.score_groups[0].items[0]
+    data = {**form_data(structure), f"s:{item.code}": str(item.max_points + 1)}
+    answer = client_for(personas.member_a1).post(url, data)
+    assert answer.status_code == 409
+    body = answer.json()
+    assert list(body["fields"]) == [f"s:{item.code}"]
+    assert f"điểm phải từ 0 đến {item.max_points}, đã nhập {item.max_points + 1}." in body["fields"][f"s:{item.code}"]
+    assert body["message"] == body["fields"][f"s:{item.code}"]
+    assert not SelfReview.objects.exists()
+    data[f"s:{item.code}"] = "-"  # a figure being typed: saved as typed, as drafts are
+    answer = client_for(personas.member_a1).post(url, data).json()
+    assert answer["ok"] and answer["fields"] == {} and answer["max_level"] == ""
+    assert answer["problems"]

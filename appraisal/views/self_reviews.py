@@ -238,7 +238,8 @@ def self_review(request, ur_pk: int, member_pk: int):
 def self_review_autosave(request, ur_pk: int, member_pk: int):
     """Save the draft while the member types. JSON always: 401 when the session timed out (the page keeps the
     text on the device and asks to log in again), 404/403 when not theirs, 409 when the form may no longer be
-    changed or a field cannot be read, 200 with what the rule set derives so far."""
+    changed, a field cannot be read or a score is out of range (``fields``: the inputs to mark), 200 with what
+    the rule set derives so far."""
     if not request.user.is_authenticated:
         return JsonResponse(
             {
@@ -261,6 +262,11 @@ def self_review_autosave(request, ur_pk: int, member_pk: int):
     form = SelfReviewForm(request.POST, structure=selectors.posted_structure(unit_review, member, access.self_review))
     if not form.is_valid():
         return JsonResponse({"ok": False, "message": " ".join(form.error_list())}, status=409)
+    if out_of_range := form.out_of_range():
+        # Refused, the fields marked on the page (the text stays on the device until they are corrected).
+        return JsonResponse(
+            {"ok": False, "fields": out_of_range, "message": " ".join(out_of_range.values())}, status=409
+        )
     try:
         review, assessment = service.self_review_save(
             actor=request.user, unit_review=unit_review, member=member, entry=form.entry(), autosave=True
@@ -281,6 +287,8 @@ def self_review_autosave(request, ur_pk: int, member_pk: int):
             "tasks": format_points(assessment.tasks),
             "total": format_points(assessment.total),
             "problems": assessment.errors[:20],
+            "reasons": list(assessment.outcome.reasons) if assessment.outcome else [],
+            "fields": {},
         }
     )
 

@@ -105,6 +105,70 @@
       status.className = "small text-danger fw-semibold";
     }
 
+    function fill(list, items) {
+      if (!list) {
+        return;
+      }
+      while (list.firstChild) {
+        list.removeChild(list.firstChild);
+      }
+      (items || []).forEach(function (text) {
+        var item = document.createElement("li");
+        item.textContent = text;
+        list.appendChild(item);
+      });
+      list.hidden = !(items && items.length);
+    }
+
+    // The box with the highest level allowed (and why) or what is still missing, as the server derived it from
+    // what was just saved; its texts are the page's, only the lists and the level come from the answer.
+    function showDerived(data) {
+      var box = document.getElementById("sr-derived");
+      var outcome = document.getElementById("sr-outcome");
+      var pending = document.getElementById("sr-pending");
+      if (!box || box.getAttribute("data-fixed") || !outcome || !pending) {
+        return;
+      }
+      var known = !!data.max_level;
+      outcome.hidden = !known;
+      pending.hidden = known;
+      if (known) {
+        document.getElementById("sr-max-level").textContent = data.max_level_label || "";
+        fill(document.getElementById("sr-reasons"), data.reasons);
+      } else {
+        fill(document.getElementById("sr-problems"), data.problems);
+      }
+    }
+
+    // Mark the inputs the server refused (name → message), and unmark those it no longer names.
+    function mark(fields) {
+      Array.prototype.forEach.call(form.querySelectorAll("[data-refused]"), function (el) {
+        el.classList.remove("is-invalid");
+        el.removeAttribute("aria-invalid");
+        el.removeAttribute("aria-describedby");
+        el.removeAttribute("data-refused");
+        var old = document.getElementById(el.id + "-refused");
+        if (old) {
+          old.parentNode.removeChild(old);
+        }
+      });
+      Object.keys(fields).forEach(function (name) {
+        var el = form.querySelector('[name="' + name.replace(/"/g, '\\"') + '"]');
+        if (!el || !el.id) {
+          return;
+        }
+        var note = document.createElement("div");
+        note.className = "invalid-feedback";
+        note.id = el.id + "-refused";
+        note.textContent = fields[name];
+        el.parentNode.insertBefore(note, el.nextSibling);
+        el.classList.add("is-invalid");
+        el.setAttribute("aria-invalid", "true");
+        el.setAttribute("aria-describedby", note.id);
+        el.setAttribute("data-refused", "1");
+      });
+    }
+
     function remember() {
       var entry = { token: newToken(), savedAt: Date.now(), fields: collect(form) };
       if (!writeStore(key, entry)) {
@@ -155,10 +219,8 @@
               removeStore(key);
             }
             say(data.message || "Đã lưu.", "ok");
-            var max = document.getElementById("sr-max-level");
-            if (max && data.max_level_label) {
-              max.textContent = data.max_level_label;
-            }
+            showDerived(data);
+            mark(data.fields || {});
             var total = document.getElementById("sr-total");
             if (total) {
               total.textContent = data.total || "…";
@@ -166,6 +228,9 @@
           } else if (result.status === 401) {
             sayLogin(data.message || "Phiên đăng nhập đã hết hạn. Nội dung vẫn được giữ trên máy này.", data.login_url || "/dang-nhap/");
           } else {
+            if (data.fields) {
+              mark(data.fields);
+            }
             say((data.message || "Chưa lưu được lên máy chủ.") + " Nội dung vẫn được giữ trên máy này.", "bad");
           }
         })
