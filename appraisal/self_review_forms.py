@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from .forms import date_input
 from .rules import FormStructure, Grade, Level, ScoreGroup, SectionKind, format_points, parse_points
+from .rules.forms import ScoreItem
 from .selectors.self_reviews import CONDITION_FIELDS
 from .services.self_reviews import (
     COUNT_CHARS,
@@ -54,6 +55,27 @@ def _choice(label: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
     )
 
 
+def points_label(group: ScoreGroup, item: ScoreItem) -> str:
+    """How messages name a score item: its group, and the item when the group has several."""
+    return group.heading if len(group.items) == 1 else f"{group.heading}, tiêu chí «{item.heading}»"
+
+
+def points_refusal(item: ScoreItem, where: str, typed: str) -> str:
+    """Why points typed for ``item`` are refused while typing — a number outside 0 to the item's maximum —, or
+    "" (a figure still being typed, "-", is not judged; submitting checks everything)."""
+    try:
+        points = parse_points(typed, where)
+    except ValueError:
+        return ""
+    if 0 <= points <= item.max_points:
+        return ""
+    return _("%(where)s: điểm phải từ 0 đến %(max)s, đã nhập %(got)s.") % {
+        "where": where,
+        "max": format_points(item.max_points),
+        "got": format_points(points),
+    }
+
+
 class SelfReviewForm(forms.Form):
     """A self-review's (or the cell's report's) posted fields, read by its structure; ``entry()`` gives the
     service's ``SelfReviewEntry``. ``structure=None`` (a member who does not review): no fields, an empty
@@ -77,7 +99,7 @@ class SelfReviewForm(forms.Form):
             )
         for group in structure.score_groups:
             for item in group.items:
-                label = group.heading if len(group.items) == 1 else f"{group.heading}, tiêu chí «{item.heading}»"
+                label = points_label(group, item)
                 self.fields[f"s:{item.code}"] = TypedTextField(label=label, max_chars=SCORE_CHARS)
         if structure.score_groups and not structure.collective:
             for name, label in CONDITION_FIELDS:
@@ -109,21 +131,13 @@ class SelfReviewForm(forms.Form):
 
     def out_of_range(self) -> dict[str, str]:
         """The points typed as a number outside their item's range (0 to its maximum), after ``is_valid()``:
-        field name → a Vietnamese message naming the item. A figure still being typed ("-") is not judged."""
+        field name → a Vietnamese message naming the item (``points_refusal``)."""
         data, found = getattr(self, "cleaned_data", {}), {}
         for group in self.structure.score_groups if self.structure is not None else ():
             for item in group.items:
                 name = f"s:{item.code}"
-                try:
-                    points = parse_points(data.get(name) or "", "")
-                except ValueError:
-                    continue
-                if not 0 <= points <= item.max_points:
-                    found[name] = _("%(where)s: điểm phải từ 0 đến %(max)s, đã nhập %(got)s.") % {
-                        "where": self.fields[name].label,
-                        "max": format_points(item.max_points),
-                        "got": format_points(points),
-                    }
+                if message := points_refusal(item, self.fields[name].label, data.get(name) or ""):
+                    found[name] = message
         return found
 
     def entry(self) -> SelfReviewEntry:

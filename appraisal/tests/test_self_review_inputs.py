@@ -212,3 +212,16 @@ def test_the_autosave_refuses_points_above_the_items_maximum_naming_the_field_an
     answer = client_for(personas.member_a1).post(url, data).json()
     assert answer["ok"] and answer["fields"] == {} and answer["max_level"] == ""
     assert answer["problems"]
+
+
+def test_a_draft_saved_with_points_above_the_maximum_shows_the_field_marked(ur, personas, client_for):
+    member = personas.member_record_a1
+    structure = member_form(ur, member).structure
+    item = structure.score_groups[0].items[0]
+    client = client_for(personas.member_a1)
+    data = {**form_data(structure), f"s:{item.code}": str(item.max_points + 1), "action": "save"}
+    client.post(page(ur, member), data)
+    html = client.get(page(ur, member)).content.decode()
+    field = html.split(f'name="s:{item.code}"', 1)[0].rsplit("<input", 1)[1]
+    assert "is-invalid" in field
+    assert f"điểm phải từ 0 đến {item.max_points}, đã nhập {item.max_points + 1}." in html

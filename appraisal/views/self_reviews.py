@@ -26,7 +26,14 @@ from ..models import ReviewCycle, SelfReviewState
 from ..rules import Grade, Level, RatingMethod, format_points
 from ..selectors import self_reviews as selectors
 from ..selectors.self_reviews import CONDITION_FIELDS, FILED
-from ..self_review_forms import ReopenForm, ScoreCriteriaForm, SelfReviewForm, VersionForm
+from ..self_review_forms import (
+    ReopenForm,
+    ScoreCriteriaForm,
+    SelfReviewForm,
+    VersionForm,
+    points_label,
+    points_refusal,
+)
 from ..services import self_reviews as service
 from ..services.progress import CELL_EDITABLE
 from ..services.self_reviews import SelfReviewEntry
@@ -91,6 +98,7 @@ def present(structure, content: dict, shortcomings: list[str] | None = None) -> 
                     "max": format_points(item.max_points),
                     "value": scores.get(item.code, ""),
                     "single": len(group.items) == 1,
+                    "refused": points_refusal(item, points_label(group, item), scores.get(item.code, "")),
                 }
                 for item in group.items
             ],
