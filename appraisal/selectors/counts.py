@@ -142,7 +142,7 @@ class Row:
     unit: PartyUnit
     is_self: bool = False
     states: Counter = field(default_factory=Counter)
-    review: UnitReview | None = None  # the unit's own work item (a cell's, or the committee's own)
+    review: UnitReview | Item | None = None  # the unit's own work item (a cell's ``Item``, or the committee's own)
     self_reviews_done: int = 0
     members_expected: int = 0
     meetings_held: int = 0
@@ -207,7 +207,7 @@ def _stored_levels(row: dict) -> dict[str, LevelCounts]:
     return levels
 
 
-def members_at(unit: PartyUnit, day: datetime.date, cells: list[int]):
+def members_at(unit: PartyUnit, day: datetime.date, cells: list[int], *, below: bool = True):
     """Per unit directly under ``unit`` (its ``branch``: a cell's path, or a committee's path prefix), its
     official members on ``day`` — memberships open that day — as rows (``branch``, ``n``) to add up: the stored
     count of each of the ``cells`` directly under it (``members.UnitMemberCount``), each committee's stored count
@@ -216,17 +216,18 @@ def members_at(unit: PartyUnit, day: datetime.date, cells: list[int]):
     corrections are (nearly) empty; for a past cycle they are the year's arrivals and departures since, found by
     two partial indexes (members' migration 0005)."""
     branch = _branch(unit, "unit__path")
-    below = UnitMemberCount.objects.filter(
+    committees = UnitMemberCount.objects.filter(
         children_members__gt=0, unit__path__startswith=unit.path, unit__kind=UnitKind.COMMITTEE
     )
-    below = below.exclude(unit_id=unit.pk).order_by().values(branch=branch, n=F("children_members"))
+    committees = committees.exclude(unit_id=unit.pk).order_by().values(branch=branch, n=F("children_members"))
     stored = UnitMemberCount.objects.filter(unit_id__in=cells).order_by().values(branch=branch, n=F("official_members"))
     official = Membership.objects.filter(
         unit__path__startswith=unit.path, unit__kind=UnitKind.CELL, kind=MembershipKind.OFFICIAL
     ).order_by()
     opened_after = official.filter(end_date__isnull=True, start_date__gt=day).values(branch=branch, n=Value(-1))
     closed_since = official.filter(end_date__gte=day, start_date__lte=day).values(branch=branch, n=Value(1))
-    return stored.union(below, opened_after, closed_since, all=True)
+    parts = (committees, opened_after, closed_since) if below else (opened_after, closed_since)
+    return stored.union(*parts, all=True)
 
 
 ITEM_FIELDS = ("id", "root_id", "cycle_id", "unit_id", "state", "revision")
@@ -237,12 +238,37 @@ def _passed(day: datetime.date | None, today: datetime.date) -> bool:
     return day is not None and day < today
 
 
-def _add(target: Row, counted: dict, levels: dict[str, LevelCounts], *, self_reviews: bool = True) -> None:
+@dataclass
+class Item:
+    """A cell's work item as the dashboard shows it (its link, state and revision), read as plain values."""
+
+    pk: int
+    root_id: int
+    cycle_id: int
+    unit_id: int
+    state: str
+    revision: int
+
+
+LEVEL_NAMES = [
+    level_counter(stage, kind, level)
+    for stage in ("proposed", "decided")
+    for kind in (PEOPLE, ORGANISATIONS)
+    for level in LEVELS
+]
+
+
+def _take(target: Row, counted: dict, sums: Counter, *, self_reviews: bool = True) -> None:
+    """A row's counts from one set of counters (its work item's, or its branch's committees' summed), which are
+    also added to the page's totals (``sums``)."""
     target.meetings_held += counted["meetings_held"]
     if self_reviews:
         target.self_reviews_done += counted["filed_self_reviews"]
+    target.levels = levels = _stored_levels(counted)
     for kind, found in levels.items():
-        target.levels[kind].add(found)
+        for level in LEVELS:
+            sums[level_counter("proposed", kind, level)] += found.proposed[level]
+            sums[level_counter("decided", kind, level)] += found.decided[level]
 
 
 def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | None = None) -> Dashboard:
@@ -255,57 +281,56 @@ def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | Non
     root_id = cycle.root_id_or_self
     children = list(PartyUnit.objects.filter(parent=unit).only(*CHILD_FIELDS).order_by("path"))
     # The committee's own work item and those of the cells directly under it (their links, states, revisions and
-    # counts), by the ids just read: an index lookup. Only the fields the page shows; the own item's cycle is the
-    # one asked for unless the unit issued its own.
+    # counts), by the ids just read: an index lookup, read as values (no model per cell). The own item is a
+    # model (its cycle governs the page): the one asked for unless the unit issued its own.
     cells = [child.pk for child in children if child.is_cell]
     items = UnitReview.objects.filter(root_id=root_id, unit_id__in=[unit.pk, *cells]).order_by()
-    items = items.select_related("counts").only(*ITEM_FIELDS, *(f"counts__{name}" for name in COUNTERS))
-    items = {review.unit_id: review for review in items}
-    own = items.pop(unit.pk, None)
-    if own is not None and own.cycle_id == cycle.pk:
-        own.cycle = cycle
+    found = {
+        values[3]: (Item(*values[: len(ITEM_FIELDS)]), dict(zip(COUNTERS, values[len(ITEM_FIELDS) :], strict=True)))
+        for values in items.values_list(*ITEM_FIELDS, *(f"counts__{name}" for name in COUNTERS))
+    }
+    own = None
+    if unit.pk in found:
+        own = UnitReview(**{name: getattr(found[unit.pk][0], "pk" if name == "id" else name) for name in ITEM_FIELDS})
+        own.cycle = cycle if own.cycle_id == cycle.pk else ReviewCycle.objects.get(pk=own.cycle_id)
     governing = own.cycle if own is not None else cycle
     rows: dict[str, Row] = {unit.path: Row(unit=unit, is_self=True, review=own)}
     for child in children:
-        rows[child.path] = Row(unit=child, review=items.get(child.pk))
+        rows[child.path] = Row(unit=child, review=found[child.pk][0] if child.pk in found else None)
     states: Counter = Counter()
-    totals = {PEOPLE: LevelCounts(), ORGANISATIONS: LevelCounts()}
+    sums: Counter = Counter()
     for target in rows.values():  # the own item and the cells': their stored counts
-        review = target.review
-        if review is None:
+        if target.review is None:
             continue
-        stored = getattr(review, "counts", None)  # made with the item (``counts_create``)
-        counted = {name: getattr(stored, name, 0) for name in COUNTERS} | {"state": review.state}
-        levels = _stored_levels(counted)
-        target.states[review.state] += 1
-        states[review.state] += 1
-        _add(target, counted, levels, self_reviews=not target.is_self)
-        for kind, found in levels.items():
-            totals[kind].add(found)
+        item, stored = found[target.unit.pk]
+        counted = {name: n or 0 for name, n in stored.items()} | {"state": item.state}
+        target.states[item.state] += 1
+        states[item.state] += 1
+        _take(target, counted, sums, self_reviews=not target.is_self)
     # The branches below: each committee's stored counts (its own work item and its cells') added up per
     # branch, in the database — a province reads its few hundred committees' rows, never its cells' items.
-    per_branch = (
-        CommitteeCounts.objects.filter(root_id=root_id, unit__path__startswith=unit.path, unit__kind=UnitKind.COMMITTEE)
-        .exclude(unit_id=unit.pk)
-        .annotate(branch=_branch(unit, "unit__path"))
-        .values("branch")
-        .annotate(**{name: Sum(name) for name in COMMITTEE_COUNTERS})
-        .order_by()
-    )
-    for counted in per_branch:
-        target = rows.get(counted["branch"])
-        if target is None:
-            continue
-        levels = _stored_levels(counted)
-        for state in UnitReviewState:
-            n = counted[state_counter(state.value)] or 0
-            if n:
-                target.states[state.value] += n
-                states[state.value] += n
-        _add(target, counted, levels)
-        for kind, found in levels.items():
-            totals[kind].add(found)
-    for counted in members_at(unit, governing.end_date, cells):
+    if len(cells) < len(children):
+        per_branch = (
+            CommitteeCounts.objects.filter(
+                root_id=root_id, unit__path__startswith=unit.path, unit__kind=UnitKind.COMMITTEE
+            )
+            .exclude(unit_id=unit.pk)
+            .annotate(branch=_branch(unit, "unit__path"))
+            .values("branch")
+            .annotate(**{name: Sum(name) for name in COMMITTEE_COUNTERS})
+            .order_by()
+        )
+        for counted in per_branch:
+            target = rows.get(counted["branch"])
+            if target is None:
+                continue
+            for state in UnitReviewState:
+                n = counted[state_counter(state.value)] or 0
+                if n:
+                    target.states[state.value] += n
+                    states[state.value] += n
+            _take(target, counted, sums)
+    for counted in members_at(unit, governing.end_date, cells, below=len(cells) < len(children)):
         target = rows.get(counted["branch"])
         if target is not None and not target.is_self:
             target.members_expected += counted["n"]
@@ -314,6 +339,7 @@ def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | Non
     ordered = [rows.pop(unit.path)] + [r for r in rows.values() if r.total or r.unit.is_active]
     if not ordered[0].total:
         ordered = ordered[1:]
+    totals = _stored_levels({name: sums[name] for name in LEVEL_NAMES})
     return Dashboard(cycle=governing, unit=unit, rows=ordered, states=states, levels=totals, today=today)
 
 
