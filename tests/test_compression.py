@@ -59,3 +59,16 @@ def test_static_files_are_stored_compressed_by_whitenoise():
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "django.contrib.staticfiles.storage.StaticFilesStorage",  # DEBUG / tests, without collectstatic
     )
+
+
+@pytest.mark.parametrize("name", ["appraisal:dashboard_unit", "appraisal:level_summary"])
+def test_the_dashboard_and_the_summary_are_sent_compressed(client, personas, name):
+    from appraisal.tests.factories import cycle as make_cycle
+
+    cycle = make_cycle(personas.ward_a, year=2025, rule_set="hd43-2025", opened=True)
+    client.force_login(personas.staff_a)
+    url = reverse(name, kwargs={"cycle_pk": cycle.pk, "unit_pk": personas.ward_a.pk})
+    answer = _get(client, url, accept_encoding="gzip")
+    assert answer.status_code == 200 and answer["Content-Encoding"] == "gzip"
+    html = gzip.decompress(answer.content)
+    assert personas.ward_a.name.encode() in html and len(answer.content) < len(html) * 0.6
