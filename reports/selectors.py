@@ -60,7 +60,7 @@ def minutes_data(review_id: int) -> MinutesData:
     meeting = (
         ReviewMeeting.objects.select_related("chair", "minute_taker").prefetch_related("guests").get(unit_review=review)
     )
-    attendance = order_members(Attendance.objects.filter(meeting=meeting).select_related("member"), "member__")
+    attendance = list(order_members(Attendance.objects.filter(meeting=meeting).select_related("member"), "member__"))
     ratings = Rating.objects.filter(unit_review=review).select_related("member")
     by_member = {}
     unit_rating = None
@@ -69,7 +69,6 @@ def minutes_data(review_id: int) -> MinutesData:
             by_member[rating.member_id] = rating
         elif rating.subject == Subject.ORGANISATION and rating.unit_id == review.unit_id:
             unit_rating = rating
-    attendance = list(attendance)
     statuses = review_statuses([row.member for row in attendance], review.cycle)
     members = []
     for row in attendance:
