@@ -305,3 +305,24 @@ def test_the_syntax_check_finds_what_it_looks_for():
     assert leftover_syntax('<input value="{{ x }}">') != []
     assert leftover_syntax("<p>{% url 'home' %}</p>") != []
     assert leftover_syntax("<p>Ngày 16/11/2021</p><script>let d = {a: {b: 1}};</script>") == []
+
+
+def test_no_template_leaves_a_one_line_tag_or_comment_open():
+    """Django's ``{# #}``, ``{% %}`` and ``{{ }}`` end on the line they open (a longer note is a ``{% comment %}``
+    block): the templates of pages the crawl does not reach are checked by their text."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    roots = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]] + list(Path(settings.BASE_DIR).glob("*/templates"))
+    open_tags = []
+    for root in roots:
+        for path in root.rglob("*.html"):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                for start, end in (("{#", "#}"), ("{%", "%}"), ("{{", "}}")):
+                    at = line.find(start)
+                    while at != -1:
+                        if end not in line[at + 2 :]:
+                            open_tags.append(f"{path.relative_to(settings.BASE_DIR)}:{number}: {start}")
+                        at = line.find(start, at + 2)
+    assert not open_tags, open_tags
