@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.urls import reverse
+from django.utils.formats import get_format
 
 from party_units.access import Access, Perm
 from party_units.models import PATH_STEP, PartyUnit, UnitKind
@@ -302,7 +304,11 @@ def level_summary(root_id: int, unit: PartyUnit) -> LevelSummary:
     two queries whatever the size of the subtree."""
     width = len(unit.path) + PATH_STEP
     grouped = (
-        LevelTally.objects.filter(root_id=root_id, committee__path__startswith=unit.path, n__gt=0)
+        # Committees only (a cell decides nothing): the subtree's committees found by their own index, not by
+        # reading every unit of a province (the country) for its path.
+        LevelTally.objects.filter(
+            root_id=root_id, committee__path__startswith=unit.path, committee__kind=UnitKind.COMMITTEE, n__gt=0
+        )
         .annotate(branch=Substr("committee__path", 1, width))
         .values("branch", "subject", "level")
         .annotate(n=Sum("n"))
@@ -346,21 +352,30 @@ class SummaryPage:
     total: SummaryLine
 
 
+HUNDREDTHS = Decimal("0.01")
+
+
+def percent_text(pct: float, separator: str) -> str:
+    """A percentage from 0 to 100 as ``{{ pct|floatformat:2 }}`` writes it (half up, two decimals, the language's
+    separator; no grouping below 1,000), without the filter's general machinery: a province's summary writes
+    hundreds of them."""
+    return str(Decimal(repr(pct)).quantize(HUNDREDTHS, ROUND_HALF_UP)).replace(".", separator)
+
+
 def level_summary_page(root_id: int, unit: PartyUnit) -> SummaryPage:
     """``level_summary`` and its rows prepared once for the page: each branch's counts and percentages computed
     once, each distinct percentage formatted once (``floatformat``, as the template wrote it), one ``reverse()``
     for every branch's link."""
-    from django.template.defaultfilters import floatformat
-
     summary = level_summary(root_id, unit)
     before, after = reverse("appraisal:level_summary", args=[root_id, LINK_MARK]).rsplit(str(LINK_MARK), 1)
     shown: dict[float, str] = {}
+    separator = get_format("DECIMAL_SEPARATOR")  # the active language's, as floatformat writes it
 
     def cells(counts: Counter) -> list[tuple[int, str]]:
         found = []
         for n, pct in level_rows(counts):
             if pct not in shown:
-                shown[pct] = floatformat(pct, 2)
+                shown[pct] = percent_text(pct, separator)
             found.append((n, shown[pct]))
         return found
 

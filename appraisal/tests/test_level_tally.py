@@ -112,3 +112,18 @@ def test_summary_page_shows_counts_and_percentages_and_is_refused_to_others(
     assert client_for(None).get(url).status_code == 302
     cell_url = reverse("appraisal:level_summary", args=[cycle.pk, personas.cell_a1.pk])
     assert client_for(personas.staff_a).get(cell_url).status_code == 404
+
+
+def test_the_summarys_percentages_are_written_as_floatformat_writes_them():
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+    from django.utils.formats import get_format
+
+    from appraisal.selectors.cycles import percent_text
+
+    values = [0.0, 100.0, 12.345, 2.675, 1.005, 33.33333333333333, 66.66666666666667, 99.995, 0.125]
+    values += [100 * n / d for d in (3, 7, 13, 176, 588, 1701) for n in range(d + 1)]
+    for language in ("vi", "en"):
+        with translation.override(language):
+            separator = get_format("DECIMAL_SEPARATOR")
+            assert [percent_text(v, separator) for v in values] == [str(floatformat(v, 2)) for v in values]
