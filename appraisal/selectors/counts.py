@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Substr
@@ -216,10 +218,14 @@ def members_at(unit: PartyUnit, day: datetime.date, cells: list[int], *, below: 
     corrections are (nearly) empty; for a past cycle they are the year's arrivals and departures since, found by
     two partial indexes (members' migration 0005)."""
     branch = _branch(unit, "unit__path")
-    committees = UnitMemberCount.objects.filter(
-        children_members__gt=0, unit__path__startswith=unit.path, unit__kind=UnitKind.COMMITTEE
+    committees = (
+        UnitMemberCount.objects.filter(
+            children_members__gt=0, unit__path__startswith=unit.path, unit__kind=UnitKind.COMMITTEE
+        )
+        .exclude(unit_id=unit.pk)
+        .order_by()
+        .values(branch=branch, n=F("children_members"))
     )
-    committees = committees.exclude(unit_id=unit.pk).order_by().values(branch=branch, n=F("children_members"))
     stored = UnitMemberCount.objects.filter(unit_id__in=cells).order_by().values(branch=branch, n=F("official_members"))
     official = Membership.objects.filter(
         unit__path__startswith=unit.path, unit__kind=UnitKind.CELL, kind=MembershipKind.OFFICIAL
@@ -320,20 +326,20 @@ def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | Non
             .annotate(**{name: Sum(name) for name in COMMITTEE_COUNTERS})
             .order_by()
         )
-        for counted in per_branch:
-            target = rows.get(counted["branch"])
-            if target is None:
+        for summed in cast("Iterable[dict[str, Any]]", per_branch):  # keys made by the annotation above
+            branch_row = rows.get(summed["branch"])
+            if branch_row is None:
                 continue
             for state in UnitReviewState:
-                n = counted[state_counter(state.value)] or 0
+                n = summed[state_counter(state.value)] or 0
                 if n:
-                    target.states[state.value] += n
+                    branch_row.states[state.value] += n
                     states[state.value] += n
-            _take(target, counted, sums)
-    for counted in members_at(unit, governing.end_date, cells, below=len(cells) < len(children)):
-        target = rows.get(counted["branch"])
-        if target is not None and not target.is_self:
-            target.members_expected += counted["n"]
+            _take(branch_row, summed, sums)
+    for at_end in members_at(unit, governing.end_date, cells, below=len(cells) < len(children)):
+        expected = rows.get(at_end["branch"])
+        if expected is not None and not expected.is_self:
+            expected.members_expected += at_end["n"]
     for row in rows.values():
         _mark_late(row, governing, today)
     ordered = [rows.pop(unit.path)] + [r for r in rows.values() if r.total or r.unit.is_active]

@@ -239,8 +239,12 @@ def ensure_unit_reviews(cycle: ReviewCycle) -> tuple[int, int]:
     in_subtree = UnitReview.objects.filter(root_id=root_id, unit__path__startswith=issuer.path)
     adopted = in_subtree.filter(cycle__issuing_unit__depth__lt=issuer.depth).update(cycle=cycle)
     held = UnitReview.objects.filter(root_id=root_id, unit_id=OuterRef("pk"))
-    units = PartyUnit.objects.subtree_of(issuer).filter(is_active=True).exclude(Exists(held))
-    units = list(units.values_list("pk", "kind", "parent_id"))
+    units = list(
+        PartyUnit.objects.subtree_of(issuer)
+        .filter(is_active=True)
+        .exclude(Exists(held))
+        .values_list("pk", "kind", "parent_id")
+    )
     missing = [UnitReview(root_id=root_id, cycle=cycle, unit_id=pk) for pk, _kind, _parent in units]
     UnitReview.objects.bulk_create(missing, batch_size=BULK_BATCH)
     counts_create(missing)  # their stored counts, zeros

@@ -13,7 +13,9 @@ with it (after a bulk load). The tests hold the two equal.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from types import SimpleNamespace
+from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Case, Count, F, Q, Sum, When
@@ -167,7 +169,7 @@ def committee_of(unit) -> int:
     return unit.parent_id if unit.kind == UnitKind.CELL and unit.parent_id else unit.pk
 
 
-def committee_share(values: dict[str, int], state: str, n: int = 1) -> Counter[str]:
+def committee_share(values: Mapping[str, Any], state: str, n: int = 1) -> Counter[str]:
     """What ``n`` work items in ``state`` whose counts sum to ``values`` add to their committee's row: their
     number in that state, their filed self-reviews and meetings, proposals once sent, decisions once approved
     (as the dashboard counts them)."""
@@ -183,17 +185,17 @@ def committee_share(values: dict[str, int], state: str, n: int = 1) -> Counter[s
 def committee_counts_shift(root_id: int, committee_id: int, delta: Counter[str]) -> None:
     """Add ``delta`` to a committee's row: one ``UPDATE … SET n = n + k`` (so two cells of one ward written at
     once both count), the row made on its first use."""
-    delta = {name: n for name, n in delta.items() if n}
-    if not delta:
+    changed = {name: n for name, n in delta.items() if n}
+    if not changed:
         return
     key = {"root_id": root_id, "unit_id": committee_id}
-    if CommitteeCounts.objects.filter(**key).update(**{name: F(name) + n for name, n in delta.items()}):
+    if CommitteeCounts.objects.filter(**key).update(**{name: F(name) + n for name, n in changed.items()}):
         return
     try:
         with transaction.atomic():
-            CommitteeCounts.objects.create(**key, **{name: max(n, 0) for name, n in delta.items()})
+            CommitteeCounts.objects.create(**key, **{name: max(n, 0) for name, n in changed.items()})
     except IntegrityError:  # made by a concurrent write in the same committee meanwhile
-        CommitteeCounts.objects.filter(**key).update(**{name: F(name) + n for name, n in delta.items()})
+        CommitteeCounts.objects.filter(**key).update(**{name: F(name) + n for name, n in changed.items()})
 
 
 def committee_counts_add(root_id: int, units: list[tuple[int, str, int | None]]) -> None:
