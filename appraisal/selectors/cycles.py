@@ -350,6 +350,7 @@ class SummaryPage:
     summary: LevelSummary
     lines: list[SummaryLine]
     total: SummaryLine
+    version: str  # a digest of everything the lines show: the template keeps them rendered under it
 
 
 HUNDREDTHS = Decimal("0.01")
@@ -401,4 +402,6 @@ def level_summary_page(root_id: int, unit: PartyUnit) -> SummaryPage:
         for branch in summary.branches
     ]
     total = line("", "", False, summary.members, summary.organisations)
-    return SummaryPage(summary=summary, lines=lines, total=total)
+    from .dashboard import version_of
+
+    return SummaryPage(summary=summary, lines=lines, total=total, version=version_of(lines, total))

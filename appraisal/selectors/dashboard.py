@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,7 @@ class DashboardPage:
     board: counts.Dashboard
     lines: list[Line]  # the lines of this page only, prepared once
     page: Page  # of ``board.rows``
+    lines_version: str  # a digest of everything the lines show: the template keeps them rendered under it
     chart: list[dict]
     rules: RuleSet
     own_review: bool  # the committee has its own work item in the cycle (its summary of levels)
@@ -42,6 +45,7 @@ class DashboardPage:
 def dashboard_page(cycle: ReviewCycle, unit: PartyUnit, *, can_approve: bool, page: int = 1) -> DashboardPage:
     board = counts.dashboard(cycle, unit)
     shown = Paginator(board.rows, LINES_PER_PAGE).get_page(page)
+    lines = dashboard_lines(list(shown), cycle, can_approve)
     raise_record = quota.raise_record(cycle.root_id_or_self, unit)
     rules = board.cycle.rules()
     # Members' flags (history) matter to the committee that decides its cells' members: a ward. Above it, a
@@ -50,8 +54,9 @@ def dashboard_page(cycle: ReviewCycle, unit: PartyUnit, *, can_approve: bool, pa
     flagged = flagged_members(cycle.root_id_or_self, unit, board.cycle.year) if decides_members else []
     return DashboardPage(
         board=board,
-        lines=dashboard_lines(list(shown), cycle, can_approve),
+        lines=lines,
         page=shown,
+        lines_version=version_of(can_approve, lines),
         chart=level_chart(board.levels),
         rules=rules,
         own_review=any(row.is_self and row.review for row in board.rows),
@@ -61,6 +66,13 @@ def dashboard_page(cycle: ReviewCycle, unit: PartyUnit, *, can_approve: bool, pa
         flagged_count=len(flagged),
         flags_below=not decides_members,
     )
+
+
+def version_of(*shown) -> str:
+    """A digest of everything some rows show, and in which language (as ``members.selectors.roster_version``):
+    their rendered HTML is cached under it (template fragment caching), so rows that have not changed are not
+    written again, and a change to any value shown is a new key."""
+    return hashlib.blake2b(repr((translation.get_language(), shown)).encode(), digest_size=16).hexdigest()
 
 
 @dataclass

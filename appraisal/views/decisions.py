@@ -48,6 +48,7 @@ def dashboard(request, cycle_pk: int, unit_pk: int | None = None):
             "board": page.board,
             "lines": page.lines,
             "page": page.page,
+            "lines_version": page.lines_version,
             "own_review": page.own_review,
             "unit": unit,
             "ancestors": above,
