@@ -193,6 +193,13 @@ class Dashboard:
         return deadline_rows(self.cycle, self.today, self.states)
 
 
+LEVEL_KEYS = [
+    (kind, level, level_counter("proposed", kind, level), level_counter("decided", kind, level))
+    for kind in (PEOPLE, ORGANISATIONS)
+    for level in LEVELS
+]
+
+
 def _stored_levels(row: dict) -> dict[str, LevelCounts]:
     """The level counts of a work item, or of a committee's branch, from their counters (a work item's: proposals
     once its unit has sent them, decisions once approved, as ``_level_aggregates`` counts the ratings; a
@@ -200,12 +207,11 @@ def _stored_levels(row: dict) -> dict[str, LevelCounts]:
     state = row.get("state")
     proposed = state is None or state in PROPOSED_STATES
     decided = state is None or state == UnitReviewState.APPROVED
-    levels = {}
-    for kind in (PEOPLE, ORGANISATIONS):
-        counts = levels[kind] = LevelCounts()
-        for level in LEVELS:
-            counts.proposed[level] = row[level_counter("proposed", kind, level)] if proposed else 0
-            counts.decided[level] = row[level_counter("decided", kind, level)] if decided else 0
+    levels = {PEOPLE: LevelCounts(), ORGANISATIONS: LevelCounts()}
+    for kind, level, proposed_name, decided_name in LEVEL_KEYS:
+        counts = levels[kind]
+        counts.proposed[level] = (row[proposed_name] or 0) if proposed else 0
+        counts.decided[level] = (row[decided_name] or 0) if decided else 0
     return levels
 
 
@@ -271,10 +277,10 @@ def _take(target: Row, counted: dict, sums: Counter, *, self_reviews: bool = Tru
     if self_reviews:
         target.self_reviews_done += counted["filed_self_reviews"]
     target.levels = levels = _stored_levels(counted)
-    for kind, found in levels.items():
-        for level in LEVELS:
-            sums[level_counter("proposed", kind, level)] += found.proposed[level]
-            sums[level_counter("decided", kind, level)] += found.decided[level]
+    for kind, level, proposed, decided in LEVEL_KEYS:
+        found = levels[kind]
+        sums[proposed] += found.proposed[level]
+        sums[decided] += found.decided[level]
 
 
 def dashboard(cycle: ReviewCycle, unit: PartyUnit, *, today: datetime.date | None = None) -> Dashboard:
