@@ -69,11 +69,13 @@ def get_review_or_deny(
     cycle: int | None = None,
     unit: int | None = None,
     cell: bool = False,
+    of_unit: PartyUnit | None = None,
 ) -> UnitReview:
     """A unit's work item, by its id or as "``unit``'s item in the cascade of ``cycle``" (ids), with its unit (and
     the unit's parent), its cycle, the cascade's root, the cell's meeting and own report loaded.
 
-    ``cell=True``: only a cell's item (a meeting, the cell's self-reviews): 404 for a committee's."""
+    ``cell=True``: only a cell's item (a meeting, the cell's self-reviews): 404 for a committee's.
+    ``of_unit``: the item must be that unit's (a page of the unit naming an item by id): 404 otherwise."""
     if pk is not None:
         queryset = _reviews().filter(pk=pk)
     elif cycle is not None and unit is not None:
@@ -82,7 +84,7 @@ def get_review_or_deny(
         raise TypeError("get_review_or_deny needs pk=, or cycle= and unit=")
     review = get_object_or_404(queryset)
     require(user, Perm.VIEW, review)
-    if cell and not review.unit.is_cell:
+    if (cell and not review.unit.is_cell) or (of_unit is not None and review.unit_id != of_unit.pk):
         raise Http404
     _require_on_item(user, perm, review, review.unit)
     return review
@@ -111,10 +113,12 @@ def get_self_review_or_deny(
     pk: int | None = None,
     review: int | None = None,
     member: int | None = None,
+    of_unit: PartyUnit | None = None,
 ) -> SelfReviewAccess:
     """A member's self-review: by its id, or as member ``member``'s in work item ``review`` (ids; the member must
     have been in that cell at some time, and the self-review may not exist yet). The member's own account may
-    view and file it (``Perm.SELF_REVIEW``); the cell's secretary and the committees above hold the rest."""
+    view and file it (``Perm.SELF_REVIEW``); the cell's secretary and the committees above hold the rest.
+    ``of_unit``: it must be a self-review of that cell (a page of the cell naming it by id): 404 otherwise."""
     if pk is not None:
         self_review = get_object_or_404(
             SelfReview.objects.select_related("unit_review__unit", "unit_review__cycle__issuing_unit", "member"),
@@ -132,17 +136,22 @@ def get_self_review_or_deny(
         raise TypeError("get_self_review_or_deny needs pk=, or review= and member=")
     target = self_review or SelfReviewTarget(unit_review, found)
     require(user, Perm.VIEW, target)
+    if of_unit is not None and unit_review.unit_id != of_unit.pk:
+        raise Http404
     _require_on_item(user, perm, target, unit_review.unit)
     return SelfReviewAccess(unit_review=unit_review, member=found, self_review=self_review)
 
 
-def get_rating_or_deny(user, *, perm: Perm = Perm.VIEW, pk: int) -> Rating:
+def get_rating_or_deny(user, *, perm: Perm = Perm.VIEW, pk: int, decided_by: PartyUnit | None = None) -> Rating:
     """One subject's rating in a work item (a member's, the unit's own, a collective's), with its member, unit,
-    cycle and work item loaded. ``Perm.APPROVE``: the right to decide it (the committee above the unit)."""
+    cycle and work item loaded. ``Perm.APPROVE``: the right to decide it (the committee above the unit).
+    ``decided_by``: the rating must be one that committee decides (its page naming it by id): 404 otherwise."""
     rating = get_object_or_404(
         Rating.objects.select_related("unit_review__unit__parent", "unit_review__cycle", "member", "unit"), pk=pk
     )
     require(user, Perm.VIEW, rating)
+    if decided_by is not None and rating.unit_review.unit.parent_id != decided_by.pk:
+        raise Http404
     _require_on_item(user, perm, rating, rating.unit_review.unit)
     return rating
 

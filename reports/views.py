@@ -11,7 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal.models import CollectiveReport, Rating, ReviewCycle, SelfReview, SelfReviewVersion, UnitReview
+from appraisal.access import get_rating_or_deny, get_review_or_deny, get_self_review_or_deny
+from appraisal.models import CollectiveReport, Rating, ReviewCycle, SelfReviewVersion, UnitReview
 from party_units.access import Perm, can, get_object_or_deny, get_unit_or_deny, require
 from party_units.models import PartyUnit
 
@@ -46,14 +47,8 @@ class _Asked:
 def _self_review(request, unit, form: DocumentRequestForm, asked: _Asked) -> None:
     """The self-review named by the form, through its own access check (its member, or whoever may see its
     cell), and the version the viewer gets (``self_review_version``)."""
-    review = get_object_or_deny(
-        request.user,
-        SelfReview.objects.select_related("unit_review__unit", "member"),
-        Perm.VIEW,
-        pk=form.value("self_review"),
-    )
-    if review.unit_review.unit_id != unit.pk:
-        raise Http404
+    review = get_self_review_or_deny(request.user, pk=form.value("self_review"), of_unit=unit).self_review
+    assert review is not None  # fetched by its id
     try:
         version = self_review_version(review, viewer_id=request.user.pk, asked=form.value("version"))
     except SelfReviewVersion.DoesNotExist:
@@ -67,15 +62,7 @@ def _self_review(request, unit, form: DocumentRequestForm, asked: _Asked) -> Non
 def _rerating(request, unit, form: DocumentRequestForm, asked: _Asked) -> None:
     """A decision re-rating (Mẫu 03): the rating through its access check, decided by ``unit`` (the committee
     above its cell), whose level the committee changed; issuing it needs the right to approve there."""
-    rating = get_object_or_deny(
-        request.user,
-        Rating.objects.select_related("member", "unit", "unit_review__cycle", "unit_review__unit"),
-        Perm.VIEW,
-        pk=form.value("rating"),
-    )
-    if rating.unit_review.unit.parent_id != unit.pk:
-        raise Http404
-    require(request.user, Perm.APPROVE, unit)
+    rating = get_rating_or_deny(request.user, perm=Perm.APPROVE, pk=form.value("rating"), decided_by=unit)
     if not is_rerated(rating):
         raise ReportError(_("Mức xếp loại này không được cấp ủy điều chỉnh: không có quyết định xếp loại lại."))
     asked.params["rating"] = rating.pk
@@ -91,11 +78,7 @@ def _asked(request, kind: str, unit, form: DocumentRequestForm) -> _Asked:
     if "self_review" in needs:
         _self_review(request, unit, form, asked)
     if "review" in needs:
-        asked.review = get_object_or_deny(
-            request.user, UnitReview.objects.select_related("unit"), Perm.VIEW, pk=form.value("review")
-        )
-        if asked.review.unit_id != unit.pk:
-            raise Http404
+        asked.review = get_review_or_deny(request.user, pk=form.value("review"), of_unit=unit)
         asked.params["review"] = asked.review.pk
         if kind == "collective_report" and not CollectiveReport.objects.filter(unit_review=asked.review).exists():
             raise ReportError(_("Chi bộ chưa lập báo cáo kiểm điểm."))
