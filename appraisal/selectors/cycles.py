@@ -247,8 +247,31 @@ def level_rows(counts: Counter) -> list[tuple[int, float]]:
     return [(counts[level.value], 100 * counts[level.value] / total if total else 0.0) for level in LEVELS]
 
 
+class DecidedLevels:
+    """Decided levels counted for the members and for the organisations: their totals and rows per level."""
+
+    members: Counter
+    organisations: Counter
+
+    @property
+    def member_rows(self) -> list[tuple[int, float]]:
+        return level_rows(self.members)
+
+    @property
+    def organisation_rows(self) -> list[tuple[int, float]]:
+        return level_rows(self.organisations)
+
+    @property
+    def member_total(self) -> int:
+        return sum(self.members.values())
+
+    @property
+    def organisation_total(self) -> int:
+        return sum(self.organisations.values())
+
+
 @dataclass
-class LevelBranch:
+class LevelBranch(DecidedLevels):
     """One unit directly under the unit whose summary is shown (or that unit itself): decided levels of the
     members and of the organisations counted by the committees in its subtree."""
 
@@ -257,45 +280,13 @@ class LevelBranch:
     organisations: Counter = field(default_factory=Counter)
     is_self: bool = False
 
-    @property
-    def member_rows(self) -> list[tuple[int, float]]:
-        return level_rows(self.members)
-
-    @property
-    def organisation_rows(self) -> list[tuple[int, float]]:
-        return level_rows(self.organisations)
-
-    @property
-    def member_total(self) -> int:
-        return sum(self.members.values())
-
-    @property
-    def organisation_total(self) -> int:
-        return sum(self.organisations.values())
-
 
 @dataclass
-class LevelSummary:
+class LevelSummary(DecidedLevels):
     unit: PartyUnit
     branches: list[LevelBranch]
     members: Counter
     organisations: Counter
-
-    @property
-    def member_total(self) -> int:
-        return sum(self.members.values())
-
-    @property
-    def organisation_total(self) -> int:
-        return sum(self.organisations.values())
-
-    @property
-    def member_rows(self) -> list[tuple[int, float]]:
-        return level_rows(self.members)
-
-    @property
-    def organisation_rows(self) -> list[tuple[int, float]]:
-        return level_rows(self.organisations)
 
 
 def level_summary(root_id: int, unit: PartyUnit) -> LevelSummary:
