@@ -12,6 +12,7 @@ import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -143,6 +144,17 @@ def _editable(form: MemberForm, locked: UnitReview) -> None:
         )
 
 
+def _start(unit_review: UnitReview, member: Member, structure: FormStructure, **values: Any) -> SelfReview:
+    """Create the member's self-review on the form the rule set gives them (``values``: what it starts with)."""
+    return SelfReview.objects.create(
+        unit_review=unit_review,
+        member=member,
+        form_code=structure.variant.code,
+        leader=structure.leader,
+        **values,
+    )
+
+
 def self_review_save(
     *, actor: Actor, unit_review: UnitReview, member: Member, entry: SelfReviewEntry, autosave: bool = False
 ) -> tuple[SelfReview, Assessment]:
@@ -157,14 +169,7 @@ def self_review_save(
         content, level = entry.content(form.structure), entry.level
         review = form.self_review
         if review is None:
-            review = SelfReview.objects.create(
-                unit_review=locked,
-                member=member,
-                form_code=form.structure.variant.code,
-                leader=form.structure.leader,
-                content=content,
-                proposed_level=level,
-            )
+            review = _start(locked, member, form.structure, content=content, proposed_level=level)
             review_touch(locked)
             audit_log(actor=actor, action="self_review.started", obj=review, after={"form": review.form_code})
         else:
@@ -341,12 +346,8 @@ def self_review_reopen(*, actor: Actor, unit_review: UnitReview, member: Member,
         if review is not None and review.state in FILED:
             raise ValidationError(_("Bản kiểm điểm đã được nộp: không cần mở lại."))
         if review is None:
-            review = SelfReview.objects.create(
-                unit_review=locked,
-                member=member,
-                form_code=form.structure.variant.code,
-                leader=form.structure.leader,
-            )
+            assert form.structure is not None  # form.reviews: the member reviews here
+            review = _start(locked, member, form.structure)
         before = review.reopened_until
         review.reopened_until = until
         review.save(update_fields=["reopened_until", "updated_at"])
