@@ -85,37 +85,23 @@ def _rows(queryset, extra: dict[str, str] | None = None) -> list[dict]:
 
 
 def _tables(cycle, unit: PartyUnit) -> dict[str, list[dict]]:
-    from appraisal.models import (
-        ProposalRound,
-        QuotaGroup,
-        QuotaRaise,
-        Rating,
-        ReviewCycle,
-        ReviewMeeting,
-        SelfReview,
-        UnitReview,
-    )
-    from appraisal.selectors.audit import cycle_entries
+    from appraisal.selectors.audit import cycle_entries, cycle_records
 
     root = cycle.root_id_or_self
-    in_reviews = {"unit_review__root_id": root, "unit_review__unit__path__startswith": unit.path}
+    records = cycle_records(root, unit)
     return {
         "ky": _rows(
-            ReviewCycle.objects.filter(Q(pk=root) | Q(root_id=root), issuing_unit__path__startswith=unit.path)
-            .select_related("issuing_unit")
-            .order_by("pk"),
+            records.cycles.select_related("issuing_unit").order_by("pk"),
             {"issuing_unit_name": "issuing_unit.name"},
         ),
         "don_vi": _rows(
-            UnitReview.objects.filter(root_id=root, unit__path__startswith=unit.path)
-            .select_related("unit")
-            .order_by("unit__path"),
+            records.unit_reviews.select_related("unit").order_by("unit__path"),
             {"unit_name": "unit.name", "unit_path": "unit.path"},
         ),
         "xep_loai": _rows(
-            Rating.objects.filter(**in_reviews)
-            .select_related("unit_review__unit", "member", "unit", "decided_by")
-            .order_by("unit_review__unit__path", "subject", "pk"),
+            records.ratings.select_related("unit_review__unit", "member", "unit", "decided_by").order_by(
+                "unit_review__unit__path", "subject", "pk"
+            ),
             {
                 "cell_name": "unit_review.unit.name",
                 "member_name": "member.full_name",
@@ -124,30 +110,21 @@ def _tables(cycle, unit: PartyUnit) -> dict[str, list[dict]]:
             },
         ),
         "de_nghi": _rows(
-            ProposalRound.objects.filter(**in_reviews)
-            .select_related("unit_review__unit")
-            .order_by("unit_review__unit__path", "number"),
+            records.proposal_rounds.select_related("unit_review__unit").order_by("unit_review__unit__path", "number"),
             {"unit_name": "unit_review.unit.name"},
         ),
         "ban_kiem_diem": _rows(
-            SelfReview.objects.filter(**in_reviews)
-            .select_related("unit_review__unit", "member")
-            .order_by("unit_review__unit__path", "pk"),
+            records.self_reviews.select_related("unit_review__unit", "member").order_by(
+                "unit_review__unit__path", "pk"
+            ),
             {"cell_name": "unit_review.unit.name", "member_name": "member.full_name"},
         ),
         "hoi_nghi": _rows(
-            ReviewMeeting.objects.filter(**in_reviews)
-            .select_related("unit_review__unit")
-            .order_by("unit_review__unit__path"),
+            records.meetings.select_related("unit_review__unit").order_by("unit_review__unit__path"),
             {"cell_name": "unit_review.unit.name"},
         ),
-        "nang_ty_le": _rows(
-            QuotaRaise.objects.filter(root_id=root, unit__path__startswith=unit.path).select_related("unit"),
-            {"unit_name": "unit.name"},
-        ),
-        "nhom_doi_tuong": _rows(
-            QuotaGroup.objects.filter(root_id=root, committee__path__startswith=unit.path).order_by("pk"),
-        ),
+        "nang_ty_le": _rows(records.quota_raises.select_related("unit"), {"unit_name": "unit.name"}),
+        "nhom_doi_tuong": _rows(records.quota_groups.order_by("pk")),
         "nhat_ky": [
             {**snapshot(entry), "action_label": label_of(entry.action)}
             for entry in cycle_entries(root, unit).order_by("at", "id")

@@ -6,6 +6,7 @@ as subqueries over the cascade and the subtree, so the page paginates in the dat
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, fields
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q, QuerySet
@@ -55,26 +56,45 @@ def _ids(queryset):
     return queryset.annotate(text_pk=Cast("pk", CharField())).values("text_pk")
 
 
-def cycle_entries(root_id: int, unit: PartyUnit) -> QuerySet[AuditEntry]:
-    """Every audit entry about the work of ``unit``'s subtree in the cascade ``root_id`` (one queryset)."""
+@dataclass(frozen=True)
+class CycleRecords:
+    """The records of one cascade in one unit's subtree (``cycle_records``): what the cycle's audit trail and its
+    archive cover."""
+
+    cycles: QuerySet[ReviewCycle]
+    unit_reviews: QuerySet[UnitReview]
+    ratings: QuerySet[Rating]
+    proposal_rounds: QuerySet[ProposalRound]
+    self_reviews: QuerySet[SelfReview]
+    meetings: QuerySet[ReviewMeeting]
+    quota_raises: QuerySet[QuotaRaise]
+    quota_groups: QuerySet[QuotaGroup]
+
+    def querysets(self) -> list[QuerySet]:
+        return [getattr(self, f.name) for f in fields(self)]
+
+
+def cycle_records(root_id: int, unit: PartyUnit) -> CycleRecords:
+    """The records of the cascade ``root_id`` in ``unit``'s subtree, one queryset per model."""
     path = unit.path
     in_reviews = {"unit_review__root_id": root_id, "unit_review__unit__path__startswith": path}
-    scopes = [
-        (UnitReview, UnitReview.objects.filter(root_id=root_id, unit__path__startswith=path)),
-        (Rating, Rating.objects.filter(**in_reviews)),
-        (ProposalRound, ProposalRound.objects.filter(**in_reviews)),
-        (SelfReview, SelfReview.objects.filter(**in_reviews)),
-        (ReviewMeeting, ReviewMeeting.objects.filter(**in_reviews)),
-        (QuotaRaise, QuotaRaise.objects.filter(root_id=root_id, unit__path__startswith=path)),
-        (QuotaGroup, QuotaGroup.objects.filter(root_id=root_id, committee__path__startswith=path)),
-        (
-            ReviewCycle,
-            ReviewCycle.objects.filter(Q(pk=root_id) | Q(root_id=root_id), issuing_unit__path__startswith=path),
-        ),
-    ]
+    return CycleRecords(
+        cycles=ReviewCycle.objects.filter(Q(pk=root_id) | Q(root_id=root_id), issuing_unit__path__startswith=path),
+        unit_reviews=UnitReview.objects.filter(root_id=root_id, unit__path__startswith=path),
+        ratings=Rating.objects.filter(**in_reviews),
+        proposal_rounds=ProposalRound.objects.filter(**in_reviews),
+        self_reviews=SelfReview.objects.filter(**in_reviews),
+        meetings=ReviewMeeting.objects.filter(**in_reviews),
+        quota_raises=QuotaRaise.objects.filter(root_id=root_id, unit__path__startswith=path),
+        quota_groups=QuotaGroup.objects.filter(root_id=root_id, committee__path__startswith=path),
+    )
+
+
+def cycle_entries(root_id: int, unit: PartyUnit) -> QuerySet[AuditEntry]:
+    """Every audit entry about the work of ``unit``'s subtree in the cascade ``root_id`` (one queryset)."""
     condition = Q(pk__in=[])
-    for model, queryset in scopes:
-        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=_ids(queryset))
+    for queryset in cycle_records(root_id, unit).querysets():
+        condition |= Q(content_type=ContentType.objects.get_for_model(queryset.model), object_id__in=_ids(queryset))
     return AuditEntry.objects.filter(condition)
 
 
