@@ -217,15 +217,8 @@ def proposals_return(*, actor: Actor, review: UnitReview, reason: str, revision:
     _require_superior(actor, locked)
     _close_round(locked, RoundOutcome.RETURNED, actor=actor, reason=reason)
     review_transition(locked, UnitReviewState.RETURNED, actor=actor, action="unit_review.returned", note=reason)
-    notify(
-        actor=actor,
-        users=_secretaries(locked.unit),
-        kind="proposals.returned",
-        text=_("%(committee)s trả lại đề nghị xếp loại của %(unit)s: %(reason)s")
-        % {"committee": locked.unit.parent.name, "unit": locked.unit.name, "reason": reason},
-        url=_review_url(locked),
-        dedupe_key=f"proposals.returned:{locked.pk}:{locked.revision}",
-    )
+    message = _("%(committee)s trả lại đề nghị xếp loại của %(unit)s: %(reason)s")
+    _notify_secretaries(locked, "proposals.returned", message, actor=actor, reason=reason)
     return locked
 
 
@@ -261,15 +254,8 @@ def review_reopen(*, actor: Actor, review: UnitReview, reason: str, revision: in
             note=reason,
         )
     review_transition(locked, UnitReviewState.IN_PROGRESS, actor=actor, action="unit_review.reopened", note=reason)
-    notify(
-        actor=actor,
-        users=_secretaries(locked.unit),
-        kind="proposals.reopened",
-        text=_("%(committee)s mở lại kết quả xếp loại của %(unit)s: %(reason)s")
-        % {"committee": locked.unit.parent.name, "unit": locked.unit.name, "reason": reason},
-        url=_review_url(locked),
-        dedupe_key=f"proposals.reopened:{locked.pk}:{locked.revision}",
-    )
+    message = _("%(committee)s mở lại kết quả xếp loại của %(unit)s: %(reason)s")
+    _notify_secretaries(locked, "proposals.reopened", message, actor=actor, reason=reason)
     return locked
 
 
@@ -350,6 +336,14 @@ def _secretaries(unit: PartyUnit) -> list[int]:
     return list(Role.objects.filter(unit=unit, kind=RoleKind.SECRETARY).values_list("user_id", flat=True))
 
 
+def _notify_secretaries(review: UnitReview, kind: str, message: str, *, actor: Actor, **values: str) -> None:
+    """Tell the cell's secretaries what the committee did with its proposals (once per kind and revision):
+    ``message`` names the committee and the unit as ``%(committee)s`` and ``%(unit)s``, besides ``values``."""
+    text = message % {"committee": review.unit.parent.name, "unit": review.unit.name, **values}
+    key = f"{kind}:{review.pk}:{review.revision}"
+    notify(actor=actor, users=_secretaries(review.unit), kind=kind, text=text, url=_review_url(review), dedupe_key=key)
+
+
 def _committee_staff(unit: PartyUnit | None) -> list[int]:
     if unit is None:
         return []
@@ -368,15 +362,8 @@ def _notify_approved(review: UnitReview, ratings: list[Rating], *, actor: Actor)
     from django.urls import reverse
 
     key = f"{review.pk}:{review.revision}"
-    notify(
-        actor=actor,
-        users=_secretaries(review.unit),
-        kind="proposals.approved",
-        text=_("%(committee)s đã phê duyệt kết quả xếp loại của %(unit)s.")
-        % {"committee": review.unit.parent.name, "unit": review.unit.name},
-        url=_review_url(review),
-        dedupe_key=f"proposals.approved:{key}",
-    )
+    message = _("%(committee)s đã phê duyệt kết quả xếp loại của %(unit)s.")
+    _notify_secretaries(review, "proposals.approved", message, actor=actor)
     for rating in ratings:
         if rating.subject != Subject.MEMBER or not rating.member.user_id:
             continue
