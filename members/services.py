@@ -163,15 +163,7 @@ def member_link_account(*, actor: Actor, member: Member, username: str) -> Membe
     )
     if not linkable:
         raise ValidationError({"username": _account_message(username)})
-    member.user = user
-    member.save(update_fields=["user", "updated_at"])
-    audit_log(
-        actor=actor,
-        action="member.account_linked",
-        obj=member,
-        before={"user": None},
-        after={"user_id": user.pk, "user": user.get_username()},
-    )
+    _set_account(member, user, actor=actor, action="member.account_linked")
     return member
 
 
@@ -182,17 +174,20 @@ def member_unlink_account(*, actor: Actor, member: Member) -> Member:
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.user is None:
         raise ValidationError(_("Đảng viên này chưa gắn với tài khoản nào."))
-    old = member.user
-    member.user = None
-    member.save(update_fields=["user", "updated_at"])
-    audit_log(
-        actor=actor,
-        action="member.account_unlinked",
-        obj=member,
-        before={"user_id": old.pk, "user": old.get_username()},
-        after={"user": None},
-    )
+    _set_account(member, None, actor=actor, action="member.account_unlinked")
     return member
+
+
+def _set_account(member: Member, user, *, actor: Actor, action: str) -> None:
+    """Link the member to ``user`` (None: unlink), audited with the account before and after."""
+
+    def shown(account) -> dict:
+        return {"user_id": account.pk, "user": account.get_username()} if account is not None else {"user": None}
+
+    before = shown(member.user)
+    member.user = user
+    member.save(update_fields=["user", "updated_at"])
+    audit_log(actor=actor, action=action, obj=member, before=before, after=shown(user))
 
 
 @transaction.atomic
