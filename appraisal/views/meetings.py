@@ -100,27 +100,27 @@ def _revision(request) -> int | None:
     return form.cleaned_data["revision"] if form.is_valid() else None
 
 
-@login_required
-@require_POST
-def meeting_submit(request, cycle_pk: int, unit_pk: int):
+def _proposals_move(request, cycle_pk: int, unit_pk: int, move, done: str):
+    """Submit or withdraw the cell's proposals (``move``, a service), then back to the meeting's page."""
     review = get_review_or_deny(request.user, perm=Perm.HOLD_MEETING, cycle=cycle_pk, unit=unit_pk, cell=True)
     try:
-        service.proposals_submit(actor=request.user, review=review, revision=_revision(request))
+        move(actor=request.user, review=review, revision=_revision(request))
     except ValidationError as exc:
         error_messages(request, exc)
     else:
-        messages.success(request, _("Đã gửi đề nghị xếp loại lên cấp ủy cấp trên."))
+        messages.success(request, done)
     return _url(review)
+
+
+@login_required
+@require_POST
+def meeting_submit(request, cycle_pk: int, unit_pk: int):
+    done = _("Đã gửi đề nghị xếp loại lên cấp ủy cấp trên.")
+    return _proposals_move(request, cycle_pk, unit_pk, service.proposals_submit, done)
 
 
 @login_required
 @require_POST
 def meeting_withdraw(request, cycle_pk: int, unit_pk: int):
-    review = get_review_or_deny(request.user, perm=Perm.HOLD_MEETING, cycle=cycle_pk, unit=unit_pk, cell=True)
-    try:
-        service.proposals_withdraw(actor=request.user, review=review, revision=_revision(request))
-    except ValidationError as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("Đã rút lại đề nghị xếp loại: chi bộ có thể sửa kết quả hội nghị."))
-    return _url(review)
+    done = _("Đã rút lại đề nghị xếp loại: chi bộ có thể sửa kết quả hội nghị.")
+    return _proposals_move(request, cycle_pk, unit_pk, service.proposals_withdraw, done)
