@@ -4,19 +4,7 @@ No Django here: a review cycle stores a rule-set code and calls ``get_rule_set(c
 See docs/rules.md for the rules as implemented.
 """
 
-from .base import (
-    Exclusion,
-    NotRated,
-    QuotaBase,
-    RatingMethod,
-    RuleSet,
-    ScoreRules,
-    Subject,
-    Timeline,
-    Trigger,
-    VoteThresholds,
-    WrongMethod,
-)
+from .base import RuleSet
 from .facts import (
     CollectiveFacts,
     CriteriaAssessment,
@@ -46,6 +34,18 @@ from .levels import Grade, Level, cap, worst
 from .outcomes import Cap, Eligibility, FormVariant, Outcome, QuotaResult, format_percent
 from .registry import RULE_SET_CHOICES, RULE_SETS, UnknownRuleSet, get_rule_set, rule_set_code_for_year, rule_set_name
 from .summary import proposal_summary
+from .terms import (
+    Exclusion,
+    NotRated,
+    QuotaBase,
+    RatingMethod,
+    ScoreRules,
+    Subject,
+    Timeline,
+    Trigger,
+    VoteThresholds,
+    WrongMethod,
+)
 from .versions import Hd21RuleSet, Hd25RuleSet, Hd43RuleSet
 
 __all__ = [

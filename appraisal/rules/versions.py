@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
-from .base import Exclusion, QuotaBase, RatingMethod, RuleSet, ScoreRules, Timeline, Trigger
+from .base import RuleSet
 from .facts import MemberFacts
 from .levels import Level
 from .outcomes import FormVariant
+from .terms import Exclusion, QuotaBase, RatingMethod, ScoreRules, Timeline, Trigger
 
 SELF_REVIEW_TITLE = "BẢN KIỂM ĐIỂM CÁ NHÂN"
 SELF_REVIEW_TITLE_2025 = "BẢN KIỂM ĐIỂM, TỰ ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN"

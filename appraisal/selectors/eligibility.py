@@ -21,7 +21,7 @@ from party_units.models import PartyUnit
 
 from ..models import PeriodKind, ReviewCycle, fmt
 from ..rules import Cap, Discipline, DisciplineLevel, Eligibility, FormVariant, MemberFacts, Period, RuleSet
-from ..rules.base import add_months
+from ..rules.terms import add_months
 
 
 class CommentKind:

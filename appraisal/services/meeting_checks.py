@@ -27,7 +27,7 @@ from ..meeting_input import (
 )
 from ..models import VoteMethod, fmt
 from ..rules import Level, ScoreAssessment, ScoreConditions
-from ..rules.base import STAYS_COMPLETED_REASON
+from ..rules.terms import STAYS_COMPLETED_REASON
 from ..selectors.meetings import MeetingSheet, SubjectRow, is_full_member
 
 

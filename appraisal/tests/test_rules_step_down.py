@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from appraisal.rules import Level, MemberFacts, Period, ScoreAssessment, ScoreConditions, get_rule_set
-from appraisal.rules.base import STAYS_COMPLETED_REASON
+from appraisal.rules.terms import STAYS_COMPLETED_REASON
 
 ONE_OF_TWENTY_UNFINISHED = ScoreConditions(tasks_total=20, tasks_done=19, tasks_on_time=19, tasks_exceeding=10)
 
