@@ -40,10 +40,11 @@ def member_levels(member_ids: Iterable[int]) -> dict[int, dict[int, HistoryYear]
     ).exclude(decided_level="")
     for member_id, year, level in decided.values_list("member_id", "unit_review__cycle__year", "decided_level"):
         history[member_id][year] = HistoryYear(year, Level(level), "system")
-    for past in PastRating.objects.filter(member_id__in=ids):
-        history[past.member_id].setdefault(
-            past.year, HistoryYear(past.year, Level(past.level), past.get_source_display())
-        )
+    sources = {value: str(label) for value, label in PastRatingSource.choices}  # the labels translated once
+    for member_id, year, level, source in PastRating.objects.filter(member_id__in=ids).values_list(
+        "member_id", "year", "level", "source"
+    ):
+        history[member_id].setdefault(year, HistoryYear(year, Level(level), sources.get(source, source)))
     return history
 
 
